@@ -1,0 +1,472 @@
+// The workspace index: the one owner of manifests, source fingerprints, the
+// crate graph, the module tree, clone classes and findings. Every update goes
+// through it and returns the files whose findings changed, so a front
+// republishes only those.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import picomatch from 'picomatch';
+import { copyFindings, makeCloneClass } from './clones';
+import type { CloneClass, CloneContext, CloneMember } from './clones';
+import { manifestFindings } from './dependencies';
+import { parseManifest } from './manifest';
+import type { Manifest } from './manifest';
+import type { AnalysisOptions, Finding, Log } from './model';
+import { buildModuleTree } from './modules';
+import type { ModuleInfo } from './modules';
+import type { SourceFacts } from './rust';
+import { CrateGraph, SourceFolders, discoverFiles } from './workspace';
+import type { Crate } from './workspace';
+
+export interface SourceAnalyzer {
+  analyze(bytes: Uint8Array, libName: string): SourceFacts | Promise<SourceFacts>;
+}
+
+export interface IndexProgress {
+  phase: 'discovering' | 'fingerprinting' | 'analysing';
+  done: number;
+  total: number;
+}
+
+export interface IndexStats {
+  crates: number;
+  files: number;
+  lines: number;
+  /** Files reported as copies of a module of another crate. */
+  copies: number;
+  /** Lines in those copies. */
+  duplicatedLines: number;
+  findings: number;
+}
+
+/** How many files are read and fingerprinted at once during a full index. */
+const BATCH = 64;
+
+export class WorkspaceIndex {
+  private readonly manifests = new Map<string, Manifest>();
+  private readonly facts = new Map<string, SourceFacts>();
+  private sources = new SourceFolders(new Set());
+  private vendoredDirs = new Set<string>();
+  private graphValue = new CrateGraph([], this.sources, new Set());
+  private modules = new Map<string, ModuleInfo>();
+  private readonly byToken = new Map<string, Set<string>>();
+  private readonly byNormalized = new Map<string, Set<string>>();
+  private readonly classOf = new Map<string, CloneClass>();
+  private readonly classes = new Set<CloneClass>();
+  private readonly findingsByFile = new Map<string, Finding[]>();
+  private readonly serialized = new Map<string, string>();
+  private excluded: (relative: string) => boolean = () => false;
+
+  constructor(
+    readonly roots: string[],
+    private options: AnalysisOptions,
+    private readonly analyzer: SourceAnalyzer,
+    private readonly log: Log,
+  ) {
+    this.roots = roots.map((r) => path.resolve(r)).sort((a, b) => b.length - a.length);
+  }
+
+  get graph(): CrateGraph {
+    return this.graphValue;
+  }
+
+  /** Reads the whole workspace from disk. Returns the files whose findings changed. */
+  async build(progress?: (p: IndexProgress) => void): Promise<string[]> {
+    this.manifests.clear();
+    this.facts.clear();
+    this.byToken.clear();
+    this.byNormalized.clear();
+    this.excluded = this.options.exclude.length > 0 ? picomatch(this.options.exclude, { dot: true }) : () => false;
+    progress?.({ phase: 'discovering', done: 0, total: this.roots.length });
+    const sources = new Set<string>();
+    this.vendoredDirs = new Set();
+    for (const root of this.roots) {
+      const found = discoverFiles(root, this.options.exclude);
+      found.sources.forEach((f) => sources.add(f));
+      found.vendoredDirs.forEach((d) => this.vendoredDirs.add(d));
+      for (const file of found.manifests) this.readManifest(file);
+    }
+    this.sources = new SourceFolders(sources);
+    this.rebuildGraph();
+    const pending = [...sources].filter((f) => this.graph.crateOf(f));
+    progress?.({ phase: 'fingerprinting', done: 0, total: pending.length });
+    for (let i = 0; i < pending.length; i += BATCH) {
+      const batch = pending.slice(i, i + BATCH);
+      const results = await Promise.all(batch.map((f) => this.fingerprint(f)));
+      batch.forEach((f, j) => this.setFacts(f, results[j]));
+      progress?.({ phase: 'fingerprinting', done: Math.min(i + BATCH, pending.length), total: pending.length });
+    }
+    progress?.({ phase: 'analysing', done: 0, total: 1 });
+    this.modules = buildModuleTree(this.graph, this.sources, (f) => this.facts.get(f));
+    const changed = this.recomputeAll();
+    progress?.({ phase: 'analysing', done: 1, total: 1 });
+    return changed;
+  }
+
+  /** A Rust source was created or changed on disk: re-fingerprint it alone. */
+  async updateSource(file: string): Promise<string[]> {
+    if (!this.covers(file)) return [];
+    const isNew = !this.sources.has(file);
+    if (isNew) {
+      this.sources.add(file);
+      // A new file may be a target root (src/lib.rs) or a module some `mod` was waiting for.
+      this.rebuildGraph();
+    }
+    const crate = this.graph.crateOf(file);
+    if (!crate) return [];
+    const before = this.facts.get(file);
+    const after = await this.fingerprint(file);
+    if (before && after && before.byteHash === after.byteHash && before.normalizedFor === after.normalizedFor && !isNew) {
+      return [];
+    }
+    const seeds = new Set([file, ...(this.classOf.get(file)?.members.map((m) => m.file) ?? [])]);
+    this.setFacts(file, after);
+    if (isNew || modStructure(before) !== modStructure(after)) {
+      return this.refreshModulesAndRecompute();
+    }
+    this.refreshDeclarations(file, after, seeds);
+    return this.recomputeAround(seeds);
+  }
+
+  /** A Rust source was deleted. */
+  removeSource(file: string): string[] {
+    if (!this.sources.has(file)) return [];
+    const seeds = new Set([file, ...(this.classOf.get(file)?.members.map((m) => m.file) ?? [])]);
+    const hadMods = (this.facts.get(file)?.mods.length ?? 0) > 0;
+    const wasRoot = this.graph.crates.some((c) => c.targets.some((t) => t.root === file));
+    this.sources.delete(file);
+    this.setFacts(file, undefined);
+    if (hadMods || wasRoot) {
+      this.rebuildGraph();
+      return this.refreshModulesAndRecompute([file]);
+    }
+    this.modules.delete(file);
+    return this.recomputeAround(seeds);
+  }
+
+  /** A Cargo.toml was created, changed or deleted: rebuild the crate graph, not the fingerprints. */
+  async updateManifest(file: string): Promise<string[]> {
+    if (!this.covers(file)) return [];
+    if (fs.existsSync(file)) this.readManifest(file);
+    else this.manifests.delete(file);
+    this.rebuildGraph();
+    // Fingerprints hold `crate::` written as the crate's library name: only
+    // files that gained a crate, or whose crate's library name changed, are read again.
+    const stale = [...this.sources.files].filter((f) => {
+      const crate = this.graph.crateOf(f);
+      const facts = this.facts.get(f);
+      if (!crate) return facts !== undefined;
+      return !facts || (facts.crateRefs > 0 && facts.normalizedFor !== crate.libName);
+    });
+    for (const f of stale) {
+      this.setFacts(f, this.graph.crateOf(f) ? await this.fingerprint(f) : undefined);
+    }
+    return this.refreshModulesAndRecompute(fs.existsSync(file) ? [] : [file]);
+  }
+
+  /** New settings: a change of `exclude` needs a new walk; the rest only new findings. */
+  async setOptions(options: AnalysisOptions): Promise<string[]> {
+    const rewalk = JSON.stringify(options.exclude) !== JSON.stringify(this.options.exclude);
+    this.options = options;
+    if (rewalk) {
+      const before = new Set(this.findingsByFile.keys());
+      const changed = new Set(await this.build());
+      before.forEach((f) => changed.add(f));
+      return [...changed];
+    }
+    return this.recomputeAll();
+  }
+
+  findingsFor(file: string): readonly Finding[] {
+    return this.findingsByFile.get(file) ?? [];
+  }
+
+  allFindings(): Finding[] {
+    return [...this.findingsByFile.keys()].sort().flatMap((f) => this.findingsByFile.get(f)!);
+  }
+
+  filesWithFindings(): string[] {
+    return [...this.findingsByFile.keys()];
+  }
+
+  cloneClasses(): readonly CloneClass[] {
+    return [...this.classes];
+  }
+
+  moduleOf(file: string): ModuleInfo | undefined {
+    return this.modules.get(file);
+  }
+
+  factsOf(file: string): SourceFacts | undefined {
+    return this.facts.get(file);
+  }
+
+  manifestOf(file: string): Manifest | undefined {
+    return this.manifests.get(file);
+  }
+
+  stats(): IndexStats {
+    let lines = 0;
+    for (const f of this.facts.values()) lines += f.lines;
+    let copies = 0;
+    let duplicatedLines = 0;
+    let findings = 0;
+    for (const [file, list] of this.findingsByFile) {
+      findings += list.length;
+      if (list.some((f) => f.code === 'duplicate-file' || f.code === 'near-duplicate-file')) {
+        copies++;
+        duplicatedLines += this.facts.get(file)?.lines ?? 0;
+      }
+    }
+    return { crates: this.graph.crates.length, files: this.facts.size, lines, copies, duplicatedLines, findings };
+  }
+
+  /** A path shown to a person: relative to the workspace folder that holds it. */
+  display(file: string): string {
+    const root = this.rootOf(file);
+    return root ? path.relative(root, file).split(path.sep).join('/') || '.' : file;
+  }
+
+  rootOf(file: string): string | undefined {
+    return this.roots.find((r) => file === r || file.startsWith(r + path.sep));
+  }
+
+  /** Whether a path is inside a workspace folder and not excluded, so the index should follow it. */
+  covers(file: string): boolean {
+    const root = this.rootOf(file);
+    if (!root) return false;
+    const parts = path.relative(root, file).split(path.sep);
+    if (parts.some((p) => p === 'target' || p === '.git' || p === 'node_modules')) return false;
+    return !this.excluded(parts.join('/'));
+  }
+
+  // -------------------------------------------------------------------------
+
+  private readManifest(file: string): void {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      this.log.warn(`${this.display(file)}: cannot read: ${(e as Error).message}`);
+      this.manifests.delete(file);
+      return;
+    }
+    const manifest = parseManifest(file, text);
+    if (manifest.error) this.log.warn(`${this.display(file)}: ${manifest.error.message}`);
+    this.manifests.set(file, manifest);
+  }
+
+  private rebuildGraph(): void {
+    this.graphValue = new CrateGraph(this.manifests.values(), this.sources, this.vendoredDirs);
+    for (const crate of this.graph.crates) {
+      if (crate.targets.length === 0) {
+        this.log.info(`crate ${crate.name} (${this.display(crate.manifest)}) has no targets: no src/lib.rs, src/main.rs, [lib] or [[bin]] file`);
+      }
+    }
+  }
+
+  private async fingerprint(file: string): Promise<SourceFacts | undefined> {
+    const crate = this.graph.crateOf(file);
+    if (!crate) return undefined;
+    let bytes: Uint8Array;
+    try {
+      bytes = await fs.promises.readFile(file);
+    } catch (e) {
+      this.log.warn(`${this.display(file)}: cannot read: ${(e as Error).message}`);
+      return undefined;
+    }
+    try {
+      const facts = await this.analyzer.analyze(bytes, crate.libName);
+      if (!facts.validUtf8) this.log.warn(`${this.display(file)}: not valid UTF-8; fingerprinted with replacement characters`);
+      if (facts.syntaxErrors > 0) this.log.info(`${this.display(file)}: ${facts.syntaxErrors} syntax errors; fingerprinted as written`);
+      return facts;
+    } catch (e) {
+      this.log.warn(`${this.display(file)}: cannot be analysed: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private setFacts(file: string, facts: SourceFacts | undefined): void {
+    const before = this.facts.get(file);
+    if (before) {
+      removeFrom(this.byToken, before.tokenHash, file);
+      removeFrom(this.byNormalized, before.normalizedHash, file);
+    }
+    if (facts) {
+      this.facts.set(file, facts);
+      addTo(this.byToken, facts.tokenHash, file);
+      addTo(this.byNormalized, facts.normalizedHash, file);
+    } else {
+      this.facts.delete(file);
+    }
+  }
+
+  private member(file: string): CloneMember | undefined {
+    const facts = this.facts.get(file);
+    const crate = this.graph.crateOf(file);
+    if (!facts || !crate || facts.trivial || facts.tokens < this.options.minimumTokens) return undefined;
+    return { file, crate, facts, module: this.modules.get(file) };
+  }
+
+  /** The files equal to this one by tokens or by normalised tokens, transitively. */
+  private groupOf(file: string): CloneMember[] {
+    const start = this.member(file);
+    if (!start) return [];
+    const seen = new Map<string, CloneMember>([[file, start]]);
+    const queue = [start];
+    while (queue.length > 0) {
+      const { facts } = queue.pop()!;
+      for (const bucket of [this.byToken.get(facts.tokenHash), this.byNormalized.get(facts.normalizedHash)]) {
+        for (const other of bucket ?? []) {
+          if (seen.has(other)) continue;
+          const member = this.member(other);
+          if (!member) continue;
+          seen.set(other, member);
+          queue.push(member);
+        }
+      }
+    }
+    return [...seen.values()];
+  }
+
+  private cloneContext(): CloneContext {
+    return { graph: this.graph, options: this.options, display: (f) => this.display(f) };
+  }
+
+  private setClass(clone: CloneClass): void {
+    this.classes.add(clone);
+    for (const m of clone.members) this.classOf.set(m.file, clone);
+  }
+
+  private dropClass(clone: CloneClass): void {
+    this.classes.delete(clone);
+    for (const m of clone.members) if (this.classOf.get(m.file) === clone) this.classOf.delete(m.file);
+  }
+
+  private recomputeAll(): string[] {
+    this.classes.clear();
+    this.classOf.clear();
+    const context = this.cloneContext();
+    const next = new Map<string, Finding[]>();
+    for (const file of this.facts.keys()) {
+      if (this.classOf.has(file)) continue;
+      const facts = this.facts.get(file)!;
+      if ((this.byToken.get(facts.tokenHash)?.size ?? 0) < 2 && (this.byNormalized.get(facts.normalizedHash)?.size ?? 0) < 2) continue;
+      const clone = makeCloneClass(this.groupOf(file), context);
+      if (!clone) continue;
+      this.setClass(clone);
+      for (const finding of copyFindings(clone, context)) push(next, finding.file, finding);
+    }
+    for (const finding of this.manifestFindings()) push(next, finding.file, finding);
+    const changed: string[] = [];
+    for (const file of new Set([...this.findingsByFile.keys(), ...next.keys()])) {
+      if (this.store(file, next.get(file) ?? [])) changed.push(file);
+    }
+    return changed;
+  }
+
+  /** Recomputes the clone classes the seed files were or are now part of, and the manifest findings. */
+  private recomputeAround(seeds: Set<string>): string[] {
+    const context = this.cloneContext();
+    const touched = new Set(seeds);
+    for (const file of seeds) {
+      const old = this.classOf.get(file);
+      if (old) {
+        old.members.forEach((m) => touched.add(m.file));
+        this.dropClass(old);
+      }
+    }
+    const next = new Map<string, Finding[]>();
+    for (const file of [...touched]) {
+      if (this.classOf.has(file)) continue;
+      const clone = makeCloneClass(this.groupOf(file), context);
+      if (!clone) continue;
+      this.setClass(clone);
+      for (const m of clone.members) touched.add(m.file);
+      for (const finding of copyFindings(clone, context)) push(next, finding.file, finding);
+    }
+    const changed: string[] = [];
+    for (const file of touched) if (this.store(file, next.get(file) ?? [])) changed.push(file);
+    changed.push(...this.restoreManifestFindings());
+    return changed;
+  }
+
+  private refreshModulesAndRecompute(gone: string[] = []): string[] {
+    this.modules = buildModuleTree(this.graph, this.sources, (f) => this.facts.get(f));
+    const changed = this.recomputeAll();
+    for (const file of gone) if (this.store(file, [])) changed.push(file);
+    return changed;
+  }
+
+  /** Same `mod` structure, new positions: point module infos at the new declarations. */
+  private refreshDeclarations(file: string, facts: SourceFacts | undefined, seeds: Set<string>): void {
+    if (!facts || facts.mods.length === 0) return;
+    for (const [child, info] of this.modules) {
+      if (info.declaredBy?.file !== file) continue;
+      const old = info.declaredBy.declaration;
+      const now = facts.mods.find((d) => d.name === old.name && d.inlineParents.join('::') === old.inlineParents.join('::'));
+      if (now && JSON.stringify(now.range) !== JSON.stringify(old.range)) {
+        info.declaredBy = { file, declaration: now };
+        seeds.add(child);
+      }
+    }
+  }
+
+  private manifestFindings(): Finding[] {
+    return manifestFindings({
+      graph: this.graph,
+      options: this.options,
+      manifests: this.manifests.values(),
+      cloneClasses: this.classes,
+      display: (f) => this.display(f),
+    });
+  }
+
+  private restoreManifestFindings(): string[] {
+    const next = new Map<string, Finding[]>();
+    for (const finding of this.manifestFindings()) push(next, finding.file, finding);
+    const changed: string[] = [];
+    for (const file of new Set([...next.keys(), ...[...this.findingsByFile.keys()].filter((f) => f.endsWith('Cargo.toml'))])) {
+      if (this.store(file, next.get(file) ?? [])) changed.push(file);
+    }
+    return changed;
+  }
+
+  private store(file: string, findings: Finding[]): boolean {
+    const text = JSON.stringify(findings);
+    if ((this.serialized.get(file) ?? '[]') === text) return false;
+    if (findings.length === 0) {
+      this.findingsByFile.delete(file);
+      this.serialized.delete(file);
+    } else {
+      this.findingsByFile.set(file, findings);
+      this.serialized.set(file, text);
+    }
+    return true;
+  }
+}
+
+/** What decides the module tree: the `mod` declarations without their positions. */
+function modStructure(facts: SourceFacts | undefined): string {
+  return JSON.stringify(facts?.mods.map((m) => [m.name, m.inlineParents, m.pathAttribute, m.inline]) ?? []);
+}
+
+function addTo(map: Map<string, Set<string>>, key: string, file: string): void {
+  const set = map.get(key);
+  if (set) set.add(file);
+  else map.set(key, new Set([file]));
+}
+
+function removeFrom(map: Map<string, Set<string>>, key: string, file: string): void {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(file);
+  if (set.size === 0) map.delete(key);
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+export type { Crate };

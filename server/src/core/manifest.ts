@@ -1,0 +1,314 @@
+// Cargo manifests read with exact positions. toml-eslint-parser gives every
+// key and table its source range (unlike @iarna/toml), so a diagnostic can sit
+// on the dependency's key and a fix can delete exactly its entry.
+import { getStaticTOMLValue, parseTOML } from 'toml-eslint-parser';
+import type { AST } from 'toml-eslint-parser';
+import type { Range } from './model';
+
+export type DependencyKind = 'normal' | 'dev' | 'build';
+export type DependencySource = 'path' | 'registry' | 'git' | 'workspace';
+
+export interface DependencyEntry {
+  /** The key as written: the name the crate uses, which differs from `package` when renamed. */
+  name: string;
+  /** The package depended on (`package = "..."`, else the key). */
+  package: string;
+  kind: DependencyKind;
+  /** `cfg(...)` or a target triple, for `[target.<x>.dependencies]`. */
+  target?: string;
+  /** Where the dependency comes from, as written in this manifest. */
+  source: DependencySource;
+  path?: string;
+  version?: string;
+  git?: string;
+  optional: boolean;
+  /** In `[workspace.dependencies]`: the workspace's declaration, not a dependency of a package. */
+  declaredForWorkspace: boolean;
+  /** The dependency's key, where diagnostics go. */
+  keyRange: Range;
+  /** The whole entry: a `key = value` line or a `[dependencies.x]` table with its body. */
+  entryRange: Range;
+  /** Same as entryRange, in UTF-16 offsets into the text. */
+  entryOffsets: [number, number];
+  /** Written as a table of its own (`[dependencies.x]`), as cargo-normalised manifests do. */
+  ownTable: boolean;
+}
+
+export interface TargetSpec {
+  name?: string;
+  path?: string;
+}
+
+export interface PackageSpec {
+  name: string;
+  nameRange: Range;
+  lib?: TargetSpec;
+  bins: TargetSpec[];
+  examples: TargetSpec[];
+  tests: TargetSpec[];
+  benches: TargetSpec[];
+  /** `package.build`: a path, or false to disable build.rs discovery. */
+  build?: string | false;
+  autobins: boolean;
+  autoexamples: boolean;
+  autotests: boolean;
+  autobenches: boolean;
+  /** `package.workspace`: the path to this package's workspace root, when not the nearest. */
+  workspace?: string;
+}
+
+export interface WorkspaceSpec {
+  members: string[];
+  exclude: string[];
+}
+
+export interface ManifestError {
+  message: string;
+  range: Range;
+}
+
+export interface Manifest {
+  /** Absolute path of the Cargo.toml. */
+  file: string;
+  text: string;
+  package?: PackageSpec;
+  workspace?: WorkspaceSpec;
+  dependencies: DependencyEntry[];
+  /** `[patch.<registry>]` entries that point a package at a local path: package name to path. */
+  patches: Map<string, string>;
+  /** Written by cargo when packaging (`cargo package`, `cargo vendor`), not by a person. */
+  normalised: boolean;
+  error?: ManifestError;
+}
+
+const NORMALISED_HEADER = /^# THIS FILE IS AUTOMATICALLY (@generated|GENERATED) BY CARGO/m;
+
+const DEPENDENCY_TABLES: Record<string, DependencyKind> = {
+  dependencies: 'normal',
+  'dev-dependencies': 'dev',
+  dev_dependencies: 'dev',
+  'build-dependencies': 'build',
+  build_dependencies: 'build',
+};
+
+export function parseManifest(file: string, text: string): Manifest {
+  const manifest: Manifest = {
+    file,
+    text,
+    dependencies: [],
+    patches: new Map(),
+    normalised: NORMALISED_HEADER.test(text.slice(0, 2000)),
+  };
+  let ast: AST.TOMLProgram;
+  try {
+    ast = parseTOML(text);
+  } catch (e) {
+    manifest.error = errorOf(e, text);
+    return manifest;
+  }
+  let value: Record<string, unknown>;
+  try {
+    value = getStaticTOMLValue(ast) as Record<string, unknown>;
+  } catch (e) {
+    manifest.error = errorOf(e, text);
+    return manifest;
+  }
+  const keys = indexKeys(ast);
+  try {
+    readPackage(manifest, value, keys);
+    readWorkspace(manifest, value);
+    readDependencies(manifest, value, keys);
+    readPatches(manifest, value);
+  } catch (e) {
+    // A manifest that is valid TOML but not a valid Cargo manifest (a string
+    // where a table belongs, say): report it like a syntax error.
+    manifest.error = { message: `invalid manifest: ${(e as Error).message}`, range: rangeAt(text, 0, 0) };
+  }
+  return manifest;
+}
+
+// ---------------------------------------------------------------------------
+// Positions of keys: every dotted key path that the document defines, mapped
+// to the node that first defines it, whether by a table header
+// (`[dependencies.x]`), a key-value (`x = ...` inside `[dependencies]`) or a
+// dotted key (`dependencies.x.path = ...`).
+
+interface KeyNode {
+  key: AST.TOMLBare | AST.TOMLQuoted;
+  /** The node whose range is the whole entry for this path. */
+  entry: AST.TOMLTable | AST.TOMLKeyValue;
+  ownTable: boolean;
+}
+
+type KeyIndex = Map<string, KeyNode>;
+
+const pathId = (path: readonly (string | number)[]): string => JSON.stringify(path);
+
+function indexKeys(ast: AST.TOMLProgram): KeyIndex {
+  const index: KeyIndex = new Map();
+  const top = ast.body[0];
+  const visitKeyValues = (base: (string | number)[], body: AST.TOMLKeyValue[]) => {
+    for (const kv of body) {
+      const names = kv.key.keys.map(keyName);
+      for (let i = 0; i < names.length; i++) {
+        const path = [...base, ...names.slice(0, i + 1)];
+        const id = pathId(path);
+        if (!index.has(id)) index.set(id, { key: kv.key.keys[i], entry: kv, ownTable: false });
+      }
+    }
+  };
+  for (const item of top.body) {
+    if (item.type === 'TOMLKeyValue') {
+      visitKeyValues([], [item]);
+    } else {
+      const resolved = item.resolvedKey;
+      const keyNodes = item.key.keys;
+      // A table header names its whole path; each of its last keys maps to it.
+      for (let i = 0; i < keyNodes.length; i++) {
+        const path = resolved.slice(0, resolved.length - keyNodes.length + i + 1);
+        const id = pathId(path);
+        if (!index.has(id)) index.set(id, { key: keyNodes[i], entry: item, ownTable: i === keyNodes.length - 1 });
+      }
+      visitKeyValues(resolved, item.body);
+    }
+  }
+  return index;
+}
+
+function keyName(node: AST.TOMLBare | AST.TOMLQuoted): string {
+  return node.type === 'TOMLBare' ? node.name : node.value;
+}
+
+// ---------------------------------------------------------------------------
+
+function readPackage(manifest: Manifest, value: Record<string, unknown>, keys: KeyIndex): void {
+  const pkg = asTable(value['package']) ?? asTable(value['project']);
+  if (!pkg) return;
+  const name = typeof pkg['name'] === 'string' ? pkg['name'] : undefined;
+  if (!name) return;
+  const nameNode = keys.get(pathId([value['package'] ? 'package' : 'project', 'name']));
+  const target = (v: unknown): TargetSpec => {
+    const t = asTable(v) ?? {};
+    return {
+      name: typeof t['name'] === 'string' ? t['name'] : undefined,
+      path: typeof t['path'] === 'string' ? t['path'] : undefined,
+    };
+  };
+  const targets = (v: unknown): TargetSpec[] => (Array.isArray(v) ? v.map(target) : []);
+  const flag = (k: string) => pkg[k] !== false;
+  manifest.package = {
+    name,
+    nameRange: nameNode ? rangeOf(nameNode.key) : rangeAt(manifest.text, 0, 0),
+    lib: value['lib'] !== undefined ? target(value['lib']) : undefined,
+    bins: targets(value['bin']),
+    examples: targets(value['example']),
+    tests: targets(value['test']),
+    benches: targets(value['bench']),
+    build: typeof pkg['build'] === 'string' ? pkg['build'] : pkg['build'] === false ? false : undefined,
+    autobins: flag('autobins'),
+    autoexamples: flag('autoexamples'),
+    autotests: flag('autotests'),
+    autobenches: flag('autobenches'),
+    workspace: typeof pkg['workspace'] === 'string' ? pkg['workspace'] : undefined,
+  };
+}
+
+function readWorkspace(manifest: Manifest, value: Record<string, unknown>): void {
+  const ws = asTable(value['workspace']);
+  if (!ws) return;
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
+  manifest.workspace = { members: strings(ws['members']), exclude: strings(ws['exclude']) };
+}
+
+function readDependencies(manifest: Manifest, value: Record<string, unknown>, keys: KeyIndex): void {
+  const read = (prefix: string[], table: unknown, kind: DependencyKind, extra: Partial<DependencyEntry>) => {
+    const deps = asTable(table);
+    if (!deps) return;
+    for (const [name, spec] of Object.entries(deps)) {
+      const node = keys.get(pathId([...prefix, name]));
+      if (!node) continue;
+      manifest.dependencies.push({
+        ...describeSpec(name, spec),
+        kind,
+        declaredForWorkspace: false,
+        keyRange: rangeOf(node.key),
+        entryRange: rangeOf(node.entry),
+        entryOffsets: [node.entry.range[0], node.entry.range[1]],
+        ownTable: node.ownTable,
+        ...extra,
+      });
+    }
+  };
+  for (const [table, kind] of Object.entries(DEPENDENCY_TABLES)) {
+    read([table], value[table], kind, {});
+  }
+  const targets = asTable(value['target']);
+  for (const [target, spec] of Object.entries(targets ?? {})) {
+    const tables = asTable(spec);
+    for (const [table, kind] of Object.entries(DEPENDENCY_TABLES)) {
+      read(['target', target, table], tables?.[table], kind, { target });
+    }
+  }
+  const ws = asTable(value['workspace']);
+  read(['workspace', 'dependencies'], ws?.['dependencies'], 'normal', { declaredForWorkspace: true });
+}
+
+function readPatches(manifest: Manifest, value: Record<string, unknown>): void {
+  const patch = asTable(value['patch']);
+  for (const registry of Object.values(patch ?? {})) {
+    for (const [name, spec] of Object.entries(asTable(registry) ?? {})) {
+      const described = describeSpec(name, spec);
+      if (described.path !== undefined) manifest.patches.set(described.package, described.path);
+    }
+  }
+}
+
+type SpecFields = Pick<DependencyEntry, 'name' | 'package' | 'source' | 'path' | 'version' | 'git' | 'optional'>;
+
+function describeSpec(name: string, spec: unknown): SpecFields {
+  if (typeof spec === 'string') {
+    return { name, package: name, source: 'registry', version: spec, optional: false };
+  }
+  const t = asTable(spec) ?? {};
+  const str = (k: string) => (typeof t[k] === 'string' ? (t[k] as string) : undefined);
+  // A path wins over a version for local builds (the version is for publishing).
+  const source: DependencySource =
+    t['workspace'] === true ? 'workspace' : str('path') !== undefined ? 'path' : str('git') !== undefined ? 'git' : 'registry';
+  return {
+    name,
+    package: str('package') ?? name,
+    source,
+    path: str('path'),
+    version: str('version'),
+    git: str('git'),
+    optional: t['optional'] === true,
+  };
+}
+
+function asTable(v: unknown): Record<string, unknown> | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+// toml-eslint-parser lines are 1-based, columns 0-based UTF-16: LSP wants both 0-based.
+function rangeOf(node: { loc: AST.SourceLocation }): Range {
+  return {
+    start: { line: node.loc.start.line - 1, character: node.loc.start.column },
+    end: { line: node.loc.end.line - 1, character: node.loc.end.column },
+  };
+}
+
+function rangeAt(text: string, line: number, character: number): Range {
+  const lineText = text.split('\n')[line] ?? '';
+  return { start: { line, character }, end: { line, character: Math.max(character, lineText.replace(/\r$/, '').length) } };
+}
+
+function errorOf(e: unknown, text: string): ManifestError {
+  const err = e as { message?: string; lineNumber?: number; column?: number };
+  const message = err.message ?? String(e);
+  if (typeof err.lineNumber === 'number') {
+    const line = Math.max(0, err.lineNumber - 1);
+    const character = Math.max(0, err.column ?? 0);
+    return { message, range: { start: { line, character }, end: { line, character: character + 1 } } };
+  }
+  return { message, range: rangeAt(text, 0, 0) };
+}

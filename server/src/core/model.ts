@@ -1,0 +1,78 @@
+// Plain data shared by the analysis core and its two fronts (the language
+// server and the CLI). Nothing here knows about LSP or VS Code; positions are
+// 0-based lines and UTF-16 columns, as in LSP, so the fronts pass them through.
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export const FINDING_CODES = [
+  'duplicate-file',
+  'near-duplicate-file',
+  'inverted-dependency',
+  'dependency-cycle',
+  'manifest-error',
+] as const;
+
+export type FindingCode = (typeof FINDING_CODES)[number];
+
+export interface Location {
+  /** Absolute path. */
+  file: string;
+  range: Range;
+}
+
+export interface RelatedLocation extends Location {
+  message: string;
+}
+
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  message: string;
+  /** Absolute path of the file the finding is on. */
+  file: string;
+  range: Range;
+  related: RelatedLocation[];
+  /** Titles of the fixes offered for this finding. */
+  fixes: string[];
+  /** For a copied module: the `mod` declaration that brings it into its crate. */
+  declaration?: Location;
+}
+
+export interface AnalysisOptions {
+  /** Crates (package or lib names) whose copies are always the ones to keep. */
+  authoritativeCrates: string[];
+  /** Globs, relative to a workspace root, of paths never indexed. */
+  exclude: string[];
+  /** Severity per finding code; a code set to 'off' is not reported. */
+  severity: Partial<Record<FindingCode, Severity | 'off'>>;
+  /** Files with fewer significant tokens are too small to call copies. */
+  minimumTokens: number;
+}
+
+export const DEFAULT_OPTIONS: AnalysisOptions = {
+  authoritativeCrates: [],
+  exclude: [],
+  severity: {},
+  minimumTokens: 50,
+};
+
+export function severityOf(options: AnalysisOptions, code: FindingCode): Severity | 'off' {
+  return options.severity[code] ?? 'warning';
+}
+
+export interface Log {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export const silentLog: Log = { info() {}, warn() {} };

@@ -1,0 +1,289 @@
+// The workspace on disk: which manifests and sources there are, which crates
+// they make, and how those crates depend on each other.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import picomatch from 'picomatch';
+import type { DependencyEntry, DependencySource, Manifest } from './manifest';
+
+/** Folders never indexed, whatever the settings say. */
+const ALWAYS_SKIPPED = new Set(['target', '.git', 'node_modules']);
+/** Files cargo leaves beside a packaged or vendored crate. */
+const VENDOR_MARKERS = ['.cargo_vcs_info.json', '.cargo-checksum.json'];
+
+export interface DiscoveredFiles {
+  manifests: string[];
+  sources: string[];
+  /** Directories holding a vendored-crate marker file. */
+  vendoredDirs: Set<string>;
+}
+
+/** Walks a workspace folder for Cargo.toml and .rs files, skipping build output and excluded globs. */
+export function discoverFiles(root: string, exclude: string[]): DiscoveredFiles {
+  const excluded = exclude.length > 0 ? picomatch(exclude, { dot: true }) : () => false;
+  const found: DiscoveredFiles = { manifests: [], sources: [], vendoredDirs: new Set() };
+  const walk = (dir: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return; // unreadable folder: skip it, as cargo would fail on it anyway
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      const relative = path.relative(root, full).split(path.sep).join('/');
+      if (excluded(relative)) continue;
+      if (entry.isDirectory()) {
+        if (!ALWAYS_SKIPPED.has(entry.name)) walk(full);
+      } else if (entry.isFile()) {
+        if (entry.name === 'Cargo.toml') found.manifests.push(full);
+        else if (entry.name.endsWith('.rs')) found.sources.push(full);
+        else if (VENDOR_MARKERS.includes(entry.name)) found.vendoredDirs.add(dir);
+      }
+    }
+  };
+  walk(root);
+  return found;
+}
+
+export type TargetKind = 'lib' | 'bin' | 'example' | 'test' | 'bench' | 'build';
+
+export interface Target {
+  kind: TargetKind;
+  /** Absolute path of the crate root file. */
+  root: string;
+}
+
+export interface Crate {
+  /** The package name. */
+  name: string;
+  /** The library name: `[lib] name`, or the package name with `-` as `_`. */
+  libName: string;
+  manifest: string;
+  dir: string;
+  targets: Target[];
+  /** Packaged or vendored by cargo rather than written here. */
+  vendored: boolean;
+}
+
+export interface Dependency {
+  from: Crate;
+  entry: DependencyEntry;
+  /** The source after `workspace = true` is resolved against the workspace root. */
+  source: DependencySource;
+  /** Absolute directory of a path dependency. */
+  path?: string;
+  /** The local crate a path dependency resolves to. */
+  to?: Crate;
+}
+
+/** Package names compare as crates.io does: `-` and `_` are the same. */
+export const packageKey = (name: string): string => name.replace(/-/g, '_');
+
+export class CrateGraph {
+  readonly crates: Crate[] = [];
+  readonly dependencies: Dependency[] = [];
+  private readonly byDir = new Map<string, Crate>();
+  private readonly byPackage = new Map<string, Crate[]>();
+  private readonly dependents = new Map<Crate, Set<Crate>>();
+  /** Package names that some `[patch]` table points at a local path. */
+  private readonly patched = new Set<string>();
+  /** Crates left out by a workspace's `exclude`. */
+  readonly excludedDirs: string[] = [];
+
+  constructor(manifests: Iterable<Manifest>, sources: SourceFolders, vendoredDirs: ReadonlySet<string>) {
+    const all = [...manifests].filter((m) => !m.error);
+    const excluded = workspaceExclusions(all);
+    for (const manifest of all) {
+      const dir = path.dirname(manifest.file);
+      if (!manifest.package) continue;
+      if (excluded(dir)) {
+        this.excludedDirs.push(dir);
+        continue;
+      }
+      const crate: Crate = {
+        name: manifest.package.name,
+        libName: manifest.package.lib?.name ?? packageKey(manifest.package.name),
+        manifest: manifest.file,
+        dir,
+        targets: discoverTargets(manifest, sources),
+        vendored: manifest.normalised || vendoredDirs.has(dir),
+      };
+      this.crates.push(crate);
+      this.byDir.set(dir, crate);
+      const key = packageKey(crate.name);
+      this.byPackage.set(key, [...(this.byPackage.get(key) ?? []), crate]);
+    }
+    this.crates.sort((a, b) => a.name.localeCompare(b.name) || a.dir.localeCompare(b.dir));
+    for (const manifest of all) {
+      for (const name of manifest.patches.keys()) this.patched.add(packageKey(name));
+    }
+    const byFile = new Map(all.map((m) => [m.file, m]));
+    for (const crate of this.crates) {
+      const manifest = byFile.get(crate.manifest)!;
+      const root = workspaceRootOf(manifest, byFile);
+      for (const entry of manifest.dependencies) {
+        if (entry.declaredForWorkspace) continue;
+        const dependency = this.resolve(crate, entry, root);
+        this.dependencies.push(dependency);
+        if (dependency.to && dependency.to !== crate) {
+          if (!this.dependents.has(dependency.to)) this.dependents.set(dependency.to, new Set());
+          this.dependents.get(dependency.to)!.add(crate);
+        }
+      }
+    }
+  }
+
+  crateAt(dir: string): Crate | undefined {
+    return this.byDir.get(dir);
+  }
+
+  /** The crate a file belongs to: the one whose directory is its nearest ancestor. */
+  crateOf(file: string): Crate | undefined {
+    for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+      const crate = this.byDir.get(dir);
+      if (crate) return crate;
+      if (path.dirname(dir) === dir) return undefined;
+    }
+  }
+
+  localPackages(name: string): Crate[] {
+    return this.byPackage.get(packageKey(name)) ?? [];
+  }
+
+  isPatchedLocally(name: string): boolean {
+    return this.patched.has(packageKey(name));
+  }
+
+  dependentsOf(crate: Crate): ReadonlySet<Crate> {
+    return this.dependents.get(crate) ?? new Set();
+  }
+
+  private resolve(crate: Crate, entry: DependencyEntry, root: Manifest | undefined): Dependency {
+    let source = entry.source;
+    let relative = entry.path;
+    let base = crate.dir;
+    if (source === 'workspace') {
+      const declared = root?.dependencies.find((d) => d.declaredForWorkspace && d.name === entry.name);
+      if (declared) {
+        source = declared.source;
+        relative = declared.path;
+        base = path.dirname(root!.file);
+      }
+    }
+    const dependency: Dependency = { from: crate, entry, source };
+    if (source === 'path' && relative !== undefined) {
+      dependency.path = path.resolve(base, relative);
+      dependency.to = this.byDir.get(dependency.path);
+    }
+    return dependency;
+  }
+}
+
+/** The manifest whose `[workspace]` a package belongs to: `package.workspace`, else the nearest ancestor with one. */
+export function workspaceRootOf(manifest: Manifest, byFile: ReadonlyMap<string, Manifest>): Manifest | undefined {
+  if (manifest.package?.workspace !== undefined) {
+    return byFile.get(path.resolve(path.dirname(manifest.file), manifest.package.workspace, 'Cargo.toml'));
+  }
+  for (let dir = path.dirname(manifest.file); ; dir = path.dirname(dir)) {
+    const candidate = byFile.get(path.join(dir, 'Cargo.toml'));
+    if (candidate?.workspace) return candidate;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * A package is left out when a workspace root above it excludes its folder
+ * (`[workspace] exclude`), as cargo does. Packages that are neither members nor
+ * excluded are kept: they may be nested workspaces or path dependencies, and
+ * the user opened the folder to see all of its code.
+ */
+function workspaceExclusions(manifests: Manifest[]): (dir: string) => boolean {
+  const rules: { root: string; excluded: (relative: string) => boolean }[] = [];
+  for (const m of manifests) {
+    if (!m.workspace || m.workspace.exclude.length === 0) continue;
+    const patterns = m.workspace.exclude.map((p) => p.replace(/\/+$/, ''));
+    const matchers = patterns.map((p) => picomatch(p, { dot: true }));
+    rules.push({
+      root: path.dirname(m.file),
+      // `exclude` names folders: anything at or below one is out.
+      excluded: (relative) => matchers.some((match, i) => match(relative) || relative.startsWith(patterns[i] + '/')),
+    });
+  }
+  return (dir) =>
+    rules.some(({ root, excluded }) => {
+      const relative = path.relative(root, dir).split(path.sep).join('/');
+      return relative !== '' && !relative.startsWith('..') && excluded(relative);
+    });
+}
+
+/** Cargo's target discovery: explicit targets from the manifest, then the conventional files. */
+function discoverTargets(manifest: Manifest, sources: SourceFolders): Target[] {
+  const pkg = manifest.package!;
+  const dir = path.dirname(manifest.file);
+  const targets: Target[] = [];
+  const seen = new Set<string>();
+  const add = (kind: TargetKind, relative: string | undefined) => {
+    if (relative === undefined) return;
+    const root = path.resolve(dir, relative);
+    if (!seen.has(root) && sources.has(root)) {
+      seen.add(root);
+      targets.push({ kind, root });
+    }
+  };
+  add('lib', pkg.lib?.path ?? 'src/lib.rs');
+  for (const bin of pkg.bins) add('bin', bin.path ?? (bin.name ? `src/bin/${bin.name}.rs` : undefined));
+  for (const [kind, list] of [['example', pkg.examples], ['test', pkg.tests], ['bench', pkg.benches]] as const) {
+    for (const t of list) add(kind, t.path ?? (t.name ? `${kind === 'example' ? 'examples' : kind + 's'}/${t.name}.rs` : undefined));
+  }
+  const auto = (kind: TargetKind, folder: string) =>
+    sources.targetsIn(path.join(dir, folder)).forEach((f) => add(kind, path.relative(dir, f)));
+  if (pkg.autobins) {
+    add('bin', 'src/main.rs');
+    auto('bin', 'src/bin');
+  }
+  if (pkg.autoexamples) auto('example', 'examples');
+  if (pkg.autotests) auto('test', 'tests');
+  if (pkg.autobenches) auto('bench', 'benches');
+  if (pkg.build !== false) add('build', pkg.build ?? 'build.rs');
+  return targets;
+}
+
+/** Sources grouped by folder, so target discovery needs no walk of its own. */
+export class SourceFolders {
+  readonly files = new Set<string>();
+  private readonly direct = new Map<string, Set<string>>();
+  /** `<folder>/<name>/main.rs`, by `<folder>`. */
+  private readonly mains = new Map<string, Set<string>>();
+
+  constructor(files: Iterable<string>) {
+    for (const file of files) this.add(file);
+  }
+
+  add(file: string): void {
+    this.files.add(file);
+    const dir = path.dirname(file);
+    push(this.direct, dir, file);
+    if (path.basename(file) === 'main.rs') push(this.mains, path.dirname(dir), file);
+  }
+
+  delete(file: string): void {
+    this.files.delete(file);
+    this.direct.get(path.dirname(file))?.delete(file);
+    this.mains.get(path.dirname(path.dirname(file)))?.delete(file);
+  }
+
+  has(file: string): boolean {
+    return this.files.has(file);
+  }
+
+  /** `<folder>/*.rs` and `<folder>/*\/main.rs`, the files cargo turns into targets of their own. */
+  targetsIn(folder: string): string[] {
+    return [...(this.direct.get(folder) ?? []), ...(this.mains.get(folder) ?? [])].sort();
+  }
+}
+
+function push<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key);
+  if (set) set.add(value);
+  else map.set(key, new Set([value]));
+}
