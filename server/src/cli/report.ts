@@ -1,0 +1,132 @@
+// The CLI's three outputs. JSON is a contract other tools read (see the
+// README); SARIF 2.1.0 is for code scanning in CI; text is for people.
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { WorkspaceIndex } from '../core/index';
+import { documentationUrl } from '../core/assets';
+import { FINDING_CODES } from '../core/model';
+import type { Finding, FindingCode, Range } from '../core/model';
+
+export interface Report {
+  root: string;
+  index: WorkspaceIndex;
+  elapsedMs: number;
+}
+
+const relative = (root: string, file: string) => path.relative(root, file).split(path.sep).join('/');
+
+export function formatJson({ root, index, elapsedMs }: Report): string {
+  const rel = (f: string) => relative(root, f);
+  const stats = index.stats();
+  const json = {
+    root,
+    crates: index.graph.crates.map((crate) => ({
+      name: crate.name,
+      manifest: rel(crate.manifest),
+      dependencies: index.graph.dependencies
+        .filter((d) => d.from === crate)
+        .map((d) => ({
+          name: d.entry.name,
+          package: d.entry.package,
+          kind: d.entry.kind,
+          source: d.source,
+          range: d.entry.keyRange,
+        })),
+    })),
+    findings: index.allFindings().map((f) => ({
+      code: f.code,
+      severity: f.severity,
+      message: f.message,
+      file: rel(f.file),
+      range: f.range,
+      related: f.related.map((r) => ({ file: rel(r.file), range: r.range, message: r.message })),
+      fixes: f.fixes,
+      ...(f.declaration ? { declaration: { file: rel(f.declaration.file), range: f.declaration.range } } : {}),
+    })),
+    stats: {
+      crates: stats.crates,
+      files: stats.files,
+      lines: stats.lines,
+      duplicatedLines: stats.duplicatedLines,
+      elapsedMs,
+    },
+  };
+  return JSON.stringify(json, null, 2) + '\n';
+}
+
+export function formatText({ root, index, elapsedMs }: Report): string {
+  const rel = (f: string) => relative(root, f);
+  const at = (file: string, range: Range) => `${rel(file)}:${range.start.line + 1}:${range.start.character + 1}`;
+  const lines: string[] = [];
+  for (const f of index.allFindings()) {
+    lines.push(`${f.severity}[${f.code}]: ${f.message}`);
+    lines.push(`  --> ${at(f.file, f.range)}`);
+    if (f.declaration) lines.push(`  declared at ${at(f.declaration.file, f.declaration.range)}`);
+    for (const r of f.related) lines.push(`  = ${r.message}: ${at(r.file, r.range)}`);
+    lines.push('');
+  }
+  const stats = index.stats();
+  const counts = countByCode(index.allFindings());
+  const found = counts.length > 0 ? counts.join(', ') : 'no findings';
+  lines.push(
+    `${root}: ${stats.crates} crates, ${stats.files} files, ${stats.lines} lines: ${found}; ` +
+      `${stats.copies} copies hold ${stats.duplicatedLines} duplicated lines (${(elapsedMs / 1000).toFixed(2)} s)`,
+  );
+  return lines.join('\n') + '\n';
+}
+
+function countByCode(findings: Finding[]): string[] {
+  const counts = new Map<FindingCode, number>();
+  for (const f of findings) counts.set(f.code, (counts.get(f.code) ?? 0) + 1);
+  return FINDING_CODES.filter((c) => counts.has(c)).map((c) => `${counts.get(c)} ${c}`);
+}
+
+const SARIF_LEVEL = { error: 'error', warning: 'warning', information: 'note', hint: 'note' } as const;
+
+const RULE_SUMMARY: Record<FindingCode, string> = {
+  'duplicate-file': 'A file identical to a module of another crate.',
+  'near-duplicate-file': 'A file identical to a module of another crate once use paths are normalised.',
+  'inverted-dependency': 'A registry or git dependency on a package that is also a local crate.',
+  'dependency-cycle': 'A cycle among local crates through path dependencies.',
+  'manifest-error': 'A Cargo.toml that does not parse.',
+};
+
+export function formatSarif({ root, index }: Report): string {
+  const rel = (f: string) => relative(root, f);
+  const region = (r: Range) => ({
+    startLine: r.start.line + 1,
+    startColumn: r.start.character + 1,
+    endLine: r.end.line + 1,
+    endColumn: r.end.character + 1,
+  });
+  const location = (file: string, range: Range) => ({
+    physicalLocation: { artifactLocation: { uri: rel(file), uriBaseId: 'ROOT' }, region: region(range) },
+  });
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'rust-consolidate',
+            rules: FINDING_CODES.map((id) => ({
+              id,
+              shortDescription: { text: RULE_SUMMARY[id] },
+              helpUri: documentationUrl(id),
+            })),
+          },
+        },
+        originalUriBaseIds: { ROOT: { uri: pathToFileURL(root).href + '/' } },
+        results: index.allFindings().map((f) => ({
+          ruleId: f.code,
+          level: SARIF_LEVEL[f.severity],
+          message: { text: f.message },
+          locations: [location(f.file, f.range)],
+          relatedLocations: f.related.map((r, id) => ({ id, ...location(r.file, r.range), message: { text: r.message } })),
+        })),
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2) + '\n';
+}

@@ -1,0 +1,264 @@
+// The language server: glues the workspace index to LSP. It indexes the
+// folders at start (with work-done progress), then follows saves and file
+// events one file at a time, republishing only the files whose findings changed.
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  WatchKind,
+  createConnection,
+} from 'vscode-languageserver/node';
+import type { Connection, Diagnostic, InitializeParams, InitializeResult } from 'vscode-languageserver/node';
+import { WorkspaceIndex } from './core/index';
+import type { IndexProgress } from './core/index';
+import { DEFAULT_OPTIONS, FINDING_CODES } from './core/model';
+import type { AnalysisOptions, FindingCode, Log, Severity } from './core/model';
+import { RustParser } from './core/rust';
+import { declarationHint, toDiagnostic, uriOf } from './features/diagnostics';
+import { reindexRequest, statusNotification } from './protocol';
+import type { IndexStatus, ServerSettings } from './protocol';
+
+type Change = 'changed' | 'deleted';
+
+export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
+  let folders: string[] = [];
+  let initializationSettings: Partial<ServerSettings> = {};
+  let canPullConfiguration = false;
+  let canRegisterWatchers = false;
+  let canRegisterConfiguration = false;
+  let index: WorkspaceIndex | undefined;
+  let parser: RustParser | undefined;
+  let indexing = false;
+  /** File events waiting to be applied, one per file: a newer event replaces an older one. */
+  const pending = new Map<string, Change>();
+  let draining: Promise<void> = Promise.resolve();
+  /** The copy files whose `mod` declarations sit in each file, for the hints there. */
+  const declaredIn = new Map<string, Set<string>>();
+  const declarationOf = new Map<string, string>();
+
+  const log: Log = {
+    info: (message) => connection.console.info(message),
+    warn: (message) => connection.console.warn(message),
+  };
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    folders = (params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri));
+    if (folders.length === 0 && params.rootUri) folders = [fileURLToPath(params.rootUri)];
+    initializationSettings = (params.initializationOptions as Partial<ServerSettings> | undefined) ?? {};
+    const workspace = params.capabilities.workspace;
+    canPullConfiguration = workspace?.configuration === true;
+    canRegisterWatchers = workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    canRegisterConfiguration = workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: false, change: TextDocumentSyncKind.None, save: { includeText: false } },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'rust-consolidate', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    if (canRegisterWatchers) {
+      await connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [
+          { globPattern: '**/*.rs', kind: WatchKind.Create | WatchKind.Change | WatchKind.Delete },
+          { globPattern: '**/Cargo.toml', kind: WatchKind.Create | WatchKind.Change | WatchKind.Delete },
+        ],
+      });
+    }
+    if (canRegisterConfiguration) {
+      await connection.client.register(DidChangeConfigurationNotification.type, { section: 'rustConsolidate' });
+    }
+    connection.workspace.onDidChangeWorkspaceFolders((event) => {
+      const removed = new Set(event.removed.map((f) => fileURLToPath(f.uri)));
+      folders = [...folders.filter((f) => !removed.has(f)), ...event.added.map((f) => fileURLToPath(f.uri))];
+      void serialize(() => fullIndex());
+    });
+    await serialize(() => fullIndex());
+  });
+
+  connection.onDidChangeConfiguration(() => {
+    void serialize(async () => {
+      if (!index) return;
+      publish(await index.setOptions(await readOptions()));
+    });
+  });
+
+  connection.onDidSaveTextDocument(({ textDocument }) => enqueue(textDocument.uri, 'changed'));
+
+  connection.onDidChangeWatchedFiles(({ changes }) => {
+    for (const change of changes) enqueue(change.uri, change.type === FileChangeType.Deleted ? 'deleted' : 'changed');
+  });
+
+  connection.onRequest(reindexRequest, () => serialize(() => fullIndex()).then(() => status()));
+
+  connection.onShutdown(() => {
+    parser?.dispose();
+  });
+
+  connection.listen();
+
+  // ---------------------------------------------------------------------------
+
+  /** Index work runs one piece at a time, in order. */
+  function serialize<T>(work: () => Promise<T>): Promise<T> {
+    const run = draining.then(work);
+    draining = run.then(
+      () => undefined,
+      (e) => log.warn(`index update failed: ${(e as Error).stack ?? e}`),
+    );
+    return run;
+  }
+
+  function enqueue(uri: string, change: Change): void {
+    if (!uri.startsWith('file:')) return;
+    const file = fileURLToPath(uri);
+    if (!file.endsWith('.rs') && path.basename(file) !== 'Cargo.toml') return;
+    const waiting = pending.size > 0;
+    pending.set(file, change);
+    if (!waiting) void serialize(applyPending);
+  }
+
+  async function applyPending(): Promise<void> {
+    while (pending.size > 0 && index) {
+      const [file, change] = pending.entries().next().value as [string, Change];
+      pending.delete(file);
+      const changed =
+        path.basename(file) === 'Cargo.toml'
+          ? await index.updateManifest(file)
+          : change === 'deleted'
+            ? index.removeSource(file)
+            : await index.updateSource(file);
+      publish(changed);
+    }
+  }
+
+  async function fullIndex(): Promise<void> {
+    parser ??= await RustParser.load();
+    const previous = index ? index.filesWithFindings() : [];
+    index = new WorkspaceIndex(folders, await readOptions(), parser, log);
+    indexing = true;
+    sendStatus();
+    const progress = await connection.window.createWorkDoneProgress();
+    progress.begin('Rust Consolidate', 0, 'indexing the workspace', false);
+    const started = performance.now();
+    let lastReport = 0;
+    const report = ({ phase, done, total }: IndexProgress) => {
+      const now = performance.now();
+      if (now - lastReport < 100 && done < total) return;
+      lastReport = now;
+      const percentage = phase === 'fingerprinting' && total > 0 ? Math.round((done / total) * 90) : phase === 'analysing' ? 95 : 0;
+      progress.report(percentage, phase === 'fingerprinting' ? `fingerprinting ${done}/${total} files` : `${phase}`);
+    };
+    try {
+      const changed = await index.build(report);
+      pending.clear();
+      indexing = false;
+      publish([...new Set([...previous, ...changed])]);
+      const stats = index.stats();
+      log.info(
+        `indexed ${folders.join(', ')}: ${stats.crates} crates, ${stats.files} files, ${stats.findings} findings ` +
+          `in ${Math.round(performance.now() - started)} ms`,
+      );
+    } finally {
+      indexing = false;
+      progress.done();
+      sendStatus();
+    }
+  }
+
+  function publish(changed: string[]): void {
+    if (!index || changed.length === 0) {
+      sendStatus();
+      return;
+    }
+    const files = new Set(changed);
+    for (const file of changed) {
+      const before = declarationOf.get(file);
+      const now = index.findingsFor(file).find((f) => f.declaration)?.declaration?.file;
+      if (before === now) continue;
+      if (before) {
+        declaredIn.get(before)?.delete(file);
+        files.add(before);
+      }
+      if (now) {
+        if (!declaredIn.has(now)) declaredIn.set(now, new Set());
+        declaredIn.get(now)!.add(file);
+        declarationOf.set(file, now);
+        files.add(now);
+      } else {
+        declarationOf.delete(file);
+      }
+    }
+    for (const file of changed) {
+      // A copy whose finding changed changes the hint on its `mod` line too.
+      const declaration = declarationOf.get(file);
+      if (declaration) files.add(declaration);
+    }
+    for (const file of files) {
+      void connection.sendDiagnostics({ uri: uriOf(file), diagnostics: diagnosticsFor(file) });
+    }
+    sendStatus();
+  }
+
+  function diagnosticsFor(file: string): Diagnostic[] {
+    const diagnostics = index!.findingsFor(file).map(toDiagnostic);
+    for (const copy of declaredIn.get(file) ?? []) {
+      for (const finding of index!.findingsFor(copy)) {
+        const hint = declarationHint(finding, index!.display(copy));
+        if (hint) diagnostics.push(hint);
+      }
+    }
+    return diagnostics;
+  }
+
+  function status(): IndexStatus {
+    const stats = index?.stats();
+    return {
+      state: indexing ? 'indexing' : 'ready',
+      crates: stats?.crates ?? 0,
+      files: stats?.files ?? 0,
+      copies: stats?.copies ?? 0,
+      duplicatedLines: stats?.duplicatedLines ?? 0,
+      findings: stats?.findings ?? 0,
+    };
+  }
+
+  let lastStatus = '';
+  function sendStatus(): void {
+    const now = status();
+    const text = JSON.stringify(now);
+    if (text === lastStatus) return;
+    lastStatus = text;
+    void connection.sendNotification(statusNotification, now);
+  }
+
+  async function readOptions(): Promise<AnalysisOptions> {
+    let settings: Partial<ServerSettings> = initializationSettings;
+    if (canPullConfiguration) {
+      try {
+        settings = { ...settings, ...((await connection.workspace.getConfiguration('rustConsolidate')) ?? {}) };
+      } catch (e) {
+        log.warn(`cannot read settings: ${(e as Error).message}`);
+      }
+    }
+    const severity: AnalysisOptions['severity'] = {};
+    for (const code of FINDING_CODES) {
+      const value = settings.severity?.[code];
+      if (value && ['error', 'warning', 'information', 'hint', 'off'].includes(value)) {
+        severity[code as FindingCode] = value as Severity | 'off';
+      }
+    }
+    return {
+      authoritativeCrates: Array.isArray(settings.authoritativeCrates) ? settings.authoritativeCrates : DEFAULT_OPTIONS.authoritativeCrates,
+      exclude: Array.isArray(settings.exclude) ? settings.exclude : DEFAULT_OPTIONS.exclude,
+      severity,
+      minimumTokens: typeof settings.minimumTokens === 'number' && settings.minimumTokens > 0 ? settings.minimumTokens : DEFAULT_OPTIONS.minimumTokens,
+    };
+  }
+}
