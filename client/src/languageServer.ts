@@ -1,0 +1,165 @@
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  State,
+  TransportKind,
+} from 'vscode-languageclient/node';
+import { reindexRequest, statusNotification } from '../../server/src/protocol';
+import type { IndexStatusItem } from './statusBar';
+
+/** Also the settings section: the library reads `<id>.trace.server`. */
+const clientId = 'rustConsolidate';
+const clientName = 'Rust Consolidate';
+
+/**
+ * The language server as the extension sees it: starts, restarts and stops it,
+ * and sends it the extension's requests.
+ *
+ * Every start builds a fresh LanguageClient, because one whose start failed
+ * cannot be started again (the library keeps returning the rejected start).
+ */
+export class LanguageServer implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private clientListeners: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly outputChannel: vscode.LogOutputChannel,
+    private readonly statusItem: IndexStatusItem,
+    private readonly sourceWatcher: vscode.FileSystemWatcher,
+  ) {}
+
+  async start(): Promise<void> {
+    const client = new ReportedStartLanguageClient(clientId, clientName, this.serverOptions(), this.clientOptions());
+    this.client = client;
+    this.clientListeners = [
+      client.onNotification(statusNotification, (status) => this.statusItem.showStatus(status)),
+      client.onDidChangeState(({ newState }) => {
+        if (newState === State.Starting) {
+          this.statusItem.showIndexing();
+        } else if (newState === State.Stopped) {
+          this.statusItem.showStopped();
+        }
+      }),
+    ];
+    try {
+      await client.start();
+    } catch (error) {
+      // The library has already logged the details to the output channel.
+      const reason = describe(error);
+      this.statusItem.showStopped(reason);
+      void this.showError(`The Rust Consolidate server failed to start: ${reason}`);
+    }
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.clientListeners.forEach((listener) => listener.dispose());
+    this.clientListeners = [];
+    if (client === undefined) {
+      return;
+    }
+    if (client.state === State.Starting) {
+      // A client cannot be stopped while it starts; its failure is reported by start().
+      await client.start().catch(() => undefined);
+    }
+    if (client.isRunning()) {
+      try {
+        await client.dispose();
+      } catch (error) {
+        this.outputChannel.error(`Stopping the server failed: ${describe(error)}`);
+      }
+    }
+  }
+
+  async reindex(): Promise<void> {
+    const client = this.client;
+    if (client === undefined || client.state === State.Stopped) {
+      const choice = await vscode.window.showErrorMessage('The Rust Consolidate server is not running.', 'Restart Server');
+      if (choice !== undefined) {
+        await this.restart();
+      }
+      return;
+    }
+    this.statusItem.showIndexing();
+    try {
+      this.statusItem.showStatus(await client.sendRequest(reindexRequest));
+    } catch (error) {
+      this.statusItem.showLastStatus();
+      this.outputChannel.error(`Re-indexing failed: ${describe(error)}`);
+      void this.showError(`Rust Consolidate could not re-index the workspace: ${describe(error)}`);
+    }
+  }
+
+  dispose(): void {
+    void this.stop();
+  }
+
+  private async showError(message: string): Promise<void> {
+    if ((await vscode.window.showErrorMessage(message, 'Show Output')) !== undefined) {
+      this.outputChannel.show();
+    }
+  }
+
+  private serverOptions(): ServerOptions {
+    const module = this.context.asAbsolutePath('dist/server.js');
+    return {
+      run: { module, transport: TransportKind.ipc },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    };
+  }
+
+  private clientOptions(): LanguageClientOptions {
+    return {
+      documentSelector: [
+        { scheme: 'file', language: 'rust' },
+        { scheme: 'file', pattern: '**/Cargo.toml' },
+      ],
+      synchronize: {
+        // The server pulls settings with workspace/configuration; this only
+        // makes the library send didChangeConfiguration when they change.
+        configurationSection: clientId,
+        // Creates, deletes and renames reach the server only through these events.
+        fileEvents: this.sourceWatcher,
+      },
+      outputChannel: this.outputChannel,
+      // Without this the library shows its own, second notification for the
+      // same failure; start() reports it once.
+      initializationFailedHandler: () => false,
+    };
+  }
+}
+
+/**
+ * A LanguageClient whose failed start is reported by its caller, once, with a
+ * Show Output button. The library would otherwise force its own notification
+ * for the same failure; while starting, its forced errors only go to the log.
+ */
+class ReportedStartLanguageClient extends LanguageClient {
+  private starting = false;
+
+  override async start(): Promise<void> {
+    this.starting = true;
+    try {
+      await super.start();
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  override error(message: string, data?: unknown, showNotification?: boolean | 'force'): void {
+    super.error(message, data, this.starting && showNotification === 'force' ? false : showNotification);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
