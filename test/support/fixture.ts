@@ -1,0 +1,71 @@
+// Temporary folders for tests: small workspaces written inline as one text,
+// and copies of the bundled demo for tests that change files.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const HEADER = '//- ';
+const PREFIX = 'rc-fixture-';
+
+/** The repository root, found from this file's location (works when compiled to out/test/support/). */
+export const repoRoot: string = findRepoRoot(__dirname);
+
+function findRepoRoot(start: string): string {
+  // out/ has no package.json, so the nearest one is the repository's,
+  // whether this runs compiled (out/test/support) or from source.
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${start}`);
+  }
+}
+
+function makeTempDir(): string {
+  // realpath, because on some systems (macOS) the temp folder is reached
+  // through a symlink, and paths the tool reports would not match.
+  return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), PREFIX)));
+}
+
+/** Writes a fixture written as one text, with a header line per file ("//- path/to/file"), into a fresh temp folder; returns its absolute path. Lines up to the first header are ignored. A trailing newline is kept per file as written. */
+export function writeFixture(text: string): string {
+  const files = new Map<string, string>();
+  let current: string | undefined;
+  // Every line keeps its own line break, so a file's text is exactly the
+  // lines between its header and the next.
+  for (const line of text.split(/(?<=\n)/)) {
+    if (line.startsWith(HEADER)) {
+      current = line.slice(HEADER.length).replace(/\r?\n$/, '');
+      if (current === '') throw new Error('fixture header without a path');
+      if (files.has(current)) throw new Error(`fixture names ${current} twice`);
+      files.set(current, '');
+    } else if (current !== undefined) {
+      files.set(current, files.get(current) + line);
+    }
+  }
+  const dir = makeTempDir();
+  for (const [relative, content] of files) {
+    const file = path.resolve(dir, relative);
+    if (!file.startsWith(dir + path.sep)) {
+      removeFixture(dir);
+      throw new Error(`fixture path ${relative} is outside the fixture folder`);
+    }
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
+  return dir;
+}
+
+/** Removes a folder made by writeFixture. */
+export function removeFixture(dir: string): void {
+  // A guard against a wrong argument deleting something that is not ours.
+  if (!path.basename(dir).startsWith(PREFIX)) throw new Error(`not a fixture folder: ${dir}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** Copies a folder (e.g. demo/rust) into a fresh temp folder, for tests that change files. A relative path is taken from the repository root. Remove the copy with removeFixture. */
+export function copyToTemp(dir: string): string {
+  const source = path.resolve(repoRoot, dir);
+  if (!fs.statSync(source).isDirectory()) throw new Error(`not a folder: ${source}`);
+  const target = makeTempDir();
+  fs.cpSync(source, target, { recursive: true });
+  return target;
+}
