@@ -17,7 +17,8 @@ import { WorkspaceIndex } from './core/index';
 import type { IndexProgress } from './core/index';
 import { DEFAULT_OPTIONS, FINDING_CODES } from './core/model';
 import type { AnalysisOptions, FindingCode, Log, Severity } from './core/model';
-import { RustParser } from './core/rust';
+import { createAnalyzer } from './core/pool';
+import type { SourceAnalyzer } from './core/index';
 import { declarationHint, toDiagnostic, uriOf } from './features/diagnostics';
 import { reindexRequest, statusNotification } from './protocol';
 import type { IndexStatus, ServerSettings } from './protocol';
@@ -31,7 +32,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let canRegisterWatchers = false;
   let canRegisterConfiguration = false;
   let index: WorkspaceIndex | undefined;
-  let parser: RustParser | undefined;
+  let analyzer: SourceAnalyzer | undefined;
   let indexing = false;
   /** File events waiting to be applied, one per file: a newer event replaces an older one. */
   const pending = new Map<string, Change>();
@@ -98,7 +99,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onRequest(reindexRequest, () => serialize(() => fullIndex()).then(() => status()));
 
   connection.onShutdown(() => {
-    parser?.dispose();
+    analyzer?.dispose();
   });
 
   connection.listen();
@@ -139,9 +140,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 
   async function fullIndex(): Promise<void> {
-    parser ??= await RustParser.load();
+    analyzer ??= await createAnalyzer();
     const previous = index ? index.filesWithFindings() : [];
-    index = new WorkspaceIndex(folders, await readOptions(), parser, log);
+    index = new WorkspaceIndex(folders, await readOptions(), analyzer, log);
     indexing = true;
     sendStatus();
     const progress = await connection.window.createWorkDoneProgress();

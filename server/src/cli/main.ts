@@ -7,7 +7,7 @@ import { WorkspaceIndex } from '../core/index';
 import { DEFAULT_OPTIONS } from '../core/model';
 import type { AnalysisOptions, Log } from '../core/model';
 import { locateAsset } from '../core/assets';
-import { RustParser } from '../core/rust';
+import { createAnalyzer } from '../core/pool';
 import { startServer } from '../server';
 import { formatJson, formatSarif, formatText } from './report';
 
@@ -81,9 +81,10 @@ async function check(args: string[]): Promise<number> {
     info: () => {},
     warn: (message) => process.stderr.write(`rust-consolidate: ${message}\n`),
   };
-  const parser = await RustParser.load();
-  const index = new WorkspaceIndex([root], options, parser, log);
+  const analyzer = await createAnalyzer();
+  const index = new WorkspaceIndex([root], options, analyzer, log);
   await index.build();
+  analyzer.dispose();
   const elapsedMs = Math.round(performance.now() - started);
   const report = { root, index, elapsedMs };
   const output = format === 'json' ? formatJson(report) : format === 'sarif' ? formatSarif(report) : formatText(report);

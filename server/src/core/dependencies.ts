@@ -52,7 +52,12 @@ function invertedDependencies({ graph, options, cloneClasses, manifests, display
     if (dependency.source !== 'registry' && dependency.source !== 'git') continue;
     const { entry, from } = dependency;
     if (graph.isPatchedLocally(entry.package)) continue;
-    const local = graph.localPackages(entry.package).filter((c) => c !== from);
+    // crates.io treats `-` and `_` as the same name, but two unrelated crates
+    // can still differ only so (registry `rustc-serialize`, the compiler's
+    // `rustc_serialize`): such a pair counts only when it shares modules.
+    const local = graph
+      .localPackages(entry.package)
+      .filter((c) => c !== from && (c.name === entry.package || (shared.get(pairKey(from, c)) ?? 0) > 0));
     if (local.length === 0) continue;
     const [crate] = local;
     const count = shared.get(pairKey(from, crate)) ?? 0;

@@ -17,8 +17,10 @@ import type { SourceFacts } from './rust';
 import { CrateGraph, SourceFolders, discoverFiles } from './workspace';
 import type { Crate } from './workspace';
 
+/** Reads and fingerprints one source file: on this thread, or on a pool of workers. */
 export interface SourceAnalyzer {
-  analyze(bytes: Uint8Array, libName: string): SourceFacts | Promise<SourceFacts>;
+  analyzeFile(file: string, libName: string): Promise<SourceFacts>;
+  dispose(): void;
 }
 
 export interface IndexProgress {
@@ -38,8 +40,8 @@ export interface IndexStats {
   findings: number;
 }
 
-/** How many files are read and fingerprinted at once during a full index. */
-const BATCH = 64;
+/** Progress is reported every this many files. */
+const PROGRESS_STEP = 50;
 
 export class WorkspaceIndex {
   private readonly manifests = new Map<string, Manifest>();
@@ -89,12 +91,16 @@ export class WorkspaceIndex {
     this.rebuildGraph();
     const pending = [...sources].filter((f) => this.graph.crateOf(f));
     progress?.({ phase: 'fingerprinting', done: 0, total: pending.length });
-    for (let i = 0; i < pending.length; i += BATCH) {
-      const batch = pending.slice(i, i + BATCH);
-      const results = await Promise.all(batch.map((f) => this.fingerprint(f)));
-      batch.forEach((f, j) => this.setFacts(f, results[j]));
-      progress?.({ phase: 'fingerprinting', done: Math.min(i + BATCH, pending.length), total: pending.length });
-    }
+    let done = 0;
+    await Promise.all(
+      pending.map(async (f) => {
+        this.setFacts(f, await this.fingerprint(f));
+        done++;
+        if (done % PROGRESS_STEP === 0 || done === pending.length) {
+          progress?.({ phase: 'fingerprinting', done, total: pending.length });
+        }
+      }),
+    );
     progress?.({ phase: 'analysing', done: 0, total: 1 });
     this.modules = buildModuleTree(this.graph, this.sources, (f) => this.facts.get(f));
     const changed = this.recomputeAll();
@@ -267,20 +273,13 @@ export class WorkspaceIndex {
   private async fingerprint(file: string): Promise<SourceFacts | undefined> {
     const crate = this.graph.crateOf(file);
     if (!crate) return undefined;
-    let bytes: Uint8Array;
     try {
-      bytes = await fs.promises.readFile(file);
-    } catch (e) {
-      this.log.warn(`${this.display(file)}: cannot read: ${(e as Error).message}`);
-      return undefined;
-    }
-    try {
-      const facts = await this.analyzer.analyze(bytes, crate.libName);
+      const facts = await this.analyzer.analyzeFile(file, crate.libName);
       if (!facts.validUtf8) this.log.warn(`${this.display(file)}: not valid UTF-8; fingerprinted with replacement characters`);
       if (facts.syntaxErrors > 0) this.log.info(`${this.display(file)}: ${facts.syntaxErrors} syntax errors; fingerprinted as written`);
       return facts;
     } catch (e) {
-      this.log.warn(`${this.display(file)}: cannot be analysed: ${(e as Error).message}`);
+      this.log.warn(`${this.display(file)}: cannot be read or analysed: ${(e as Error).message}`);
       return undefined;
     }
   }

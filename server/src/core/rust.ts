@@ -2,9 +2,11 @@
 // its fingerprints (bytes, significant tokens, tokens with `crate::` paths
 // made absolute) and its `mod` declarations.
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { Language, Parser } from 'web-tree-sitter';
 import type { Node, TreeCursor } from 'web-tree-sitter';
 import { locateAsset } from './assets';
+import type { SourceAnalyzer } from './index';
 import type { Range } from './model';
 
 export interface ModDeclaration {
@@ -55,7 +57,7 @@ export interface SourceFacts {
 const COMMENTS = new Set(['line_comment', 'block_comment']);
 const WIRING = new Set(['mod_item', 'use_declaration', 'extern_crate_declaration', 'attribute_item', 'inner_attribute_item', 'line_comment', 'block_comment', 'empty_statement']);
 
-export class RustParser {
+export class RustParser implements SourceAnalyzer {
   private constructor(private readonly parser: Parser) {}
 
   static async load(grammarPath = locateAsset('tree-sitter-rust.wasm')): Promise<RustParser> {
@@ -66,6 +68,10 @@ export class RustParser {
     const parser = new Parser();
     parser.setLanguage(language);
     return new RustParser(parser);
+  }
+
+  async analyzeFile(file: string, libName: string): Promise<SourceFacts> {
+    return this.analyze(await readFile(file), libName);
   }
 
   analyze(bytes: Uint8Array, libName: string): SourceFacts {

@@ -192,28 +192,31 @@ export function workspaceRootOf(manifest: Manifest, byFile: ReadonlyMap<string, 
 }
 
 /**
- * A package is left out when a workspace root above it excludes its folder
- * (`[workspace] exclude`), as cargo does. Packages that are neither members nor
- * excluded are kept: they may be nested workspaces or path dependencies, and
+ * A package is left out when its workspace root (the nearest manifest above it
+ * with a `[workspace]`) excludes its folder, as cargo does. A folder that is
+ * excluded but holds a workspace of its own (rust-lang/rust excludes
+ * `library/stdarch` for that reason) keeps its packages. Packages that are
+ * neither members nor excluded are kept: they may be path dependencies, and
  * the user opened the folder to see all of its code.
  */
 function workspaceExclusions(manifests: Manifest[]): (dir: string) => boolean {
-  const rules: { root: string; excluded: (relative: string) => boolean }[] = [];
+  const rules = new Map<string, (relative: string) => boolean>();
   for (const m of manifests) {
-    if (!m.workspace || m.workspace.exclude.length === 0) continue;
+    if (!m.workspace) continue;
     const patterns = m.workspace.exclude.map((p) => p.replace(/\/+$/, ''));
     const matchers = patterns.map((p) => picomatch(p, { dot: true }));
-    rules.push({
-      root: path.dirname(m.file),
-      // `exclude` names folders: anything at or below one is out.
-      excluded: (relative) => matchers.some((match, i) => match(relative) || relative.startsWith(patterns[i] + '/')),
-    });
+    // `exclude` names folders: anything at or below one is out.
+    rules.set(path.dirname(m.file), (relative) =>
+      matchers.some((match, i) => match(relative) || relative.startsWith(patterns[i] + '/')),
+    );
   }
-  return (dir) =>
-    rules.some(({ root, excluded }) => {
-      const relative = path.relative(root, dir).split(path.sep).join('/');
-      return relative !== '' && !relative.startsWith('..') && excluded(relative);
-    });
+  return (dir) => {
+    for (let root = dir; ; root = path.dirname(root)) {
+      const excluded = rules.get(root);
+      if (excluded) return excluded(path.relative(root, dir).split(path.sep).join('/'));
+      if (path.dirname(root) === root) return false;
+    }
+  };
 }
 
 /** Cargo's target discovery: explicit targets from the manifest, then the conventional files. */

@@ -1,0 +1,100 @@
+// Fingerprinting on every core: a cold index is bound by parsing (about
+// 7 MB/s per core with the wasm grammar), so files are spread over worker
+// threads, each with its own parser.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { SourceAnalyzer } from './index';
+import { RustParser } from './rust';
+import type { SourceFacts } from './rust';
+
+export interface AnalyzeRequest {
+  id: number;
+  file: string;
+  libName: string;
+}
+
+export type AnalyzeResponse = { id: number; facts: SourceFacts } | { id: number; error: string };
+
+interface Pending {
+  request: AnalyzeRequest;
+  resolve(facts: SourceFacts): void;
+  reject(error: Error): void;
+}
+
+/** Files in flight per thread: one parsing, one waiting, so no thread idles between files. */
+const IN_FLIGHT = 2;
+
+export class AnalyzerPool implements SourceAnalyzer {
+  private readonly workers: Worker[] = [];
+  private readonly load: number[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private readonly queue: Pending[] = [];
+  private nextId = 0;
+
+  private constructor(script: string, size: number) {
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(script);
+      worker.unref();
+      worker.on('message', (response: AnalyzeResponse) => this.settle(i, response));
+      worker.on('error', (error) => this.failAll(error));
+      this.workers.push(worker);
+      this.load.push(0);
+    }
+  }
+
+  /**
+   * A pool of `size` threads, or undefined when the worker script is not
+   * beside this module (a test running the sources some other way).
+   */
+  static create(size = availableParallelism()): AnalyzerPool | undefined {
+    const script = path.join(__dirname, 'worker.js');
+    return existsSync(script) ? new AnalyzerPool(script, Math.max(1, size)) : undefined;
+  }
+
+  analyzeFile(file: string, libName: string): Promise<SourceFacts> {
+    return new Promise<SourceFacts>((resolve, reject) => {
+      this.queue.push({ request: { id: this.nextId++, file, libName }, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Hands queued files to threads as they free up: files differ a lot in size. */
+  private dispatch(): void {
+    for (let i = 0; i < this.workers.length && this.queue.length > 0; i++) {
+      while (this.load[i] < IN_FLIGHT && this.queue.length > 0) {
+        const next = this.queue.shift()!;
+        this.pending.set(next.request.id, next);
+        this.load[i]++;
+        this.workers[i].postMessage(next.request);
+      }
+    }
+  }
+
+  dispose(): void {
+    for (const worker of this.workers) void worker.terminate();
+    this.failAll(new Error('analyzer pool disposed'));
+  }
+
+  private settle(worker: number, response: AnalyzeResponse): void {
+    this.load[worker]--;
+    const pending = this.pending.get(response.id);
+    if (!pending) return;
+    this.pending.delete(response.id);
+    if ('facts' in response) pending.resolve(response.facts);
+    else pending.reject(new Error(response.error));
+    this.dispatch();
+  }
+
+  private failAll(error: Error): void {
+    for (const p of [...this.pending.values(), ...this.queue]) p.reject(error);
+    this.pending.clear();
+    this.queue.length = 0;
+  }
+}
+
+/** Threads where the worker script ships beside this module, else the calling thread. */
+export async function createAnalyzer(): Promise<SourceAnalyzer> {
+  return AnalyzerPool.create() ?? (await RustParser.load());
+}
