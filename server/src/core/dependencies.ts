@@ -1,9 +1,10 @@
 // Findings on manifests: dependencies that point the wrong way, cycles among
 // local crates, and manifests that do not parse.
-import type { AnalysisOptions, Finding } from './model';
+import type { AnalysisOptions, Finding, Location } from './model';
 import { severityOf } from './model';
 import type { Manifest } from './manifest';
 import type { CloneClass } from './clones';
+import { packageKey } from './workspace';
 import type { Crate, CrateGraph, Dependency } from './workspace';
 
 export interface DependencyContext {
@@ -11,6 +12,8 @@ export interface DependencyContext {
   options: AnalysisOptions;
   manifests: Iterable<Manifest>;
   cloneClasses: Iterable<CloneClass>;
+  /** `use <root>::...` declarations in a crate's files. */
+  useSites(crate: Crate, root: string): Location[];
   display(file: string): string;
 }
 
@@ -42,7 +45,7 @@ function manifestErrors({ manifests, options }: DependencyContext): Finding[] {
  * crate uses an outside copy of code that lives here. A `[patch]` that points
  * the package at a local path makes it local again, so it is not reported.
  */
-function invertedDependencies({ graph, options, cloneClasses, manifests, display }: DependencyContext): Finding[] {
+function invertedDependencies({ graph, options, cloneClasses, manifests, useSites, display }: DependencyContext): Finding[] {
   const severity = severityOf(options, 'inverted-dependency');
   if (severity === 'off') return [];
   const nameRanges = new Map([...manifests].map((m) => [m.file, m.package?.nameRange]));
@@ -72,11 +75,18 @@ function invertedDependencies({ graph, options, cloneClasses, manifests, display
         `Depend on the local crate, or on neither, instead of an outside copy of code that lives here.`,
       file: from.manifest,
       range: entry.keyRange,
-      related: local.map((c) => ({
-        file: c.manifest,
-        range: nameRanges.get(c.manifest) ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-        message: `the local crate ${c.name}`,
-      })),
+      related: [
+        ...local.map((c) => ({
+          file: c.manifest,
+          range: nameRanges.get(c.manifest) ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          message: `the local crate ${c.name}`,
+        })),
+        // What removing the dependency leaves without a home.
+        ...useSites(from, packageKey(entry.name)).map((site) => ({
+          ...site,
+          message: `uses ${entry.name}: needs a new home if the dependency goes`,
+        })),
+      ],
       fixes: [],
     });
   }

@@ -8,9 +8,10 @@ import picomatch from 'picomatch';
 import { copyFindings, makeCloneClass } from './clones';
 import type { CloneClass, CloneContext, CloneMember } from './clones';
 import { manifestFindings } from './dependencies';
+import { fixTitles } from './fixes';
 import { parseManifest } from './manifest';
 import type { Manifest } from './manifest';
-import type { AnalysisOptions, Finding, Log } from './model';
+import type { AnalysisOptions, Finding, Location, Log } from './model';
 import { buildModuleTree } from './modules';
 import type { ModuleInfo } from './modules';
 import type { SourceFacts } from './rust';
@@ -196,6 +197,18 @@ export class WorkspaceIndex {
 
   cloneClasses(): readonly CloneClass[] {
     return [...this.classes];
+  }
+
+  cloneClassOf(file: string): CloneClass | undefined {
+    return this.classOf.get(file);
+  }
+
+  allModules(): ReadonlyMap<string, ModuleInfo> {
+    return this.modules;
+  }
+
+  allManifests(): ReadonlyMap<string, Manifest> {
+    return this.manifests;
   }
 
   moduleOf(file: string): ModuleInfo | undefined {
@@ -416,8 +429,19 @@ export class WorkspaceIndex {
       options: this.options,
       manifests: this.manifests.values(),
       cloneClasses: this.classes,
+      useSites: (crate, root) => this.useSites(crate, root),
       display: (f) => this.display(f),
     });
+  }
+
+  private useSites(crate: Crate, root: string): Location[] {
+    const sites: Location[] = [];
+    for (const [file, facts] of this.facts) {
+      for (const site of facts.useSites) {
+        if (site.root === root && this.graph.crateOf(file) === crate) sites.push({ file, range: site.range });
+      }
+    }
+    return sites.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line);
   }
 
   private restoreManifestFindings(): string[] {
@@ -431,6 +455,7 @@ export class WorkspaceIndex {
   }
 
   private store(file: string, findings: Finding[]): boolean {
+    for (const finding of findings) finding.fixes = fixTitles(this, finding);
     const text = JSON.stringify(findings);
     if ((this.serialized.get(file) ?? '[]') === text) return false;
     if (findings.length === 0) {

@@ -62,6 +62,13 @@ export interface WorkspaceSpec {
   exclude: string[];
 }
 
+export interface ManifestTable {
+  key: string[];
+  array: boolean;
+  range: Range;
+  offsets: [number, number];
+}
+
 export interface ManifestError {
   message: string;
   range: Range;
@@ -76,6 +83,8 @@ export interface Manifest {
   dependencies: DependencyEntry[];
   /** `[patch.<registry>]` entries that point a package at a local path: package name to path. */
   patches: Map<string, string>;
+  /** Every `[table]` and `[[array]]` header, in order, with the range of the table and its body. */
+  tables: ManifestTable[];
   /** Written by cargo when packaging (`cargo package`, `cargo vendor`), not by a person. */
   normalised: boolean;
   error?: ManifestError;
@@ -96,6 +105,7 @@ export function parseManifest(file: string, text: string): Manifest {
     file,
     text,
     dependencies: [],
+    tables: [],
     patches: new Map(),
     normalised: NORMALISED_HEADER.test(text.slice(0, 2000)),
   };
@@ -114,6 +124,15 @@ export function parseManifest(file: string, text: string): Manifest {
     return manifest;
   }
   const keys = indexKeys(ast);
+  for (const item of ast.body[0].body) {
+    if (item.type !== 'TOMLTable') continue;
+    manifest.tables.push({
+      key: item.resolvedKey.map(String),
+      array: item.kind === 'array',
+      range: rangeOf(item),
+      offsets: [item.range[0], item.range[1]],
+    });
+  }
   try {
     readPackage(manifest, value, keys);
     readWorkspace(manifest, value);

@@ -17,6 +17,10 @@ export interface ModDeclaration {
   inlineParents: string[];
   /** `#[path = "..."]` on the declaration. */
   pathAttribute?: string;
+  /** Attributes and doc comments above the item, in order: `cfg`, `path`, `doc` (for `///`), ... */
+  attributes: { name: string; range: Range }[];
+  /** Where `pub`, `pub(crate)` etc. is written, when it is. */
+  visibilityRange?: Range;
   /** `mod x { ... }` rather than `mod x;`. */
   inline: boolean;
   /** The item itself, from its visibility to its `;` or `}`. */
@@ -24,6 +28,13 @@ export interface ModDeclaration {
   /** The item with the attributes and doc comments above it. */
   fullRange: Range;
   fullOffsets: [number, number];
+}
+
+export interface UseSite {
+  /** The first segment of the path: a crate name. */
+  root: string;
+  /** The whole `use` declaration. */
+  range: Range;
 }
 
 export interface SourceFacts {
@@ -49,12 +60,15 @@ export interface SourceFacts {
   mods: ModDeclaration[];
   /** Only `mod`, `use`, `extern crate` and attributes: a file of wiring, never a copy worth reporting. */
   trivial: boolean;
+  /** `use x::...` declarations naming another crate (not crate, self, super, std, core or alloc). */
+  useSites: UseSite[];
   /** ERROR and MISSING nodes: the grammar could not parse everything. */
   syntaxErrors: number;
   validUtf8: boolean;
 }
 
 const COMMENTS = new Set(['line_comment', 'block_comment']);
+const LOCAL_ROOTS = new Set(['std', 'core', 'alloc']);
 const WIRING = new Set(['mod_item', 'use_declaration', 'extern_crate_declaration', 'attribute_item', 'inner_attribute_item', 'line_comment', 'block_comment', 'empty_statement']);
 
 export class RustParser implements SourceAnalyzer {
@@ -102,6 +116,7 @@ export class RustParser implements SourceAnalyzer {
         firstLineLength: firstLine.replace(/\r$/, '').length,
         mods,
         trivial,
+        useSites: scan.useSites,
         syntaxErrors: scan.errors,
         validUtf8,
       };
@@ -118,11 +133,17 @@ export class RustParser implements SourceAnalyzer {
 function scanTokens(cursor: TreeCursor, text: string, libName: string) {
   const tokens: string[] = [];
   const crateAt: number[] = [];
+  const useSites: UseSite[] = [];
   let errors = 0;
   // Depth-first over the tree with one cursor: the cheapest walk web-tree-sitter offers.
   for (;;) {
     const type = cursor.nodeType;
     if (type === 'ERROR' || cursor.nodeIsMissing) errors++;
+    if (type === 'use_declaration') {
+      const node = cursor.currentNode;
+      const root = useRoot(node);
+      if (root && !LOCAL_ROOTS.has(root)) useSites.push({ root, range: rangeOf(node.startPosition, node.endPosition) });
+    }
     if (!COMMENTS.has(type) && cursor.gotoFirstChild()) continue;
     if (!COMMENTS.has(type)) {
       const token = text.slice(cursor.startIndex, cursor.endIndex);
@@ -140,7 +161,7 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
           for (const i of crateAt) tokens[i] = libName;
           normalizedHash = sha1(tokens.join('\u0000'));
         }
-        return { tokenHash, normalizedHash, crateRefs: crateAt.length, tokens: tokens.length, errors };
+        return { tokenHash, normalizedHash, crateRefs: crateAt.length, tokens: tokens.length, errors, useSites };
       }
     }
   }
@@ -171,6 +192,8 @@ function readItems(root: Node): { mods: ModDeclaration[]; trivial: boolean } {
             visibility: visibility ? visibility.text.replace(/\s+/g, '') : '',
             inlineParents: parents,
             pathAttribute: pathAttributeOf(leading),
+            attributes: leading.map((a) => ({ name: attributeName(a), range: rangeOf(a.startPosition, a.endPosition) })),
+            visibilityRange: visibility ? rangeOf(visibility.startPosition, visibility.endPosition) : undefined,
             inline: body !== null,
             range: rangeOf(item.startPosition, item.endPosition),
             fullRange: rangeOf(first.startPosition, item.endPosition),
@@ -187,6 +210,34 @@ function readItems(root: Node): { mods: ModDeclaration[]; trivial: boolean } {
   };
   visit(root.namedChildren, []);
   return { mods, trivial };
+}
+
+/** The first segment of a `use` path: `a` in `use a::b::{c, d as e};`. */
+function useRoot(declaration: Node): string | undefined {
+  let node = declaration.childForFieldName('argument');
+  while (node) {
+    switch (node.type) {
+      case 'identifier':
+        return node.text;
+      case 'scoped_identifier':
+      case 'scoped_use_list':
+      case 'use_as_clause':
+        node = node.childForFieldName('path');
+        break;
+      case 'use_wildcard':
+        node = node.namedChildren[0] ?? null;
+        break;
+      default:
+        return undefined; // crate, self, super, or a bare `{...}` list
+    }
+  }
+  return undefined;
+}
+
+function attributeName(item: Node): string {
+  if (item.type !== 'attribute_item') return 'doc';
+  const attribute = item.namedChildren.find((c) => c?.type === 'attribute');
+  return attribute?.namedChildren[0]?.text ?? '';
 }
 
 function isDocComment(node: Node): boolean {

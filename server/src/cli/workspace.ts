@@ -1,0 +1,70 @@
+// What `check` and `fix` share: the common options, and the index built from them.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { locateAsset } from '../core/assets';
+import { WorkspaceIndex } from '../core/index';
+import { DEFAULT_OPTIONS } from '../core/model';
+import type { AnalysisOptions, Log } from '../core/model';
+import { createAnalyzer } from '../core/pool';
+
+export class UsageError extends Error {}
+
+const COMMON: NonNullable<ParseArgsConfig['options']> = {
+  authoritative: { type: 'string', multiple: true, default: [] },
+  exclude: { type: 'string', multiple: true, default: [] },
+  'minimum-tokens': { type: 'string' },
+};
+
+/** Parses a command's arguments: the common options, the command's own, and at most one path. */
+export function parseCommand(args: string[], own: NonNullable<ParseArgsConfig['options']>) {
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...COMMON, ...own } }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (positionals.length > 1) throw new UsageError(`one path at most, got ${positionals.length}`);
+  const options: AnalysisOptions = {
+    ...DEFAULT_OPTIONS,
+    authoritativeCrates: values.authoritative as string[],
+    exclude: values.exclude as string[],
+  };
+  const tokens = values['minimum-tokens'];
+  if (tokens !== undefined) {
+    const n = Number(tokens);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError('--minimum-tokens needs a whole number above 0');
+    options.minimumTokens = n;
+  }
+  const root = path.resolve(positionals[0] ?? demoWorkspace());
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`not a folder: ${root}`);
+  return { root, options, values, demo: positionals.length === 0 };
+}
+
+/** The demo workspace bundled with the project, which mirrors the consolidation plan. */
+function demoWorkspace(): string {
+  const demo = locateAsset(path.join('demo', 'rust'));
+  if (!demo) throw new UsageError('no path given and the bundled demo workspace is missing');
+  return demo;
+}
+
+export async function indexWorkspace(root: string, options: AnalysisOptions): Promise<WorkspaceIndex> {
+  const log: Log = {
+    info: () => {},
+    warn: (message) => process.stderr.write(`rust-consolidate: ${message}\n`),
+  };
+  const analyzer = await createAnalyzer();
+  try {
+    const index = new WorkspaceIndex([root], options, analyzer, log);
+    await index.build();
+    return index;
+  } finally {
+    analyzer.dispose();
+  }
+}
+
+export function write(text: string): Promise<void> {
+  return new Promise((resolve) => process.stdout.write(text, () => resolve()));
+}

@@ -1,0 +1,451 @@
+// Fixes as plain data: which files to edit, delete or leave alone, computed
+// from the index. A fix is either correct (the workspace still builds) or
+// refused with its reason; the fronts turn the changes into a WorkspaceEdit or
+// into writes on disk.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CloneMember } from './clones';
+import type { WorkspaceIndex } from './index';
+import type { DependencyEntry, Manifest } from './manifest';
+import type { Finding, FindingCode, Position, Range } from './model';
+import type { ModuleInfo } from './modules';
+import type { ModDeclaration } from './rust';
+import { packageKey, workspaceRootOf } from './workspace';
+import type { Crate, CrateGraph } from './workspace';
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export type FileChange =
+  | { kind: 'edit'; file: string; edits: TextEdit[] }
+  /** Delete a file, only if its bytes still hash to `byteHash` (sha1, base64). */
+  | { kind: 'delete'; file: string; byteHash: string }
+  /** Delete a folder the other changes leave empty. */
+  | { kind: 'deleteFolder'; dir: string };
+
+export interface Fix {
+  title: string;
+  code: FindingCode;
+  /** The file of the finding this fixes. */
+  file: string;
+  changes: FileChange[];
+  /** Why the fix is not offered; `changes` is empty then. */
+  refused?: string;
+}
+
+export const COPY_CODES: ReadonlySet<FindingCode> = new Set(['duplicate-file', 'near-duplicate-file']);
+
+/** The fixes for one finding (none for codes that have no fix). */
+export function fixesFor(index: WorkspaceIndex, finding: Finding): Fix[] {
+  if (COPY_CODES.has(finding.code)) return [reexportFix(index, finding)];
+  if (finding.code === 'inverted-dependency') return [removeDependencyFix(index, finding)];
+  return [];
+}
+
+/** The title a finding's fix will have, without reading any file: for `fixes` in reports. */
+export function fixTitles(index: WorkspaceIndex, finding: Finding): string[] {
+  if (COPY_CODES.has(finding.code)) {
+    const plan = planReexport(index, finding);
+    return 'refused' in plan ? [] : [plan.title];
+  }
+  if (finding.code === 'inverted-dependency') return [REMOVE_DEPENDENCY];
+  return [];
+}
+
+// ---------------------------------------------------------------------------
+// Replace a copy with a re-export of the module it copies.
+
+interface ReexportPlan {
+  title: string;
+  copy: CloneMember;
+  authoritative: CloneMember & { module: ModuleInfo };
+  /** `mod` declarations in the authoritative crate to make `pub`. */
+  publicize: { file: string; declaration: ModDeclaration }[];
+  /** Files of the copy's submodules, deleted with it. */
+  submodules: string[];
+  /** The name the copy's crate knows the authoritative crate by, and its dependency if it has one. */
+  externName: string;
+  existing?: DependencyEntry;
+}
+
+function planReexport(index: WorkspaceIndex, finding: Finding): ReexportPlan | { refused: string; title: string } {
+  const clone = index.cloneClassOf(finding.file);
+  const copy = clone?.members.find((m) => m.file === finding.file);
+  const authoritative = clone?.members[0];
+  const title = `Replace with re-export from ${authoritative?.crate.name ?? 'the crate that keeps it'}`;
+  const refuse = (refused: string) => ({ title, refused });
+  if (!clone || !copy || !authoritative) return refuse('the index no longer has this copy; save the file and try again');
+  if (copy === authoritative || copy.crate === authoritative.crate) {
+    return refuse(`this file is in ${authoritative.crate.name}, the crate that keeps the module`);
+  }
+  const source = authoritative.module;
+  if (!source) {
+    return refuse(`the copy to keep, ${index.display(authoritative.file)}, is an orphan: no mod declaration reaches it, so there is nothing to re-export`);
+  }
+  if (source.target !== 'lib') {
+    return refuse(`the copy to keep belongs to ${authoritative.crate.name}'s ${source.target} target, not its library, so other crates cannot use it`);
+  }
+  if (source.path.length === 0) return refuse(`the copy to keep is the root of ${authoritative.crate.name}`);
+  const cycle = dependencyPath(index.graph, authoritative.crate, copy.crate);
+  if (cycle) {
+    return refuse(
+      `${authoritative.crate.name} already depends on ${copy.crate.name} (${cycle.map((c) => c.name).join(' → ')}), ` +
+        `so depending on it from ${copy.crate.name} would make a cycle`,
+    );
+  }
+  if (!copy.module) return refuse('no mod declaration reaches this copy; delete it by hand if it is unused');
+  if (!copy.module.declaredBy) return refuse(`this copy is the root of a target of ${copy.crate.name}`);
+  const declaration = copy.module.declaredBy.declaration;
+  if (declaration.attributes.some((a) => a.name === 'macro_use')) {
+    return refuse('the module is declared with #[macro_use], which a re-export cannot replace');
+  }
+  const submodules = copiedSubmodules(index, copy, authoritative.crate, source);
+  if ('refused' in submodules) return refuse(submodules.refused);
+
+  const dependencies = index.graph.dependencies.filter((d) => d.from === copy.crate);
+  const outside = dependencies.find((d) => !d.to && packageKey(d.entry.package) === packageKey(authoritative.crate.name));
+  if (outside) {
+    return refuse(`${copy.crate.name} already depends on ${outside.entry.package} from the ${outside.source}; make that a path dependency first`);
+  }
+  const existing = dependencies.find((d) => d.to === authoritative.crate && d.entry.kind === 'normal' && !d.entry.target)?.entry;
+  const externName = existing && existing.name !== existing.package ? packageKey(existing.name) : authoritative.crate.libName;
+
+  const publicize = privateAncestors(index, source);
+  const modulePath = [authoritative.crate.libName, ...source.path].join('::');
+  return {
+    title: publicize.length > 0 ? `${title} (and make ${modulePath} public there)` : title,
+    copy,
+    authoritative: { ...authoritative, module: source },
+    publicize,
+    submodules: submodules.files,
+    externName,
+    existing,
+  };
+}
+
+export function reexportFix(index: WorkspaceIndex, finding: Finding): Fix {
+  const plan = planReexport(index, finding);
+  const base = { title: plan.title, code: finding.code, file: finding.file };
+  if ('refused' in plan) return { ...base, changes: [], refused: plan.refused };
+  try {
+    return { ...base, changes: reexportChanges(index, plan) };
+  } catch (e) {
+    return { ...base, changes: [], refused: (e as Error).message };
+  }
+}
+
+function reexportChanges(index: WorkspaceIndex, plan: ReexportPlan): FileChange[] {
+  const { copy, authoritative } = plan;
+  const { file: parent, declaration } = copy.module!.declaredBy!;
+  const parentText = readText(parent);
+  const itemText = slice(parentText, declaration.range);
+  if (!/\bmod\b/.test(itemText) || !itemText.includes(declaration.name)) {
+    throw new Error(`${index.display(parent)} changed since it was indexed; save it and try again`);
+  }
+  const lines: string[] = [];
+  for (const attribute of declaration.attributes) {
+    // A `///` comment's node takes its line's newline with it.
+    if (attribute.name !== 'path') lines.push(slice(parentText, attribute.range).replace(/\r?\n$/, ''));
+  }
+  const visibility = declaration.visibilityRange ? slice(parentText, declaration.visibilityRange) + ' ' : '';
+  const copyName = copy.module!.path[copy.module!.path.length - 1];
+  const sourceName = authoritative.module.path[authoritative.module.path.length - 1];
+  const alias = copyName === sourceName ? '' : ` as ${copyName}`;
+  lines.push(`${visibility}use ${[plan.externName, ...authoritative.module.path].join('::')}${alias};`);
+  const indent = /^[ \t]*/.exec(lineAt(parentText, declaration.fullRange.start.line))![0];
+  const changes: FileChange[] = [
+    { kind: 'edit', file: parent, edits: [{ range: declaration.fullRange, newText: lines.join('\n' + indent) }] },
+  ];
+  if (!plan.existing) changes.push(addDependency(index, copy.crate, authoritative.crate));
+  for (const { file, declaration: d } of plan.publicize) {
+    const edit: TextEdit = d.visibilityRange
+      ? { range: d.visibilityRange, newText: 'pub' }
+      : { range: { start: d.range.start, end: d.range.start }, newText: 'pub ' };
+    changes.push({ kind: 'edit', file, edits: [edit] });
+  }
+  const doomed = [copy.file, ...plan.submodules];
+  for (const file of doomed) changes.push({ kind: 'delete', file, byteHash: index.factsOf(file)!.byteHash });
+  if (path.basename(copy.file) === 'mod.rs') {
+    const dir = path.dirname(copy.file);
+    if (filesUnder(dir).every((f) => doomed.includes(f))) changes.push({ kind: 'deleteFolder', dir });
+  }
+  return changes;
+}
+
+/**
+ * A copy's submodules go with it, so each must itself be a copy of the
+ * matching submodule of the module kept; a submodule of its own would be lost.
+ */
+function copiedSubmodules(
+  index: WorkspaceIndex,
+  copy: CloneMember,
+  keeper: Crate,
+  source: ModuleInfo,
+): { files: string[] } | { refused: string } {
+  const prefix = copy.module!.path;
+  const files: string[] = [];
+  const own: string[] = [];
+  for (const [file, info] of index.allModules()) {
+    if (info.crate !== copy.crate || file === copy.file || info.path.length <= prefix.length) continue;
+    if (!prefix.every((segment, i) => info.path[i] === segment)) continue;
+    const kept = index.cloneClassOf(file)?.members[0];
+    const expected = [...source.path, ...info.path.slice(prefix.length)];
+    if (kept && kept.crate === keeper && kept.module && kept.module.path.join('::') === expected.join('::')) files.push(file);
+    else own.push(index.display(file));
+  }
+  if (own.length > 0) {
+    return { refused: `this module has submodules that are not copies of ${keeper.name}'s: ${own.join(', ')}` };
+  }
+  return { files };
+}
+
+/** `mod` declarations from the crate root down to a module that are not `pub`, inline modules included. */
+function privateAncestors(index: WorkspaceIndex, info: ModuleInfo): { file: string; declaration: ModDeclaration }[] {
+  const found: { file: string; declaration: ModDeclaration }[] = [];
+  for (let current: ModuleInfo | undefined = info; current?.declaredBy; ) {
+    const { file: parent, declaration } = current.declaredBy;
+    if (declaration.visibility !== 'pub') found.push({ file: parent, declaration });
+    const mods = index.factsOf(parent)?.mods ?? [];
+    for (let i = declaration.inlineParents.length; i > 0; i--) {
+      const outer = declaration.inlineParents.slice(0, i - 1).join('::');
+      const inline = mods.find(
+        (m) => m.inline && m.name === declaration.inlineParents[i - 1] && m.inlineParents.join('::') === outer,
+      );
+      if (inline && inline.visibility !== 'pub') found.push({ file: parent, declaration: inline });
+    }
+    current = index.moduleOf(parent);
+  }
+  return found;
+}
+
+/** A chain of local non-dev dependencies from one crate to another, if there is one. */
+export function dependencyPath(graph: CrateGraph, from: Crate, to: Crate): Crate[] | undefined {
+  const previous = new Map<Crate, Crate>();
+  const queue = [from];
+  const seen = new Set([from]);
+  while (queue.length > 0) {
+    const crate = queue.shift()!;
+    for (const d of graph.dependencies) {
+      if (d.from !== crate || !d.to || d.entry.kind === 'dev' || seen.has(d.to)) continue;
+      previous.set(d.to, crate);
+      if (d.to === to) {
+        const chain = [to];
+        for (let c = crate; c !== from; c = previous.get(c)!) chain.unshift(c);
+        return [from, ...chain];
+      }
+      seen.add(d.to);
+      queue.push(d.to);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The dependency on `keeper` added to `crate`'s manifest in that manifest's
+ * own style: `workspace = true` where the workspace root declares the crate,
+ * else a relative path; a `[dependencies.x]` table in a cargo-normalised
+ * manifest (or one written that way), else an inline entry; in name order
+ * when the existing entries are sorted.
+ */
+function addDependency(index: WorkspaceIndex, crate: Crate, keeper: Crate): FileChange {
+  const manifest = index.manifestOf(crate.manifest);
+  if (!manifest) throw new Error(`${index.display(crate.manifest)} is not indexed`);
+  const root = workspaceRootOf(manifest, index.allManifests());
+  const inherited = root?.dependencies.find(
+    (d) => d.declaredForWorkspace && d.path !== undefined && path.resolve(path.dirname(root.file), d.path) === keeper.dir,
+  );
+  const key = inherited?.name ?? keeper.name;
+  const relative = path.relative(crate.dir, keeper.dir).split(path.sep).join('/');
+  const normal = manifest.dependencies.filter((d) => d.kind === 'normal' && !d.target && !d.declaredForWorkspace);
+  const asTables = manifest.normalised || (normal.length > 0 && normal.filter((d) => d.ownTable).length * 2 > normal.length);
+  const text = manifest.text;
+  const endOfLine = (line: number): Position => ({ line, character: lineAt(text, line).length });
+  const startOfLine = (line: number): Position => ({ line, character: 0 });
+  const insert = (at: Position, newText: string): FileChange => ({
+    kind: 'edit',
+    file: manifest.file,
+    edits: [{ range: { start: at, end: at }, newText }],
+  });
+  const atEnd = (block: string) => {
+    const lines = text.split('\n');
+    const last = lines.length - 1;
+    const lead = text.length === 0 || text.endsWith('\n\n') ? '' : text.endsWith('\n') ? '\n' : '\n\n';
+    return insert({ line: last, character: lines[last].length }, `${lead}${block}\n`);
+  };
+  if (asTables) {
+    const body = inherited ? 'workspace = true' : `path = "${relative}"`;
+    const block = `[dependencies.${tomlKey(key)}]\n${body}`;
+    const tables = normal.filter((d) => d.ownTable);
+    const next = sortedByName(tables) ? tables.find((d) => d.name > key) : undefined;
+    if (next) return insert(startOfLine(next.entryRange.start.line), `${block}\n\n`);
+    if (tables.length > 0) return insert(endOfLine(tables[tables.length - 1].entryRange.end.line), `\n\n${block}`);
+    return atEnd(block);
+  }
+  const line = `${tomlKey(key)} = ${inherited ? '{ workspace = true }' : `{ path = "${relative}" }`}`;
+  const entries = normal.filter((d) => !d.ownTable);
+  const next = sortedByName(entries) ? entries.find((d) => d.name > key) : undefined;
+  if (next) return insert(startOfLine(next.entryRange.start.line), `${line}\n`);
+  if (entries.length > 0) return insert(endOfLine(entries[entries.length - 1].entryRange.end.line), `\n${line}`);
+  const table = manifest.tables.find((t) => !t.array && t.key.length === 1 && t.key[0] === 'dependencies');
+  if (table) return insert(endOfLine(table.range.start.line), `\n${line}`);
+  return atEnd(`[dependencies]\n${line}`);
+}
+
+function sortedByName(entries: DependencyEntry[]): boolean {
+  return entries.every((d, i) => i === 0 || entries[i - 1].name <= d.name);
+}
+
+function tomlKey(key: string): string {
+  return /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
+}
+
+// ---------------------------------------------------------------------------
+// Remove a dependency that points at an outside copy of a local crate.
+
+const REMOVE_DEPENDENCY = 'Remove inverted dependency';
+
+export function removeDependencyFix(index: WorkspaceIndex, finding: Finding): Fix {
+  const base = { title: REMOVE_DEPENDENCY, code: finding.code, file: finding.file };
+  const manifest = index.manifestOf(finding.file);
+  const entry = manifest?.dependencies.find((d) => sameRange(d.keyRange, finding.range));
+  if (!manifest || !entry) return { ...base, changes: [], refused: 'the manifest changed since it was indexed; save it and try again' };
+  const range = entryLines(manifest, entry);
+  if (!range) {
+    return { ...base, changes: [], refused: 'the entry shares its line with other entries; remove it by hand' };
+  }
+  return { ...base, changes: [{ kind: 'edit', file: manifest.file, edits: [{ range, newText: '' }] }] };
+}
+
+/**
+ * The whole lines of a dependency entry: a `key = value` line, or a
+ * `[dependencies.x]` table with its body. When a table sits between blank
+ * lines, one of them goes with it so the file keeps its spacing.
+ */
+function entryLines(manifest: Manifest, entry: DependencyEntry): Range | undefined {
+  const lines = manifest.text.split('\n');
+  const first = entry.entryRange.start.line;
+  const last = entry.entryRange.end.line;
+  const before = lines[first].slice(0, entry.entryRange.start.character);
+  const after = lines[last].slice(entry.entryRange.end.character);
+  if (before.trim() !== '' || !/^\s*(#.*)?\r?$/.test(after)) return undefined;
+  const blank = (i: number) => i >= 0 && i < lines.length && lines[i].trim() === '';
+  let end = last + 1;
+  if (entry.ownTable && blank(first - 1) && blank(end) && end < lines.length - 1) end++;
+  if (end >= lines.length) {
+    // The entry ends the file without a newline after it: take the newline before it instead.
+    if (first === 0) return { start: { line: 0, character: 0 }, end: { line: last, character: lines[last].length } };
+    return { start: { line: first - 1, character: lines[first - 1].length }, end: { line: last, character: lines[last].length } };
+  }
+  return { start: { line: first, character: 0 }, end: { line: end, character: 0 } };
+}
+
+// ---------------------------------------------------------------------------
+// Several fixes as one change set, and changes applied to disk.
+
+/** Merges fixes into one set of changes; a fix whose edits overlap an earlier one's is dropped and returned. */
+export function mergeFixes(fixes: Fix[]): { changes: FileChange[]; merged: Fix[]; conflicting: Fix[] } {
+  const edits = new Map<string, TextEdit[]>();
+  const deletes = new Map<string, FileChange & { kind: 'delete' }>();
+  const folders = new Set<string>();
+  const merged: Fix[] = [];
+  const conflicting: Fix[] = [];
+  for (const fix of fixes) {
+    if (fix.refused) continue;
+    const staged = new Map<string, TextEdit[]>();
+    let clash = false;
+    for (const change of fix.changes) {
+      if (change.kind !== 'edit') continue;
+      for (const edit of change.edits) {
+        const existing = [...(edits.get(change.file) ?? []), ...(staged.get(change.file) ?? [])];
+        if (existing.some((e) => sameRange(e.range, edit.range) && e.newText === edit.newText)) continue;
+        if (existing.some((e) => overlaps(e.range, edit.range))) clash = true;
+        staged.set(change.file, [...(staged.get(change.file) ?? []), edit]);
+      }
+    }
+    if (clash) {
+      conflicting.push(fix);
+      continue;
+    }
+    for (const [file, list] of staged) edits.set(file, [...(edits.get(file) ?? []), ...list]);
+    for (const change of fix.changes) {
+      if (change.kind === 'delete') deletes.set(change.file, change);
+      if (change.kind === 'deleteFolder') folders.add(change.dir);
+    }
+    merged.push(fix);
+  }
+  const changes: FileChange[] = [
+    ...[...edits].map(([file, list]): FileChange => ({ kind: 'edit', file, edits: list })),
+    ...deletes.values(),
+    ...[...folders].map((dir): FileChange => ({ kind: 'deleteFolder', dir })),
+  ];
+  return { changes, merged, conflicting };
+}
+
+/** The text of each edited file after the changes, for a diff or a write. */
+export function editedTexts(changes: FileChange[]): Map<string, { before: string; after: string }> {
+  const result = new Map<string, { before: string; after: string }>();
+  for (const change of changes) {
+    if (change.kind !== 'edit') continue;
+    const before = result.get(change.file)?.after ?? readText(change.file);
+    result.set(change.file, { before: result.get(change.file)?.before ?? before, after: applyEdits(before, change.edits) });
+  }
+  return result;
+}
+
+/** Whether a file still holds what the fix was computed from. */
+export function stillMatches(change: FileChange & { kind: 'delete' }): boolean {
+  try {
+    return createHash('sha1').update(fs.readFileSync(change.file)).digest('base64') === change.byteHash;
+  } catch {
+    return false;
+  }
+}
+
+export function applyEdits(text: string, edits: TextEdit[]): string {
+  const starts = lineStarts(text);
+  const offset = (p: Position) => Math.min(text.length, (starts[p.line] ?? text.length) + p.character);
+  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
+  let result = text;
+  for (const edit of sorted) {
+    result = result.slice(0, offset(edit.range.start)) + edit.newText + result.slice(offset(edit.range.end));
+  }
+  return result;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function slice(text: string, range: Range): string {
+  const starts = lineStarts(text);
+  return text.slice(starts[range.start.line] + range.start.character, starts[range.end.line] + range.end.character);
+}
+
+function lineAt(text: string, line: number): string {
+  return (text.split('\n')[line] ?? '').replace(/\r$/, '');
+}
+
+function readText(file: string): string {
+  return fs.readFileSync(file, 'utf8');
+}
+
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => !e.isDirectory()).map((e) => path.join(e.parentPath ?? e.path, e.name));
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+function before(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
+
+function overlaps(a: Range, b: Range): boolean {
+  return before(a.start, b.end) && before(b.start, a.end);
+}
