@@ -19,8 +19,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('rustConsolidate.reindex', () => languageServer.reindex()),
     vscode.commands.registerCommand('rustConsolidate.restartServer', () => languageServer.restart()),
     vscode.commands.registerCommand('rustConsolidate.showOutput', () => outputChannel.show()),
+    vscode.commands.registerCommand('rustConsolidate.replaceAllCopiesInCrate', replaceAllCopiesInCrate),
   );
   await languageServer.start();
+}
+
+/**
+ * Runs the server's command on the crate of the active file; the language
+ * client registered that command from the server's executeCommandProvider.
+ */
+async function replaceAllCopiesInCrate(): Promise<void> {
+  const uri = vscode.window.activeTextEditor?.document.uri;
+  if (!uri) {
+    void vscode.window.showInformationMessage('Open a file of the crate whose copies should be replaced.');
+    return;
+  }
+  await vscode.commands.executeCommand('rust-consolidate.replaceAllCopiesInCrate', uri.toString());
 }
 
 export async function deactivate(): Promise<void> {

@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  CodeActionKind,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
@@ -19,6 +20,8 @@ import { DEFAULT_OPTIONS, FINDING_CODES } from './core/model';
 import type { AnalysisOptions, FindingCode, Log, Severity } from './core/model';
 import { createAnalyzer } from './core/pool';
 import type { SourceAnalyzer } from './core/index';
+import { FIX_ALL_KIND, REPLACE_ALL_IN_CRATE, codeActions, replaceAllInCrate } from './features/codeActions';
+import type { EditorSupport } from './features/codeActions';
 import { declarationHint, toDiagnostic, uriOf } from './features/diagnostics';
 import { reindexRequest, statusNotification } from './protocol';
 import type { IndexStatus, ServerSettings } from './protocol';
@@ -31,6 +34,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let canPullConfiguration = false;
   let canRegisterWatchers = false;
   let canRegisterConfiguration = false;
+  let support: EditorSupport = { disabledActions: false, deleteFiles: false };
   let index: WorkspaceIndex | undefined;
   let analyzer: SourceAnalyzer | undefined;
   let indexing = false;
@@ -54,10 +58,18 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     canPullConfiguration = workspace?.configuration === true;
     canRegisterWatchers = workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canRegisterConfiguration = workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    support = {
+      disabledActions: params.capabilities.textDocument?.codeAction?.disabledSupport === true,
+      deleteFiles:
+        workspace?.workspaceEdit?.documentChanges === true &&
+        (workspace.workspaceEdit.resourceOperations ?? []).includes('delete'),
+    };
     return {
       capabilities: {
         textDocumentSync: { openClose: false, change: TextDocumentSyncKind.None, save: { includeText: false } },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        executeCommandProvider: { commands: [REPLACE_ALL_IN_CRATE] },
       },
       serverInfo: { name: 'rust-consolidate', version: '0.1.0' },
     };
@@ -94,6 +106,20 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onDidChangeWatchedFiles(({ changes }) => {
     for (const change of changes) enqueue(change.uri, change.type === FileChangeType.Deleted ? 'deleted' : 'changed');
+  });
+
+  connection.onCodeAction((params) => (index && !indexing ? codeActions(index, params, support) : []));
+
+  connection.onExecuteCommand(async ({ command, arguments: args }) => {
+    if (command !== REPLACE_ALL_IN_CRATE || !index) return;
+    const uri = typeof args?.[0] === 'string' ? args[0] : undefined;
+    const action = uri ? replaceAllInCrate(index, fileURLToPath(uri), support) : undefined;
+    if (!action?.edit) {
+      connection.window.showInformationMessage(action?.disabled?.reason ?? 'Rust Consolidate: no copies to replace in this crate.');
+      return;
+    }
+    const result = await connection.workspace.applyEdit({ label: action.title, edit: action.edit });
+    if (!result.applied) log.warn(`${action.title}: not applied${result.failureReason ? `: ${result.failureReason}` : ''}`);
   });
 
   connection.onRequest(reindexRequest, () => serialize(() => fullIndex()).then(() => status()));

@@ -29,6 +29,7 @@ export function toDiagnostic(finding: Finding): Diagnostic {
       location: { uri: uriOf(r.file), range: r.range },
       message: r.message,
     })),
+    data: { file: finding.file },
   };
 }
 
@@ -47,5 +48,6 @@ export function declarationHint(finding: Finding, copyName: string): Diagnostic 
       { location: { uri: uriOf(finding.file), range: finding.range }, message: 'the copy' },
       ...finding.related.map((r) => ({ location: { uri: uriOf(r.file), range: r.range }, message: r.message })),
     ],
+    data: { file: finding.file },
   };
 }
