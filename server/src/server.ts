@@ -15,7 +15,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { Connection, Diagnostic, InitializeParams, InitializeResult } from 'vscode-languageserver/node';
 import { WorkspaceIndex } from './core/index';
-import type { IndexProgress } from './core/index';
+import type { IndexProgress, IndexStats } from './core/index';
 import { DEFAULT_OPTIONS, FINDING_CODES } from './core/model';
 import type { AnalysisOptions, FindingCode, Log, Severity } from './core/model';
 import { createAnalyzer } from './core/pool';
@@ -34,6 +34,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let canPullConfiguration = false;
   let canRegisterWatchers = false;
   let canRegisterConfiguration = false;
+  let canFollowFolders = false;
   let support: EditorSupport = { disabledActions: false, deleteFiles: false };
   let index: WorkspaceIndex | undefined;
   let analyzer: SourceAnalyzer | undefined;
@@ -44,6 +45,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   /** The copy files whose `mod` declarations sit in each file, for the hints there. */
   const declaredIn = new Map<string, Set<string>>();
   const declarationOf = new Map<string, string>();
+  /** What was last sent for each file, as JSON. */
+  const published = new Map<string, string>();
+  /** The figures of the last complete index, shown while a new one is built. */
+  let lastStats: IndexStats | undefined;
 
   const log: Log = {
     info: (message) => connection.console.info(message),
@@ -58,6 +63,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     canPullConfiguration = workspace?.configuration === true;
     canRegisterWatchers = workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canRegisterConfiguration = workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    canFollowFolders = workspace?.workspaceFolders === true;
     support = {
       disabledActions: params.capabilities.textDocument?.codeAction?.disabledSupport === true,
       deleteFiles:
@@ -87,15 +93,21 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (canRegisterConfiguration) {
       await connection.client.register(DidChangeConfigurationNotification.type, { section: 'rustConsolidate' });
     }
-    connection.workspace.onDidChangeWorkspaceFolders((event) => {
-      const removed = new Set(event.removed.map((f) => fileURLToPath(f.uri)));
-      folders = [...folders.filter((f) => !removed.has(f)), ...event.added.map((f) => fileURLToPath(f.uri))];
-      void serialize(() => fullIndex());
-    });
+    // vscode-languageserver throws on this subscription for a client without folder support.
+    if (canFollowFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders((event) => {
+        const removed = new Set(event.removed.map((f) => fileURLToPath(f.uri)));
+        folders = [...folders.filter((f) => !removed.has(f)), ...event.added.map((f) => fileURLToPath(f.uri))];
+        void serialize(() => fullIndex());
+      });
+    }
     await serialize(() => fullIndex());
   });
 
-  connection.onDidChangeConfiguration(() => {
+  connection.onDidChangeConfiguration(({ settings }) => {
+    // A client that cannot answer workspace/configuration pushes its settings here.
+    const pushed = (settings as { rustConsolidate?: Partial<ServerSettings> } | null)?.rustConsolidate;
+    if (!canPullConfiguration && pushed) initializationSettings = { ...initializationSettings, ...pushed };
     void serialize(async () => {
       if (!index) return;
       publish(await index.setOptions(await readOptions()));
@@ -183,8 +195,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       progress.report(percentage, phase === 'fingerprinting' ? `fingerprinting ${done}/${total} files` : `${phase}`);
     };
     try {
+      // Events that arrived while indexing stay queued: applyPending re-reads
+      // those files after this, in case they changed after they were read.
       const changed = await index.build(report);
-      pending.clear();
       indexing = false;
       publish([...new Set([...previous, ...changed])]);
       const stats = index.stats();
@@ -228,7 +241,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       if (declaration) files.add(declaration);
     }
     for (const file of files) {
-      void connection.sendDiagnostics({ uri: uriOf(file), diagnostics: diagnosticsFor(file) });
+      const diagnostics = diagnosticsFor(file);
+      const text = JSON.stringify(diagnostics);
+      // A finding can change in what the client does not see (the position of
+      // its mod line, kept for the hint): nothing to send then.
+      if ((published.get(file) ?? '[]') === text) continue;
+      if (diagnostics.length > 0) published.set(file, text);
+      else published.delete(file);
+      void connection.sendDiagnostics({ uri: uriOf(file), diagnostics });
     }
     sendStatus();
   }
@@ -245,7 +265,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 
   function status(): IndexStatus {
-    const stats = index?.stats();
+    const stats = indexing ? lastStats : (lastStats = index?.stats());
     return {
       state: indexing ? 'indexing' : 'ready',
       crates: stats?.crates ?? 0,

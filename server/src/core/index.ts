@@ -379,21 +379,36 @@ export class WorkspaceIndex {
   /** Recomputes the clone classes the seed files were or are now part of, and the manifest findings. */
   private recomputeAround(seeds: Set<string>): string[] {
     const context = this.cloneContext();
-    const touched = new Set(seeds);
-    for (const file of seeds) {
-      const old = this.classOf.get(file);
-      if (old) {
-        old.members.forEach((m) => touched.add(m.file));
-        this.dropClass(old);
-      }
-    }
+    const touched = new Set<string>();
+    const queue = [...seeds];
+    const grouped = new Set<string>();
+    const built = new Set<CloneClass>();
     const next = new Map<string, Finding[]>();
-    for (const file of [...touched]) {
-      if (this.classOf.has(file)) continue;
-      const clone = makeCloneClass(this.groupOf(file), context);
+    // A class a seed left or joined is rebuilt, and so is every class its
+    // members were in: one edit can merge two classes or split one.
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      touched.add(file);
+      const old = this.classOf.get(file);
+      if (old && !built.has(old)) {
+        this.dropClass(old);
+        for (const m of old.members) if (!touched.has(m.file)) queue.push(m.file);
+      }
+      if (grouped.has(file)) continue;
+      const group = this.groupOf(file);
+      for (const m of group) {
+        grouped.add(m.file);
+        if (!touched.has(m.file)) queue.push(m.file);
+        const joined = this.classOf.get(m.file);
+        if (joined && !built.has(joined)) {
+          this.dropClass(joined);
+          for (const other of joined.members) if (!touched.has(other.file)) queue.push(other.file);
+        }
+      }
+      const clone = makeCloneClass(group, context);
       if (!clone) continue;
+      built.add(clone);
       this.setClass(clone);
-      for (const m of clone.members) touched.add(m.file);
       for (const finding of copyFindings(clone, context)) push(next, finding.file, finding);
     }
     const changed: string[] = [];
@@ -427,7 +442,7 @@ export class WorkspaceIndex {
     return manifestFindings({
       graph: this.graph,
       options: this.options,
-      manifests: this.manifests.values(),
+      manifests: [...this.manifests.values()],
       cloneClasses: this.classes,
       useSites: (crate, root) => this.useSites(crate, root),
       display: (f) => this.display(f),

@@ -11,7 +11,7 @@ import type { Range } from './model';
 
 export interface ModDeclaration {
   name: string;
-  /** As written, whitespace removed: '', 'pub', 'pub(crate)', 'pub(super)', 'pub(in a::b)'. */
+  /** As written, spacing normalised: '', 'pub', 'pub(crate)', 'pub(super)', 'pub(in a::b)'. */
   visibility: string;
   /** Inline modules (`mod a { ... }`) the declaration sits in, outermost first. */
   inlineParents: string[];
@@ -181,6 +181,8 @@ function readItems(root: Node): { mods: ModDeclaration[]; trivial: boolean } {
         leading.push(item);
         continue;
       }
+      // A plain comment between attributes and their item does not detach them.
+      if (item.type === 'line_comment' || item.type === 'block_comment') continue;
       if (item.type === 'mod_item') {
         const name = item.childForFieldName('name')?.text;
         const body = item.childForFieldName('body');
@@ -189,7 +191,7 @@ function readItems(root: Node): { mods: ModDeclaration[]; trivial: boolean } {
           const visibility = item.namedChildren.find((c) => c?.type === 'visibility_modifier');
           mods.push({
             name,
-            visibility: visibility ? visibility.text.replace(/\s+/g, '') : '',
+            visibility: visibility ? visibility.text.replace(/\s+/g, ' ').replace(/\(\s+/g, '(').replace(/\s+\)/g, ')') : '',
             inlineParents: parents,
             pathAttribute: pathAttributeOf(leading),
             attributes: leading.map((a) => ({ name: attributeName(a), range: rangeOf(a.startPosition, a.endPosition) })),

@@ -87,11 +87,15 @@ export class CrateGraph {
   private readonly dependents = new Map<Crate, Set<Crate>>();
   /** Package names that some `[patch]` table points at a local path. */
   private readonly patched = new Set<string>();
-  /** Crates left out by a workspace's `exclude`. */
+  /** Folders of crates left out by a workspace's `exclude`. */
   readonly excludedDirs: string[] = [];
+  /** Every folder with a manifest: cargo never counts one as part of an enclosing package. */
+  private readonly manifestDirs = new Set<string>();
 
   constructor(manifests: Iterable<Manifest>, sources: SourceFolders, vendoredDirs: ReadonlySet<string>) {
-    const all = [...manifests].filter((m) => !m.error);
+    const every = [...manifests];
+    for (const m of every) this.manifestDirs.add(path.dirname(m.file));
+    const all = every.filter((m) => !m.error);
     const excluded = workspaceExclusions(all);
     for (const manifest of all) {
       const dir = path.dirname(manifest.file);
@@ -142,7 +146,7 @@ export class CrateGraph {
     for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
       const crate = this.byDir.get(dir);
       if (crate) return crate;
-      if (path.dirname(dir) === dir) return undefined;
+      if (this.manifestDirs.has(dir) || path.dirname(dir) === dir) return undefined;
     }
   }
 
