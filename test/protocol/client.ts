@@ -6,9 +6,13 @@ import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
+  ApplyWorkspaceEditRequest,
+  CodeActionRequest,
   ConfigurationRequest,
+  ExecuteCommandRequest,
+  FileChangeType as FileChange,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   DidSaveTextDocumentNotification,
@@ -28,18 +32,22 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import type {
   ClientCapabilities,
+  CodeAction,
+  Command,
   Diagnostic,
   FileChangeType,
   InitializeResult,
   ProgressToken,
   ProtocolConnection,
   Registration,
+  WorkspaceEdit,
   WorkDoneProgressBegin,
   WorkDoneProgressEnd,
   WorkDoneProgressReport,
 } from 'vscode-languageserver-protocol/node';
 import { reindexRequest, statusNotification } from '../../server/src/protocol';
 import type { IndexStatus } from '../../server/src/protocol';
+import { applyEdits } from '../../server/src/core/fixes';
 import { repoRoot } from '../support/fixture';
 
 /** Everything the server sent, in the order it arrived. `seq` is the position in that order. */
@@ -50,6 +58,7 @@ export type ServerEvent = { seq: number } & (
   | { kind: 'configuration'; sections: (string | undefined)[] }
   | { kind: 'publish'; uri: string; diagnostics: Diagnostic[] }
   | { kind: 'status'; status: IndexStatus }
+  | { kind: 'apply-edit'; label: string | undefined }
 );
 
 type EventOf<K extends ServerEvent['kind']> = Extract<ServerEvent, { kind: K }>;
@@ -72,8 +81,10 @@ export const CLIENT_CAPABILITIES: ClientCapabilities = {
   textDocument: {
     synchronization: { didSave: true },
     publishDiagnostics: { relatedInformation: true },
+    codeAction: { disabledSupport: true, isPreferredSupport: true },
   },
 };
+CLIENT_CAPABILITIES.workspace!.workspaceEdit = { documentChanges: true, resourceOperations: ['delete'] };
 
 interface Waiter {
   description: string;
@@ -185,6 +196,56 @@ export class LspTestClient {
     return this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { rustConsolidate: settings } });
   }
 
+  /** textDocument/codeAction for some diagnostics of a file. */
+  codeActions(relative: string, diagnostics: Diagnostic[], only?: string[]): Promise<(CodeAction | Command)[]> {
+    const range = diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    return this.withTimeout(
+      'the textDocument/codeAction response',
+      this.connection
+        .sendRequest(CodeActionRequest.type, { textDocument: { uri: this.uri(relative) }, range, context: { diagnostics, only } })
+        .then((actions) => actions ?? []),
+    );
+  }
+
+  workspaceCommand(command: string, args: unknown[]): Promise<unknown> {
+    return this.withTimeout(`workspace/executeCommand ${command}`, this.connection.sendRequest(ExecuteCommandRequest.type, { command, arguments: args }));
+  }
+
+  /**
+   * Applies an edit to the files on disk as an editor would, then tells the
+   * server what changed through workspace/didChangeWatchedFiles, as an
+   * editor's file watcher does.
+   */
+  async applyEdit(edit: WorkspaceEdit): Promise<void> {
+    const events: { uri: string; type: FileChangeType }[] = [];
+    for (const change of edit.documentChanges ?? []) {
+      if ('textDocument' in change) {
+        const file = fileURLToPath(change.textDocument.uri);
+        const edits = change.edits.map((e) => {
+          if (!('newText' in e)) throw new Error('the test client does not apply snippet edits');
+          return e;
+        });
+        fs.writeFileSync(file, applyEdits(fs.readFileSync(file, 'utf8'), edits));
+        events.push({ uri: change.textDocument.uri, type: FileChange.Changed });
+      } else if (change.kind === 'delete') {
+        const file = fileURLToPath(change.uri);
+        if (!fs.existsSync(file)) continue;
+        if (fs.statSync(file).isDirectory()) fs.rmSync(file, { recursive: change.options?.recursive === true });
+        else {
+          fs.rmSync(file);
+          events.push({ uri: change.uri, type: FileChange.Deleted });
+        }
+      } else {
+        throw new Error(`the test client does not apply ${change.kind}`);
+      }
+    }
+    this.appliedEdits.push(edit);
+    await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: events });
+  }
+
+  /** Edits the server asked this client to apply (workspace/applyEdit), in order. */
+  readonly appliedEdits: WorkspaceEdit[] = [];
+
   /** rustConsolidate/reindex: the server drops its index and builds it again from disk. */
   reindex(): Promise<IndexStatus> {
     return this.withTimeout('the rustConsolidate/reindex response', this.connection.sendRequest(reindexRequest));
@@ -285,6 +346,11 @@ export class LspTestClient {
     connection.onRequest(ConfigurationRequest.type, ({ items }) => {
       this.record({ kind: 'configuration', sections: items.map((i) => i.section) });
       return items.map((i) => (i.section === 'rustConsolidate' ? this.settings : null));
+    });
+    connection.onRequest(ApplyWorkspaceEditRequest.type, async ({ edit, label }) => {
+      this.record({ kind: 'apply-edit', label });
+      await this.applyEdit(edit);
+      return { applied: true };
     });
     connection.onNotification(PublishDiagnosticsNotification.type, ({ uri, diagnostics }) => {
       this.diagnostics.set(uri, diagnostics);
