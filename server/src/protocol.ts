@@ -26,4 +26,11 @@ export interface ServerSettings {
   exclude: string[];
   severity: Record<string, string>;
   minimumTokens: number;
+  similarityThreshold: number;
+  minimumItemLines: number;
+  minimumItemTokens: number;
+  includeTests: boolean;
+  includeGenerated: boolean;
+  ignorePaths: string[];
+  ignorePairs: [string, string][];
 }

@@ -301,11 +301,25 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         severity[code as FindingCode] = value as Severity | 'off';
       }
     }
+    const strings = (v: unknown, fallback: string[]) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : fallback);
+    const number = (v: unknown, fallback: number, min: number, max = Infinity) =>
+      typeof v === 'number' && v >= min && v <= max ? v : fallback;
+    const flag = (v: unknown, fallback: boolean) => (typeof v === 'boolean' ? v : fallback);
+    const pairs = Array.isArray(settings.ignorePairs)
+      ? settings.ignorePairs.filter((p): p is [string, string] => Array.isArray(p) && p.length === 2 && p.every((x) => typeof x === 'string'))
+      : DEFAULT_OPTIONS.ignorePairs;
     return {
-      authoritativeCrates: Array.isArray(settings.authoritativeCrates) ? settings.authoritativeCrates : DEFAULT_OPTIONS.authoritativeCrates,
-      exclude: Array.isArray(settings.exclude) ? settings.exclude : DEFAULT_OPTIONS.exclude,
+      authoritativeCrates: strings(settings.authoritativeCrates, DEFAULT_OPTIONS.authoritativeCrates),
+      exclude: strings(settings.exclude, DEFAULT_OPTIONS.exclude),
       severity,
-      minimumTokens: typeof settings.minimumTokens === 'number' && settings.minimumTokens > 0 ? settings.minimumTokens : DEFAULT_OPTIONS.minimumTokens,
+      minimumTokens: number(settings.minimumTokens, DEFAULT_OPTIONS.minimumTokens, 1),
+      similarityThreshold: number(settings.similarityThreshold, DEFAULT_OPTIONS.similarityThreshold, 0.01, 1),
+      minimumItemLines: number(settings.minimumItemLines, DEFAULT_OPTIONS.minimumItemLines, 1),
+      minimumItemTokens: number(settings.minimumItemTokens, DEFAULT_OPTIONS.minimumItemTokens, 1),
+      includeTests: flag(settings.includeTests, DEFAULT_OPTIONS.includeTests),
+      includeGenerated: flag(settings.includeGenerated, DEFAULT_OPTIONS.includeGenerated),
+      ignorePaths: strings(settings.ignorePaths, DEFAULT_OPTIONS.ignorePaths),
+      ignorePairs: pairs,
     };
   }
 }

@@ -62,7 +62,23 @@ const FINDINGS =
   rustCrate('gamma', 'gamma', { x: rustModule('x') }, '[dependencies]\nbeta = { path = "../beta" }\n') +
   file('broken/Cargo.toml', '[package]\nname = "broken"\nversion = = "1"\n');
 
-const CLEAN = rustCrate('alpha', 'alpha', { x: rustModule('x') }) + rustCrate('beta', 'beta', { y: rustModule('y') }, '[dependencies]\nalpha = { path = "../alpha" }\n');
+/** A module unlike rustModule's: rustModule with other names would be a renamed copy. */
+const OTHER_MODULE = `pub struct Grid {
+    cells: Vec<bool>,
+    width: usize,
+}
+
+impl Grid {
+    pub fn toggle(&mut self, row: usize, column: usize) {
+        let at = row * self.width + column;
+        if let Some(cell) = self.cells.get_mut(at) {
+            *cell = !*cell;
+        }
+    }
+}
+`;
+
+const CLEAN = rustCrate('alpha', 'alpha', { x: rustModule('x') }) + rustCrate('beta', 'beta', { y: OTHER_MODULE }, '[dependencies]\nalpha = { path = "../alpha" }\n');
 
 describe('rust-consolidate check', () => {
   const dirs: string[] = [];
@@ -153,7 +169,16 @@ describe('rust-consolidate check', () => {
       const [runResult] = sarif.runs;
       assert.equal(runResult.tool.driver.name, 'rust-consolidate');
       const ruleIds = runResult.tool.driver.rules.map((r: { id: string }) => r.id);
-      assert.deepEqual(ruleIds, ['duplicate-file', 'near-duplicate-file', 'inverted-dependency', 'dependency-cycle', 'manifest-error']);
+      assert.deepEqual(ruleIds, [
+        'duplicate-file',
+        'near-duplicate-file',
+        'inverted-dependency',
+        'dependency-cycle',
+        'manifest-error',
+        'diverged-copy',
+        'duplicate-item',
+        'duplicate-singleton',
+      ]);
       for (const rule of runResult.tool.driver.rules) {
         assert.equal(typeof rule.shortDescription.text, 'string');
         // Each rule links to its section of the README, as each diagnostic does.
@@ -204,7 +229,8 @@ describe('rust-consolidate check', () => {
 
     it('--minimum-tokens sets the size below which files are not copies', () => {
       const dir = fixture(pair);
-      assert.deepEqual(reported(dir, '--minimum-tokens', '500'), []);
+      // The functions in them are still copied items, at their own thresholds.
+      assert.deepEqual(reported(dir, '--minimum-tokens', '500').filter((f) => !f.startsWith('duplicate-item ')), []);
     });
   });
 
@@ -215,7 +241,7 @@ describe('rust-consolidate check', () => {
       const report = JSON.parse(stdout) as { root: string; findings: JsonFinding[] };
       assert.ok(report.root.endsWith(path.join('demo', 'rust')), report.root);
       assert.equal(report.root, path.join(repoRoot, 'demo', 'rust'));
-      assert.equal(report.findings.length, 13);
+      assert.equal(report.findings.length, 16);
     });
   });
 });

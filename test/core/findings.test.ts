@@ -5,10 +5,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WorkspaceIndex } from '../../server/src/core/index';
-import { DEFAULT_OPTIONS, silentLog } from '../../server/src/core/model';
+import { silentLog } from '../../server/src/core/model';
 import type { AnalysisOptions, Finding, Log } from '../../server/src/core/model';
 import { RustParser } from '../../server/src/core/rust';
-import { removeFixture, writeFixture } from '../support/fixture';
+import { removeFixture, writeFixture, WHOLE_FILE_OPTIONS } from '../support/fixture';
 
 /** A module big enough to count as a copy (well over 50 tokens), distinct per seed. */
 function rustModule(seed: string): string {
@@ -58,7 +58,7 @@ describe('findings', () => {
   async function analyse(fixture: string, options: Partial<AnalysisOptions> = {}, log: Log = silentLog) {
     const dir = writeFixture(fixture);
     dirs.push(dir);
-    const index = new WorkspaceIndex([dir], { ...DEFAULT_OPTIONS, ...options }, parser, log);
+    const index = new WorkspaceIndex([dir], { ...WHOLE_FILE_OPTIONS, ...options }, parser, log);
     await index.build();
     const at = (relative: string) => path.join(dir, relative);
     /** code and file of every finding, sorted. */
@@ -308,7 +308,7 @@ it('relates the finding to the name key of the local crate', async () => {
       dirs.push(dir);
       const latin = path.join(dir, 'odd/src/latin.rs');
       fs.writeFileSync(latin, Buffer.concat([Buffer.from('// caf'), Buffer.from([0xe9, 0xff]), Buffer.from('\npub fn f() -> u8 { 0 }\n')]));
-      const index = new WorkspaceIndex([dir], { ...DEFAULT_OPTIONS }, parser, log);
+      const index = new WorkspaceIndex([dir], { ...WHOLE_FILE_OPTIONS }, parser, log);
       await index.build();
       assert.deepEqual(
         index.allFindings().map((f) => `${f.code} ${index.display(f.file)}`),

@@ -5,9 +5,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WorkspaceIndex } from '../../server/src/core/index';
-import { DEFAULT_OPTIONS, silentLog } from '../../server/src/core/model';
+import { silentLog } from '../../server/src/core/model';
 import { RustParser } from '../../server/src/core/rust';
-import { removeFixture, writeFixture } from '../support/fixture';
+import { removeFixture, writeFixture, WHOLE_FILE_OPTIONS } from '../support/fixture';
 
 /** A module big enough to count as a copy (well over 50 tokens), distinct per seed. */
 function rustModule(seed: string): string {
@@ -53,7 +53,7 @@ describe('incremental updates', () => {
 
   async function open(fixture: string): Promise<void> {
     dir = writeFixture(fixture);
-    index = new WorkspaceIndex([dir], { ...DEFAULT_OPTIONS }, parser, silentLog);
+    index = new WorkspaceIndex([dir], { ...WHOLE_FILE_OPTIONS }, parser, silentLog);
     await index.build();
   }
 
@@ -74,7 +74,7 @@ describe('incremental updates', () => {
 
   /** The incremental result must be the one a full rebuild gives. */
   async function assertSameAsFreshBuild(): Promise<void> {
-    const fresh = new WorkspaceIndex([dir], { ...DEFAULT_OPTIONS }, parser, silentLog);
+    const fresh = new WorkspaceIndex([dir], { ...WHOLE_FILE_OPTIONS }, parser, silentLog);
     await fresh.build();
     assert.deepEqual(index.allFindings(), fresh.allFindings());
     assert.equal(index.cloneClasses().length, fresh.cloneClasses().length);

@@ -4,9 +4,9 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { WorkspaceIndex } from '../../server/src/core/index';
-import { DEFAULT_OPTIONS, silentLog } from '../../server/src/core/model';
+import { silentLog } from '../../server/src/core/model';
 import { RustParser } from '../../server/src/core/rust';
-import { removeFixture, writeFixture } from '../support/fixture';
+import { removeFixture, writeFixture, WHOLE_FILE_OPTIONS } from '../support/fixture';
 
 const FIXTURE = `
 //- m/Cargo.toml
@@ -73,7 +73,7 @@ describe('module tree', () => {
   before(async () => {
     parser = await RustParser.load();
     dir = writeFixture(FIXTURE);
-    index = new WorkspaceIndex([dir], { ...DEFAULT_OPTIONS }, parser, silentLog);
+    index = new WorkspaceIndex([dir], { ...WHOLE_FILE_OPTIONS }, parser, silentLog);
     await index.build();
   });
   after(() => removeFixture(dir));

@@ -3,12 +3,12 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { WorkspaceIndex } from '../../server/src/core/index';
-import { DEFAULT_OPTIONS, silentLog } from '../../server/src/core/model';
+import { silentLog } from '../../server/src/core/model';
 import type { AnalysisOptions } from '../../server/src/core/model';
 import { RustParser } from '../../server/src/core/rust';
 import { discoverFiles } from '../../server/src/core/workspace';
 import type { Crate } from '../../server/src/core/workspace';
-import { removeFixture, writeFixture } from '../support/fixture';
+import { removeFixture, writeFixture, WHOLE_FILE_OPTIONS } from '../support/fixture';
 
 /** A module big enough to count as a copy (well over 50 tokens), distinct per seed. */
 function rustModule(seed: string): string {
@@ -41,7 +41,7 @@ describe('workspace discovery and the crate graph', () => {
   async function index(fixture: string, options: Partial<AnalysisOptions> = {}) {
     const dir = writeFixture(fixture);
     dirs.push(dir);
-    const idx = new WorkspaceIndex([dir], { ...DEFAULT_OPTIONS, ...options }, parser, silentLog);
+    const idx = new WorkspaceIndex([dir], { ...WHOLE_FILE_OPTIONS, ...options }, parser, silentLog);
     await idx.build();
     const crate = (name: string): Crate => {
       const found = idx.graph.crates.filter((c) => c.name === name);

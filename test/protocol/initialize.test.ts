@@ -130,10 +130,11 @@ describe('protocol: initialize on demo/rust', function () {
     }
   });
 
-  it('publishes nothing for the authoritative copies, the diverged registry_snapshot.rs, or other files', function () {
+  it('publishes nothing for the authoritative copies or other files; the diverged copy and the two runtimes get theirs', function () {
     const { client } = server;
     const expected = new Set([
-      ...[...DUPLICATES, NEAR_DUPLICATE].map((f) => client.uri(python(f))),
+      ...[...DUPLICATES, NEAR_DUPLICATE, 'registry_snapshot.rs', 'utils.rs'].map((f) => client.uri(python(f))),
+      client.uri('df_plugin_codeanatomy/src/lib.rs'),
       client.uri(EXT_MANIFEST),
       client.uri(PYTHON_LIB),
     ]);
@@ -151,7 +152,7 @@ describe('protocol: initialize on demo/rust', function () {
     assert.equal(last.state, 'ready');
     assert.equal(last.copies, 12);
     assert.equal(last.crates, 5);
-    assert.equal(last.findings, 13, '11 duplicate-file, 1 near-duplicate-file, 1 inverted-dependency');
+    assert.equal(last.findings, 16, '11 duplicate-file, 1 near-duplicate-file, 1 inverted-dependency, 1 diverged-copy, 2 duplicate-singleton');
   });
 });
 

@@ -1,5 +1,7 @@
 // Temporary folders for tests: small workspaces written inline as one text,
 // and copies of the bundled demo for tests that change files.
+import { DEFAULT_OPTIONS } from '../../server/src/core/model';
+import type { AnalysisOptions } from '../../server/src/core/model';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -69,3 +71,13 @@ export function copyToTemp(dir: string): string {
   fs.cpSync(source, target, { recursive: true });
   return target;
 }
+
+/**
+ * The whole-file analyses alone. Fixtures that build distinct modules from one
+ * template with other names are, to the near-miss analysis, renamed copies:
+ * suites about whole-file copies and manifests turn those codes off.
+ */
+export const WHOLE_FILE_OPTIONS: AnalysisOptions = {
+  ...DEFAULT_OPTIONS,
+  severity: { 'diverged-copy': 'off', 'duplicate-item': 'off', 'duplicate-singleton': 'off' },
+};

@@ -89,6 +89,9 @@ const RULE_SUMMARY: Record<FindingCode, string> = {
   'inverted-dependency': 'A registry or git dependency on a package that is also a local crate.',
   'dependency-cycle': 'A cycle among local crates through path dependencies.',
   'manifest-error': 'A Cargo.toml that does not parse.',
+  'diverged-copy': 'A file of another crate that this one mostly is: a copy that diverged.',
+  'duplicate-item': 'An item (function, type, impl, static, const) copied from another crate.',
+  'duplicate-singleton': 'A lazily initialised global of the same type in more than one crate.',
 };
 
 export function formatSarif({ root, index }: Report): string {

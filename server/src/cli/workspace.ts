@@ -15,6 +15,9 @@ const COMMON: NonNullable<ParseArgsConfig['options']> = {
   authoritative: { type: 'string', multiple: true, default: [] },
   exclude: { type: 'string', multiple: true, default: [] },
   'minimum-tokens': { type: 'string' },
+  similarity: { type: 'string' },
+  'include-tests': { type: 'boolean', default: false },
+  'ignore-path': { type: 'string', multiple: true, default: [] },
 };
 
 /** Parses a command's arguments: the common options, the command's own, and at most one path. */
@@ -38,6 +41,14 @@ export function parseCommand(args: string[], own: NonNullable<ParseArgsConfig['o
     if (!Number.isInteger(n) || n < 1) throw new UsageError('--minimum-tokens needs a whole number above 0');
     options.minimumTokens = n;
   }
+  const similarity = values.similarity as string | undefined;
+  if (similarity !== undefined) {
+    const n = Number(similarity);
+    if (!(n > 0 && n <= 1)) throw new UsageError('--similarity needs a number above 0, at most 1');
+    options.similarityThreshold = n;
+  }
+  options.includeTests = values['include-tests'] as boolean;
+  options.ignorePaths = values['ignore-path'] as string[];
   const root = path.resolve(positionals[0] ?? demoWorkspace());
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`not a folder: ${root}`);
   return { root, options, values, demo: positionals.length === 0 };

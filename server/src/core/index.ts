@@ -13,6 +13,7 @@ import { parseManifest } from './manifest';
 import type { Manifest } from './manifest';
 import type { AnalysisOptions, Finding, Location, Log } from './model';
 import { buildModuleTree } from './modules';
+import { NearMissAnalysis } from './nearMiss';
 import type { ModuleInfo } from './modules';
 import type { SourceFacts } from './rust';
 import { CrateGraph, SourceFolders, discoverFiles } from './workspace';
@@ -55,8 +56,15 @@ export class WorkspaceIndex {
   private readonly byNormalized = new Map<string, Set<string>>();
   private readonly classOf = new Map<string, CloneClass>();
   private readonly classes = new Set<CloneClass>();
+  /** Findings by family; a file's findings are the three put together. */
+  private readonly copyFindingsByFile = new Map<string, Finding[]>();
+  private readonly nearFindingsByFile = new Map<string, Finding[]>();
+  private manifestFindingsByFile = new Map<string, Finding[]>();
   private readonly findingsByFile = new Map<string, Finding[]>();
   private readonly serialized = new Map<string, string>();
+  private nearMiss: NearMissAnalysis;
+  /** The near-miss state holds crates and settings: rebuilt when either changes. */
+  private nearMissStale = true;
   private excluded: (relative: string) => boolean = () => false;
 
   constructor(
@@ -66,6 +74,7 @@ export class WorkspaceIndex {
     private readonly log: Log,
   ) {
     this.roots = roots.map((r) => path.resolve(r)).sort((a, b) => b.length - a.length);
+    this.nearMiss = this.newNearMiss();
   }
 
   get graph(): CrateGraph {
@@ -128,10 +137,10 @@ export class WorkspaceIndex {
     const seeds = new Set([file, ...(this.classOf.get(file)?.members.map((m) => m.file) ?? [])]);
     this.setFacts(file, after);
     if (isNew || modStructure(before) !== modStructure(after)) {
-      return this.refreshModulesAndRecompute();
+      return this.refreshModulesAndRecompute([], file);
     }
     this.refreshDeclarations(file, after, seeds);
-    return this.recomputeAround(seeds);
+    return this.recomputeAround(seeds, this.nearMissUpdate(file));
   }
 
   /** A Rust source was deleted. */
@@ -144,10 +153,10 @@ export class WorkspaceIndex {
     this.setFacts(file, undefined);
     if (hadMods || wasRoot) {
       this.rebuildGraph();
-      return this.refreshModulesAndRecompute([file]);
+      return this.refreshModulesAndRecompute([file], file);
     }
     this.modules.delete(file);
-    return this.recomputeAround(seeds);
+    return this.recomputeAround(seeds, this.nearMissUpdate(file));
   }
 
   /** A Cargo.toml was created, changed or deleted: rebuild the crate graph, not the fingerprints. */
@@ -174,6 +183,7 @@ export class WorkspaceIndex {
   async setOptions(options: AnalysisOptions): Promise<string[]> {
     const rewalk = JSON.stringify(options.exclude) !== JSON.stringify(this.options.exclude);
     this.options = options;
+    this.nearMissStale = true;
     if (rewalk) {
       const before = new Set(this.findingsByFile.keys());
       const changed = new Set(await this.build());
@@ -275,7 +285,11 @@ export class WorkspaceIndex {
   }
 
   private rebuildGraph(): void {
-    this.graphValue = new CrateGraph(this.manifests.values(), this.sources, this.vendoredDirs);
+    const next = new CrateGraph(this.manifests.values(), this.sources, this.vendoredDirs);
+    // Crates are compared by identity downstream: keep the graph when nothing changed.
+    if (graphShape(next) === graphShape(this.graphValue)) return;
+    this.graphValue = next;
+    this.nearMissStale = true;
     for (const crate of this.graph.crates) {
       if (crate.targets.length === 0) {
         this.log.info(`crate ${crate.name} (${this.display(crate.manifest)}) has no targets: no src/lib.rs, src/main.rs, [lib] or [[bin]] file`);
@@ -358,7 +372,7 @@ export class WorkspaceIndex {
     this.classes.clear();
     this.classOf.clear();
     const context = this.cloneContext();
-    const next = new Map<string, Finding[]>();
+    const copies = new Map<string, Finding[]>();
     for (const file of this.facts.keys()) {
       if (this.classOf.has(file)) continue;
       const facts = this.facts.get(file)!;
@@ -366,18 +380,26 @@ export class WorkspaceIndex {
       const clone = makeCloneClass(this.groupOf(file), context);
       if (!clone) continue;
       this.setClass(clone);
-      for (const finding of copyFindings(clone, context)) push(next, finding.file, finding);
+      for (const finding of copyFindings(clone, context)) push(copies, finding.file, finding);
     }
-    for (const finding of this.manifestFindings()) push(next, finding.file, finding);
-    const changed: string[] = [];
-    for (const file of new Set([...this.findingsByFile.keys(), ...next.keys()])) {
-      if (this.store(file, next.get(file) ?? [])) changed.push(file);
+    const before = [...this.findingsByFile.keys()];
+    replaceAll(this.copyFindingsByFile, copies);
+    if (this.nearMissStale) {
+      this.nearMiss = this.newNearMiss();
+      for (const [file, facts] of this.facts) this.nearMiss.update(file, facts);
+      this.nearMissStale = false;
     }
-    return changed;
+    this.nearFindingsByFile.clear();
+    for (const file of this.facts.keys()) this.refreshNear(file);
+    this.refreshManifestFindings();
+    return this.compose([...before, ...this.copyFindingsByFile.keys(), ...this.nearFindingsByFile.keys(), ...this.manifestFindingsByFile.keys()]);
   }
 
-  /** Recomputes the clone classes the seed files were or are now part of, and the manifest findings. */
-  private recomputeAround(seeds: Set<string>): string[] {
+  /**
+   * Recomputes the clone classes the seed files were or are now part of, the
+   * near-miss findings of the files a change reached, and the manifest findings.
+   */
+  private recomputeAround(seeds: Set<string>, nearAffected: Set<string>): string[] {
     const context = this.cloneContext();
     const touched = new Set<string>();
     const queue = [...seeds];
@@ -411,16 +433,66 @@ export class WorkspaceIndex {
       this.setClass(clone);
       for (const finding of copyFindings(clone, context)) push(next, finding.file, finding);
     }
-    const changed: string[] = [];
-    for (const file of touched) if (this.store(file, next.get(file) ?? [])) changed.push(file);
-    changed.push(...this.restoreManifestFindings());
-    return changed;
+    for (const file of touched) setOrDelete(this.copyFindingsByFile, file, next.get(file) ?? []);
+    // A file that joined or left a copy class changes what its near-miss neighbours report.
+    const near = new Set(nearAffected);
+    for (const file of touched) {
+      near.add(file);
+      this.nearMiss.neighbours(file).forEach((n) => near.add(n));
+    }
+    for (const file of near) this.refreshNear(file);
+    const manifestsBefore = [...this.manifestFindingsByFile.keys()];
+    this.refreshManifestFindings();
+    return this.compose([...touched, ...near, ...manifestsBefore, ...this.manifestFindingsByFile.keys()]);
   }
 
-  private refreshModulesAndRecompute(gone: string[] = []): string[] {
+  private refreshModulesAndRecompute(gone: string[] = [], changed?: string): string[] {
     this.modules = buildModuleTree(this.graph, this.sources, (f) => this.facts.get(f));
-    const changed = this.recomputeAll();
-    for (const file of gone) if (this.store(file, [])) changed.push(file);
+    if (changed && !this.nearMissStale) this.nearMiss.update(changed, this.facts.get(changed));
+    const result = this.recomputeAll();
+    for (const file of gone) if (this.store(file, [])) result.push(file);
+    return result;
+  }
+
+  /** Takes a changed file into the near-miss state; returns the files whose near-miss findings may change. */
+  private nearMissUpdate(file: string): Set<string> {
+    return this.nearMissStale ? new Set([file]) : this.nearMiss.update(file, this.facts.get(file));
+  }
+
+  private refreshNear(file: string): void {
+    setOrDelete(this.nearFindingsByFile, file, this.facts.has(file) ? this.nearMiss.findingsFor(file) : []);
+  }
+
+  private newNearMiss(): NearMissAnalysis {
+    // Getters: the graph, modules and settings are replaced over the index's life.
+    const index = this;
+    return new NearMissAnalysis({
+      get graph() {
+        return index.graph;
+      },
+      get options() {
+        return index.options;
+      },
+      display: (f) => this.display(f),
+      relative: (f) => this.display(f),
+      facts: (f) => this.facts.get(f),
+      crateOf: (f) => this.graph.crateOf(f),
+      moduleOf: (f) => this.modules.get(f),
+      cloneClassOf: (f) => this.classOf.get(f),
+    });
+  }
+
+  /** Puts each file's findings together from the families and stores them; returns the files that changed. */
+  private compose(files: Iterable<string>): string[] {
+    const changed: string[] = [];
+    for (const file of new Set(files)) {
+      const findings = [
+        ...(this.copyFindingsByFile.get(file) ?? []),
+        ...(this.nearFindingsByFile.get(file) ?? []),
+        ...(this.manifestFindingsByFile.get(file) ?? []),
+      ];
+      if (this.store(file, findings)) changed.push(file);
+    }
     return changed;
   }
 
@@ -459,14 +531,10 @@ export class WorkspaceIndex {
     return sites.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line);
   }
 
-  private restoreManifestFindings(): string[] {
+  private refreshManifestFindings(): void {
     const next = new Map<string, Finding[]>();
     for (const finding of this.manifestFindings()) push(next, finding.file, finding);
-    const changed: string[] = [];
-    for (const file of new Set([...next.keys(), ...[...this.findingsByFile.keys()].filter((f) => f.endsWith('Cargo.toml'))])) {
-      if (this.store(file, next.get(file) ?? [])) changed.push(file);
-    }
-    return changed;
+    this.manifestFindingsByFile = next;
   }
 
   private store(file: string, findings: Finding[]): boolean {
@@ -482,6 +550,24 @@ export class WorkspaceIndex {
     }
     return true;
   }
+}
+
+/** What the rest of the index depends on in a crate graph. */
+function graphShape(graph: CrateGraph): string {
+  return JSON.stringify([
+    graph.crates.map((c) => [c.name, c.libName, c.manifest, c.vendored, c.targets]),
+    graph.dependencies.map((d) => [d.from.manifest, d.entry.name, d.entry.package, d.entry.kind, d.source, d.to?.manifest, d.entry.keyRange]),
+  ]);
+}
+
+function setOrDelete<K, V>(map: Map<K, V[]>, key: K, value: V[]): void {
+  if (value.length > 0) map.set(key, value);
+  else map.delete(key);
+}
+
+function replaceAll<K, V>(target: Map<K, V>, source: Map<K, V>): void {
+  target.clear();
+  for (const [k, v] of source) target.set(k, v);
 }
 
 /** What decides the module tree: the `mod` declarations without their positions. */

@@ -20,6 +20,9 @@ export const FINDING_CODES = [
   'inverted-dependency',
   'dependency-cycle',
   'manifest-error',
+  'diverged-copy',
+  'duplicate-item',
+  'duplicate-singleton',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -57,6 +60,19 @@ export interface AnalysisOptions {
   severity: Partial<Record<FindingCode, Severity | 'off'>>;
   /** Files with fewer significant tokens are too small to call copies. */
   minimumTokens: number;
+  /** Files at least this alike (Dice similarity of their fingerprints, 0 to 1) are diverged copies. */
+  similarityThreshold: number;
+  /** Items smaller than this are never reported as copies. */
+  minimumItemLines: number;
+  minimumItemTokens: number;
+  /** Near-miss findings (diverged copies, items, singletons) in tests, benches and examples. */
+  includeTests: boolean;
+  /** Near-miss findings in files that say a tool wrote them. */
+  includeGenerated: boolean;
+  /** Globs of files never reported by the near-miss analysis. */
+  ignorePaths: string[];
+  /** Pairs of globs: two files matching them are never reported as copies of each other. */
+  ignorePairs: [string, string][];
 }
 
 export const DEFAULT_OPTIONS: AnalysisOptions = {
@@ -64,6 +80,14 @@ export const DEFAULT_OPTIONS: AnalysisOptions = {
   exclude: [],
   severity: {},
   minimumTokens: 50,
+  similarityThreshold: 0.7,
+  // About 6 lines and 50 tokens: the usual threshold in clone research.
+  minimumItemLines: 6,
+  minimumItemTokens: 50,
+  includeTests: false,
+  includeGenerated: false,
+  ignorePaths: [],
+  ignorePairs: [],
 };
 
 export function severityOf(options: AnalysisOptions, code: FindingCode): Severity | 'off' {

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { Language, Parser } from 'web-tree-sitter';
 import type { Node, TreeCursor } from 'web-tree-sitter';
 import { locateAsset } from './assets';
+import { tokenId, winnow } from './winnow';
 import type { SourceAnalyzer } from './index';
 import type { Range } from './model';
 
@@ -37,6 +38,32 @@ export interface UseSite {
   range: Range;
 }
 
+export type ItemKind = 'fn' | 'struct' | 'enum' | 'union' | 'impl' | 'trait' | 'static' | 'const' | 'macro';
+
+export interface ItemFact {
+  kind: ItemKind;
+  /** `Name`; `Trait for Type` for an impl; `Type::name` for a function in an impl or trait. */
+  name: string;
+  range: Range;
+  lines: number;
+  tokens: number;
+  /** sha1 of the item's tokens with identifiers and literals abstracted: equal for a renamed copy. */
+  shapeHash: string;
+  /** Field names of a struct, variants of an enum, function and const names of an impl or trait. */
+  members: string[];
+  /** Index in `items` of the impl or trait this function belongs to. */
+  parent?: number;
+  /** For a tuple struct with one field (a newtype): that field's type as written. */
+  newtypeOf?: string;
+}
+
+export interface StaticFact {
+  name: string;
+  /** The declared type as written, e.g. `OnceLock<Runtime>`. */
+  type: string;
+  range: Range;
+}
+
 export interface SourceFacts {
   /** sha1 of the bytes. */
   byteHash: string;
@@ -60,6 +87,14 @@ export interface SourceFacts {
   mods: ModDeclaration[];
   /** Only `mod`, `use`, `extern crate` and attributes: a file of wiring, never a copy worth reporting. */
   trivial: boolean;
+  /** Winnowed k-gram hashes of the token stream with identifiers and literals abstracted (see winnow.ts). */
+  fingerprints: Uint32Array;
+  /** Top-level items, items of inline modules, and the functions of impl and trait blocks. */
+  items: ItemFact[];
+  /** `static` items anywhere (in function bodies too) and `lazy_static!` entries. */
+  statics: StaticFact[];
+  /** Says in its first lines that a tool wrote it (`@generated`, `DO NOT EDIT`). */
+  generated: boolean;
   /** `use x::...` declarations naming another crate (not crate, self, super, std, core or alloc). */
   useSites: UseSite[];
   /** ERROR and MISSING nodes: the grammar could not parse everything. */
@@ -68,7 +103,24 @@ export interface SourceFacts {
 }
 
 const COMMENTS = new Set(['line_comment', 'block_comment']);
+/** Leaves that a renamed or re-valued copy changes: abstracted for near-miss fingerprints. */
+const IDENTIFIERS = new Set(['identifier', 'type_identifier', 'field_identifier', 'shorthand_field_identifier', 'metavariable']);
+const LITERALS = new Set(['integer_literal', 'float_literal', 'char_literal', 'string_content', 'escape_sequence', 'true', 'false']);
+const ID_IDENTIFIER = tokenId('\u0001identifier');
+const ID_LITERAL = tokenId('\u0001literal');
+const ITEM_KINDS: Record<string, ItemKind> = {
+  function_item: 'fn',
+  struct_item: 'struct',
+  enum_item: 'enum',
+  union_item: 'union',
+  impl_item: 'impl',
+  trait_item: 'trait',
+  static_item: 'static',
+  const_item: 'const',
+  macro_definition: 'macro',
+};
 const LOCAL_ROOTS = new Set(['std', 'core', 'alloc']);
+const GENERATED = /@generated|automatically generated|do not edit/i;
 const WIRING = new Set(['mod_item', 'use_declaration', 'extern_crate_declaration', 'attribute_item', 'inner_attribute_item', 'line_comment', 'block_comment', 'empty_statement']);
 
 export class RustParser implements SourceAnalyzer {
@@ -102,7 +154,7 @@ export class RustParser implements SourceAnalyzer {
     if (!tree) throw new Error('tree-sitter returned no tree');
     try {
       const scan = scanTokens(tree.walk(), text, libName);
-      const { mods, trivial } = readItems(tree.rootNode);
+      const { mods, trivial, items } = readItems(tree.rootNode, scan.ids, scan.starts);
       const firstNewline = text.indexOf('\n');
       const firstLine = firstNewline < 0 ? text : text.slice(0, firstNewline);
       return {
@@ -116,6 +168,10 @@ export class RustParser implements SourceAnalyzer {
         firstLineLength: firstLine.replace(/\r$/, '').length,
         mods,
         trivial,
+        fingerprints: winnow(scan.ids),
+        items,
+        statics: scan.statics,
+        generated: GENERATED.test(text.slice(0, 1000)),
         useSites: scan.useSites,
         syntaxErrors: scan.errors,
         validUtf8,
@@ -132,8 +188,11 @@ export class RustParser implements SourceAnalyzer {
 
 function scanTokens(cursor: TreeCursor, text: string, libName: string) {
   const tokens: string[] = [];
+  const ids: number[] = [];
+  const starts: number[] = [];
   const crateAt: number[] = [];
   const useSites: UseSite[] = [];
+  const statics: StaticFact[] = [];
   let errors = 0;
   // Depth-first over the tree with one cursor: the cheapest walk web-tree-sitter offers.
   for (;;) {
@@ -143,6 +202,13 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
       const node = cursor.currentNode;
       const root = useRoot(node);
       if (root && !LOCAL_ROOTS.has(root)) useSites.push({ root, range: rangeOf(node.startPosition, node.endPosition) });
+    } else if (type === 'static_item') {
+      const node = cursor.currentNode;
+      const name = node.childForFieldName('name')?.text;
+      const declared = node.childForFieldName('type')?.text;
+      if (name && declared) statics.push({ name, type: declared.replace(/\s+/g, ' '), range: rangeOf(node.startPosition, node.endPosition) });
+    } else if (type === 'macro_invocation') {
+      statics.push(...lazyStatics(cursor.currentNode));
     }
     if (!COMMENTS.has(type) && cursor.gotoFirstChild()) continue;
     if (!COMMENTS.has(type)) {
@@ -150,6 +216,8 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
       if (token.length > 0) {
         if (token === '::' && tokens.length > 0 && tokens[tokens.length - 1] === 'crate') crateAt.push(tokens.length - 1);
         tokens.push(token);
+        ids.push(IDENTIFIERS.has(type) ? ID_IDENTIFIER : LITERALS.has(type) ? ID_LITERAL : tokenId(token));
+        starts.push(cursor.startIndex);
       }
     }
     while (!cursor.gotoNextSibling()) {
@@ -161,19 +229,31 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
           for (const i of crateAt) tokens[i] = libName;
           normalizedHash = sha1(tokens.join('\u0000'));
         }
-        return { tokenHash, normalizedHash, crateRefs: crateAt.length, tokens: tokens.length, errors, useSites };
+        return {
+          tokenHash,
+          normalizedHash,
+          crateRefs: crateAt.length,
+          tokens: tokens.length,
+          errors,
+          useSites,
+          statics,
+          ids: Uint32Array.from(ids),
+          starts: Int32Array.from(starts),
+        };
       }
     }
   }
 }
 
-function readItems(root: Node): { mods: ModDeclaration[]; trivial: boolean } {
+function readItems(root: Node, ids: Uint32Array, starts: Int32Array): { mods: ModDeclaration[]; trivial: boolean; items: ItemFact[] } {
   const mods: ModDeclaration[] = [];
+  const facts: ItemFact[] = [];
   let trivial = true;
   const visit = (items: (Node | null)[], parents: string[]) => {
     let leading: Node[] = [];
     for (const item of items) {
       if (!item) continue;
+      if (ITEM_KINDS[item.type]) readItem(item, ids, starts, facts);
       if (parents.length === 0 && !WIRING.has(item.type) && !(item.type === 'mod_item' && item.childForFieldName('body'))) {
         trivial = false;
       }
@@ -211,7 +291,85 @@ function readItems(root: Node): { mods: ModDeclaration[]; trivial: boolean } {
     }
   };
   visit(root.namedChildren, []);
-  return { mods, trivial };
+  return { mods, trivial, items: facts };
+}
+
+function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemFact[], parent?: number, owner?: string): void {
+  const kind = ITEM_KINDS[node.type];
+  const body = node.childForFieldName('body');
+  let name: string;
+  if (kind === 'impl') {
+    const type = node.childForFieldName('type')?.text ?? '?';
+    const trait = node.childForFieldName('trait')?.text;
+    name = trait ? `${trait} for ${type}` : type;
+  } else {
+    name = node.childForFieldName('name')?.text ?? '?';
+  }
+  if (owner) name = `${owner}::${name}`;
+  // Tokens of the item: the ids whose start lies in the item's span.
+  const first = lowerBound(starts, node.startIndex);
+  const end = lowerBound(starts, node.endIndex);
+  const slice = ids.subarray(first, end);
+  const members: string[] = [];
+  let newtypeOf: string | undefined;
+  for (const child of body?.namedChildren ?? []) {
+    if (!child) continue;
+    if (child.type === 'field_declaration' || child.type === 'enum_variant' || child.type === 'function_item' || child.type === 'function_signature_item' || child.type === 'const_item') {
+      const member = child.childForFieldName('name')?.text;
+      if (member) members.push(member);
+    }
+  }
+  if (kind === 'struct' && body?.type === 'ordered_field_declaration_list') {
+    const types = body.namedChildren.filter((c) => c && c.type !== 'visibility_modifier' && c.type !== 'attribute_item');
+    if (types.length === 1) newtypeOf = types[0]!.text.replace(/\s+/g, '');
+  }
+  const index = facts.length;
+  facts.push({
+    kind,
+    name,
+    range: rangeOf(node.startPosition, node.endPosition),
+    lines: node.endPosition.row - node.startPosition.row + 1,
+    tokens: slice.length,
+    shapeHash: createHash('sha1').update(new Uint8Array(slice.buffer, slice.byteOffset, slice.byteLength)).digest('base64'),
+    members,
+    parent,
+    newtypeOf,
+  });
+  if ((kind === 'impl' || kind === 'trait') && body) {
+    const type = kind === 'impl' ? node.childForFieldName('type')?.text ?? name : name;
+    for (const child of body.namedChildren) {
+      if (child?.type === 'function_item') readItem(child, ids, starts, facts, index, type);
+    }
+  }
+}
+
+/** The first index whose value is at least `value`, in a sorted array. */
+function lowerBound(sorted: Int32Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** `lazy_static! { static ref NAME: Type = ...; }`: the macro's body is tokens, not items, to the grammar. */
+function lazyStatics(node: Node): StaticFact[] {
+  const macro = node.childForFieldName('macro')?.text;
+  if (macro !== 'lazy_static' && !macro?.endsWith('::lazy_static')) return [];
+  const found: StaticFact[] = [];
+  const text = node.text;
+  for (const match of text.matchAll(/static\s+ref\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([^=]+?)\s*=/g)) {
+    const line = node.startPosition.row + (text.slice(0, match.index).match(/\n/g)?.length ?? 0);
+    found.push({
+      name: match[1],
+      type: `Lazy<${match[2].replace(/\s+/g, ' ')}>`,
+      range: { start: { line, character: 0 }, end: { line, character: 0 } },
+    });
+  }
+  return found;
 }
 
 /** The first segment of a `use` path: `a` in `use a::b::{c, d as e};`. */

@@ -33,12 +33,19 @@ fn delta_events() -> String {
     drain_events_json()
 }
 
+/// The functions a fresh session starts with, as JSON.
+#[pyfunction]
+fn registry_snapshot_json() -> PyResult<String> {
+    let snapshot = crate::registry_snapshot::registry_snapshot(&datafusion::execution::context::SessionContext::new(), &[]);
+    serde_json::to_string_pretty(&snapshot).map_err(|e| PyErr::new::<pyo3::exceptions::PyRuntimeError, _>(e.to_string()))
+}
+
 pub(crate) fn init_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let _defaults = DeltaScanOverrides::default();
     m.add_function(wrap_pyfunction!(delta_version, m)?)?;
     m.add_function(wrap_pyfunction!(delta_checkpoint, m)?)?;
     m.add_function(wrap_pyfunction!(delta_events, m)?)?;
     m.add_function(wrap_pyfunction!(crate::udf_builtin::stable_hash, m)?)?;
-    m.add_function(wrap_pyfunction!(crate::registry_snapshot::registry_snapshot_json, m)?)?;
+    m.add_function(wrap_pyfunction!(registry_snapshot_json, m)?)?;
     Ok(())
 }

@@ -1,12 +1,10 @@
-//! Function registry introspection for the Python `SessionContext`.
+//! A serialisable view of every function registered in a session.
 
 use std::collections::BTreeMap;
 
 use datafusion::execution::context::SessionContext;
-use pyo3::prelude::*;
+use datafusion::logical_expr::Volatility;
 use serde::Serialize;
-
-use crate::errors::{py_runtime_err, PyDataFusionResult};
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RegistrySnapshot {
@@ -23,28 +21,27 @@ pub struct RegistrySnapshot {
     pub custom_udfs: Vec<String>,
 }
 
-impl RegistrySnapshot {
-    pub fn capture(ctx: &SessionContext, custom: &[&str]) -> Self {
-        let state = ctx.state();
-        let mut snapshot = Self::default();
-        for (name, udf) in state.scalar_functions() {
-            snapshot.scalar.push(name.clone());
-            snapshot.volatility.insert(name.clone(), format!("{:?}", udf.signature().volatility).to_lowercase());
-            snapshot.aliases.insert(name.clone(), udf.aliases().to_vec());
-        }
-        snapshot.aggregate = state.aggregate_functions().keys().cloned().collect();
-        snapshot.window = state.window_functions().keys().cloned().collect();
-        snapshot.custom_udfs = custom.iter().map(|s| s.to_string()).collect();
-        snapshot
-    }
-
-    pub fn to_json(&self) -> PyDataFusionResult<String> {
-        serde_json::to_string_pretty(self).map_err(|e| py_runtime_err(e).into())
+fn volatility_name(v: Volatility) -> &'static str {
+    match v {
+        Volatility::Immutable => "immutable",
+        Volatility::Stable => "stable",
+        Volatility::Volatile => "volatile",
     }
 }
 
-/// The functions a fresh session starts with, as JSON.
-#[pyfunction]
-pub fn registry_snapshot_json() -> PyResult<String> {
-    Ok(RegistrySnapshot::capture(&SessionContext::new(), &[]).to_json()?)
+pub fn registry_snapshot(ctx: &SessionContext, custom: &[&str]) -> RegistrySnapshot {
+    let state = ctx.state();
+    let mut snapshot = RegistrySnapshot::default();
+    for (name, udf) in state.scalar_functions() {
+        snapshot.scalar.push(name.clone());
+        snapshot.volatility.insert(name.clone(), volatility_name(udf.signature().volatility).to_string());
+        if !udf.aliases().is_empty() {
+            snapshot.aliases.insert(name.clone(), udf.aliases().to_vec());
+        }
+    }
+    snapshot.aggregate.extend(state.aggregate_functions().keys().cloned());
+    snapshot.window.extend(state.window_functions().keys().cloned());
+    snapshot.custom_udfs = custom.iter().map(|s| s.to_string()).collect();
+    snapshot.scalar.sort();
+    snapshot
 }

@@ -1,0 +1,309 @@
+#!/usr/bin/env node
+// Whole-process benchmark of `rust-consolidate check` against the anchor,
+// jscpd 5.3.3, on one corpus. Each run is wrapped in `/usr/bin/time -v` (wall
+// time, peak RSS); runs alternate anchor/ours so both see the same page cache.
+//
+//   node bench/check.mjs [corpus] [--runs N] [--only anchor|ours] [--timeout S] [--write]
+//
+// corpus defaults to .cache/corpus/rust-src (bench/install-corpus.sh installs
+// it and the anchor). --write replaces the marked section of BENCHMARKS.md.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const JSCPD = '.cache/anchor/node_modules/.bin/jscpd';
+const CLI = 'dist/cli.js';
+const BENCH_FILE = join(ROOT, 'BENCHMARKS.md');
+const START = '<!-- bench:check:start -->';
+const END = '<!-- bench:check:end -->';
+// Directories neither tool should index: build output and VCS data.
+const SKIP_DIRS = new Set(['target', '.git']);
+
+function parseArgs(argv) {
+  const opts = { corpus: '.cache/corpus/rust-src', runs: 3, only: null, timeout: 300, write: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) usage(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--runs') opts.runs = Number(value());
+    else if (a === '--only') opts.only = value();
+    else if (a === '--timeout') opts.timeout = Number(value());
+    else if (a === '--write') opts.write = true;
+    else if (a === '-h' || a === '--help') usage();
+    else if (a.startsWith('-')) usage(`unknown flag ${a}`);
+    else opts.corpus = a;
+  }
+  if (!Number.isInteger(opts.runs) || opts.runs < 1) usage('--runs must be a positive integer');
+  if (!(opts.timeout > 0)) usage('--timeout must be a positive number of seconds');
+  if (opts.only && !['anchor', 'ours'].includes(opts.only)) usage('--only takes anchor or ours');
+  return opts;
+}
+
+function usage(error) {
+  const text = 'usage: node bench/check.mjs [corpus] [--runs N] [--only anchor|ours] [--timeout SECONDS] [--write]';
+  if (error) {
+    console.error(`check.mjs: ${error}\n${text}`);
+    process.exit(2);
+  }
+  console.log(text);
+  process.exit(0);
+}
+
+/** Reads every .rs file and Cargo.toml once (the warm-up); counts .rs files and lines outside target/ and .git/. */
+function warmUp(dir) {
+  let files = 0;
+  let lines = 0;
+  let bytes = 0;
+  const walk = (d, counted) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p, counted && !SKIP_DIRS.has(e.name));
+      else if (e.isFile() && e.name === 'Cargo.toml') readFileSync(p);
+      else if (e.isFile() && e.name.endsWith('.rs')) {
+        const buf = readFileSync(p);
+        if (!counted) continue;
+        files++;
+        bytes += buf.length;
+        let n = 0;
+        for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
+        if (buf.length && buf[buf.length - 1] !== 10) n++;
+        lines += n;
+      }
+    }
+  };
+  walk(dir, true);
+  return { files, lines, bytes };
+}
+
+/** CPU seconds the whole machine has been busy since boot (/proc/stat counts in USER_HZ, 100 on Linux). */
+function machineBusyS() {
+  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  return (user + nice + system + irq + softirq + steal) / 100;
+}
+
+/** Runs argv under `/usr/bin/time -v`, stdout to a file; kills the process group after timeoutS. */
+function timed(argv, { stdoutFile, timeoutS }) {
+  const timeFile = `${stdoutFile}.time`;
+  const stderrFile = `${stdoutFile}.stderr`;
+  const out = openSync(stdoutFile, 'w');
+  const err = openSync(stderrFile, 'w');
+  const child = spawn('/usr/bin/time', ['-v', '-o', timeFile, ...argv], {
+    cwd: ROOT,
+    stdio: ['ignore', out, err],
+    detached: true, // own process group, so a timeout kills the tool and not just time(1)
+  });
+  closeSync(out);
+  closeSync(err);
+  const t0 = performance.now();
+  const busy0 = machineBusyS();
+  return new Promise((resolveRun) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {}
+    }, timeoutS * 1000);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      const t = existsSync(timeFile) ? readFileSync(timeFile, 'utf8') : '';
+      const field = (re) => t.match(re)?.[1];
+      const wall = field(/Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)/);
+      const exit = field(/Exit status: (\d+)/);
+      const signal = field(/Command terminated by signal (\d+)/);
+      const cpu = Number(field(/User time \(seconds\): ([\d.]+)/)) + Number(field(/System time \(seconds\): ([\d.]+)/));
+      resolveRun({
+        // time(1) dies with the group on a timeout: fall back to our own clock.
+        wall: wall ? wall.split(':').reduce((acc, x) => acc * 60 + Number(x), 0) : (performance.now() - t0) / 1000,
+        cpu,
+        // CPU that other processes took during the run: what skews a figure on a shared machine.
+        othersCpu: Math.max(0, machineBusyS() - busy0 - cpu),
+        rssMB: Number(field(/Maximum resident set size \(kbytes\): (\d+)/)) / 1024,
+        exit: exit === undefined ? null : Number(exit),
+        signal: signal === undefined ? null : Number(signal),
+        timedOut,
+        stdoutFile,
+        stderrTail: tail(readFileSync(stderrFile, 'utf8'), 15),
+      });
+    });
+  });
+}
+
+function tail(text, n) {
+  return text.trimEnd().split('\n').slice(-n).join('\n');
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const shellQuote = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+function tools(corpus, tmp) {
+  return {
+    anchor: {
+      name: 'jscpd 5.3.3',
+      argv: (i) => [JSCPD, '--format', 'rust', '--ignore', '**/target/**,**/.git/**', '--reporters', 'json',
+        '--output', join(tmp, `jscpd-${i}`), '--silent', '--no-tips', '--no-colors', corpus],
+      // jscpd exits 0 whatever it finds (no --exit-code).
+      ok: (r) => r.exit === 0,
+      found: (i) => {
+        const t = JSON.parse(readFileSync(join(tmp, `jscpd-${i}`, 'jscpd-report.json'), 'utf8')).statistics.total;
+        return `${t.clones} clones (block pairs), ${t.duplicatedLines} duplicated lines of ${t.lines} in ${t.sources} files analysed`;
+      },
+    },
+    ours: {
+      name: 'rust-consolidate',
+      argv: () => ['node', CLI, 'check', corpus, '--format', 'json'],
+      // 1 means "findings reported", as for a linter.
+      ok: (r) => r.exit === 0 || r.exit === 1,
+      found: (i, run) => {
+        const report = JSON.parse(readFileSync(run.stdoutFile, 'utf8'));
+        const s = report.stats ?? {};
+        const findings = report.findings ?? report.diagnostics ?? [];
+        const byCode = {};
+        for (const f of findings) byCode[f.code] = (byCode[f.code] ?? 0) + 1;
+        const codes = Object.entries(byCode).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', ');
+        return `${s.crates} crates, ${s.files} files, ${s.lines} lines, ${s.duplicatedLines} duplicated lines; ` +
+          `${findings.length} findings${codes ? ` (${codes})` : ''}` +
+          (s.elapsedMs !== undefined ? `; its own stats.elapsedMs ${s.elapsedMs}` : '');
+      },
+    },
+  };
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const corpusAbs = resolve(opts.corpus);
+  if (!existsSync(corpusAbs)) {
+    console.error(`check.mjs: no corpus at ${corpusAbs}; run bash bench/install-corpus.sh`);
+    process.exit(2);
+  }
+  // Commands run from the repository root; show the corpus relative to it when inside.
+  const rel = relative(ROOT, corpusAbs);
+  const corpus = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : corpusAbs;
+  const which = opts.only ? [opts.only] : ['anchor', 'ours'];
+  if (which.includes('anchor') && !existsSync(join(ROOT, JSCPD))) {
+    console.error(`check.mjs: no ${JSCPD}; run bash bench/install-corpus.sh`);
+    process.exit(2);
+  }
+  if (which.includes('ours') && !existsSync(join(ROOT, CLI))) {
+    console.error(`check.mjs: no ${CLI}; run npm run build`);
+    process.exit(2);
+  }
+
+  // The CLI is rebuilt often: say which build was measured.
+  const build = which.includes('ours')
+    ? ` \`${CLI}\` built ${statSync(join(ROOT, CLI)).mtime.toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
+      `sha256 ${createHash('sha256').update(readFileSync(join(ROOT, CLI))).digest('hex').slice(0, 12)}.`
+    : '';
+  const tmp = mkdtempSync(join(os.tmpdir(), 'bench-check-'));
+  const all = tools(corpus, tmp);
+  const started = new Date();
+  // Other processes on a 2-core machine skew every figure: keep the load beside them.
+  const load = () => os.loadavg().map((x) => x.toFixed(2)).join(', ');
+  const loadBefore = load();
+  process.stderr.write(`load average ${loadBefore}\nwarm-up: reading every .rs file and Cargo.toml under ${corpus} once ... `);
+  const tree = warmUp(corpusAbs);
+  process.stderr.write(`${tree.files} files, ${tree.lines} lines\n`);
+
+  const runs = Object.fromEntries(which.map((k) => [k, []]));
+  const failures = {};
+  for (let i = 0; i < opts.runs; i++) {
+    for (const key of which) {
+      if (failures[key]) continue;
+      const tool = all[key];
+      const run = await timed(tool.argv(i), { stdoutFile: join(tmp, `${key}-${i}.out`), timeoutS: opts.timeout });
+      const how = run.timedOut ? `killed after ${opts.timeout} s` : run.signal !== null ? `signal ${run.signal}` : `exit ${run.exit}`;
+      process.stderr.write(`run ${i + 1}/${opts.runs} ${tool.name}: ${run.wall.toFixed(2)} s, ${run.rssMB.toFixed(0)} MB, ${how}; ` +
+        `other processes used ${run.othersCpu.toFixed(1)} CPU s meanwhile\n`);
+      if (run.timedOut || !tool.ok(run)) {
+        failures[key] = { run: i + 1, how, stderrTail: run.stderrTail };
+        process.stderr.write(`${run.stderrTail}\n`);
+        continue;
+      }
+      try {
+        run.found = tool.found(i, run);
+      } catch (e) {
+        run.found = `unreadable report: ${e.message}`;
+      }
+      runs[key].push(run);
+    }
+  }
+
+  const summary = {};
+  for (const key of which) {
+    const rs = runs[key];
+    if (!rs.length) continue;
+    const walls = rs.map((r) => r.wall);
+    summary[key] = {
+      n: rs.length, wall: median(walls), min: Math.min(...walls), max: Math.max(...walls),
+      cpu: median(rs.map((r) => r.cpu)), others: median(rs.map((r) => r.othersCpu)), rss: median(rs.map((r) => r.rssMB)), found: rs.at(-1).found,
+    };
+  }
+  const loadAfter = load();
+  process.stderr.write(`load average ${loadAfter}\n`);
+  const ratio = (f) => (summary.anchor && summary.ours ? `${(summary.ours[f] / summary.anchor[f]).toFixed(2)}×` : '');
+  const lines = [
+    '| tool | runs | median wall s | min | max | median CPU s (user+sys) | median peak RSS MB | ours/jscpd wall | ours/jscpd RSS | median CPU s of other processes during a run |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const key of which) {
+    const s = summary[key];
+    const name = all[key].name;
+    if (!s) lines.push(`| ${name} | 0 | failed | | | | | | | |`);
+    else lines.push(`| ${name} | ${s.n} | ${s.wall.toFixed(2)} | ${s.min.toFixed(2)} | ${s.max.toFixed(2)} | ${s.cpu.toFixed(2)} | ` +
+      `${s.rss.toFixed(0)} | ${key === 'ours' ? ratio('wall') : ''} | ${key === 'ours' ? ratio('rss') : ''} | ${s.others.toFixed(1)} |`);
+  }
+  const found = which.filter((k) => summary[k]).map((k) => `- ${all[k].name} found: ${summary[k].found}`);
+  const failed = which.filter((k) => failures[k]).map((k) =>
+    `- ${all[k].name} failed on run ${failures[k].run} (${failures[k].how}); stderr tail:\n\n\`\`\`\n${failures[k].stderrTail || '(empty)'}\n\`\`\``);
+  const report = [...lines, '', ...found, ...failed].join('\n');
+  console.log(report);
+
+  if (opts.write) {
+    const cmds = which.map((k) => all[k].argv('N').map(shellQuote).join(' ').replace(tmp, '$TMP') + (k === 'ours' ? ' > $TMP/ours.json' : ''));
+    const section = [
+      START,
+      `## \`check\` on ${corpus.split('/').pop()}`,
+      '',
+      `Measured ${started.toISOString().slice(0, 10)} by \`node bench/check.mjs ${process.argv.slice(2).map(shellQuote).join(' ')}\`` +
+        ` on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB of memory, Node ${process.version}.${build}`,
+      `Corpus \`${corpus}\`: ${tree.files} \`.rs\` files, ${tree.lines} lines (${(tree.bytes / 2 ** 20).toFixed(0)} MiB), outside \`target/\` and \`.git/\`.`,
+      'Every `.rs` file and `Cargo.toml` was read once before the first run, so all runs see the files in the page cache; ' +
+        'runs alternate jscpd and ours. Each command ran under `/usr/bin/time -v` from the repository root; ' +
+        `wall time and peak RSS are its figures, medians of ${opts.runs} runs. ` +
+        `Load average (1, 5, 15 min) before: ${loadBefore}; after: ${loadAfter}.`,
+      '',
+      report,
+      '',
+      'Commands:',
+      '',
+      '```sh',
+      ...cmds,
+      '```',
+      END,
+    ].join('\n');
+    let doc = existsSync(BENCH_FILE)
+      ? readFileSync(BENCH_FILE, 'utf8')
+      : '# Benchmarks\n\nFigures from the scripts in `bench/`, rewritten by them between their markers. ' +
+        'Install the corpora and the anchor first: `bash bench/install-corpus.sh`.\n';
+    const a = doc.indexOf(START);
+    const b = doc.indexOf(END);
+    doc = a !== -1 && b > a ? doc.slice(0, a) + section + doc.slice(b + END.length) : `${doc.trimEnd()}\n\n${section}\n`;
+    writeFileSync(BENCH_FILE, doc);
+    process.stderr.write(`wrote ${relative(ROOT, BENCH_FILE)}\n`);
+  }
+  rmSync(tmp, { recursive: true, force: true });
+  process.exitCode = Object.keys(failures).length ? 1 : 0;
+}
+
+await main();

@@ -1,0 +1,471 @@
+// What a byte or token hash misses: files that diverged from a common
+// original (diverged-copy), items copied on their own (duplicate-item), and a
+// lazily initialised global that every crate builds for itself
+// (duplicate-singleton). State is updated one file at a time; findings for a
+// file are computed from that state, so a save touches only its neighbours.
+import * as fs from 'node:fs';
+import { diffLines } from 'diff';
+import picomatch from 'picomatch';
+import { compareCrates, firstLine, moduleName } from './clones';
+import type { CloneClass, CloneContext, CloneMember } from './clones';
+import type { Finding, FindingCode, RelatedLocation } from './model';
+import { severityOf } from './model';
+import type { ModuleInfo } from './modules';
+import type { ItemFact, SourceFacts, StaticFact } from './rust';
+import { sharedCount } from './winnow';
+import type { Crate } from './workspace';
+
+export interface NearMissContext extends CloneContext {
+  facts(file: string): SourceFacts | undefined;
+  crateOf(file: string): Crate | undefined;
+  moduleOf(file: string): ModuleInfo | undefined;
+  /** The copy class a file is in, if its copies span crates. */
+  cloneClassOf(file: string): CloneClass | undefined;
+  /** Path relative to its workspace folder, `/`-separated, for the ignore globs. */
+  relative(file: string): string;
+}
+
+/** A fingerprint shared by more files than this is boilerplate: it finds no candidates. */
+const COMMON = 64;
+
+interface Occurrence {
+  file: string;
+  item: number;
+}
+
+export class NearMissAnalysis {
+  private readonly postings = new Map<number, string[]>();
+  /** Files at least `similarityThreshold` alike, in different crates, both ways. */
+  private readonly edges = new Map<string, Map<string, number>>();
+  private readonly itemsByShape = new Map<string, Occurrence[]>();
+  private readonly staticsByType = new Map<string, { file: string; index: number }[]>();
+  private readonly indexed = new Map<string, SourceFacts>();
+  private readonly newtypeCache = new Map<Crate, Map<string, string>>();
+
+  constructor(private readonly context: NearMissContext) {}
+
+  /** Takes a file's facts in (or out, with undefined); returns the files whose findings may change. */
+  update(file: string, facts: SourceFacts | undefined): Set<string> {
+    const affected = new Set<string>([file]);
+    const before = this.indexed.get(file);
+    if (before) {
+      for (const other of this.edges.get(file)?.keys() ?? []) {
+        affected.add(other);
+        this.edges.get(other)?.delete(file);
+      }
+      this.edges.delete(file);
+      for (const fp of before.fingerprints) removeFrom(this.postings, fp, file);
+      this.forEachItemKey(before, (key) => {
+        for (const o of this.itemsByShape.get(key) ?? []) affected.add(o.file);
+        removeWhere(this.itemsByShape, key, (o) => o.file === file);
+      });
+      this.forEachStaticKey(before, (key) => {
+        for (const o of this.singletonGroup(file, key)) affected.add(o.file);
+        removeWhere(this.staticsByType, key, (o) => o.file === file);
+      });
+      if (before.items.some((i) => i.newtypeOf)) this.newtypeCache.clear();
+      this.indexed.delete(file);
+    }
+    if (facts && this.eligible(file, facts)) {
+      this.indexed.set(file, facts);
+      for (const fp of facts.fingerprints) addTo(this.postings, fp, file);
+      for (const [other, score] of this.similarFiles(file, facts)) {
+        link(this.edges, file, other, score);
+        link(this.edges, other, file, score);
+        affected.add(other);
+      }
+      this.forEachItemKey(facts, (key, item) => {
+        addTo(this.itemsByShape, key, { file, item });
+        for (const o of this.itemsByShape.get(key)!) affected.add(o.file);
+      });
+      if (facts.items.some((i) => i.newtypeOf)) this.newtypeCache.clear();
+      this.forEachStaticKey(facts, (key, index) => {
+        addTo(this.staticsByType, key, { file, index });
+        for (const o of this.singletonGroup(file, key)) affected.add(o.file);
+      });
+    }
+    return affected;
+  }
+
+  /** Files this file is related to by any near-miss finding, for callers that must refresh them too. */
+  neighbours(file: string): Set<string> {
+    const found = new Set<string>(this.edges.get(file)?.keys() ?? []);
+    const facts = this.indexed.get(file);
+    if (facts) {
+      this.forEachItemKey(facts, (key) => this.itemsByShape.get(key)?.forEach((o) => found.add(o.file)));
+      this.forEachStaticKey(facts, (key) => this.singletonGroup(file, key).forEach((o) => found.add(o.file)));
+    }
+    found.delete(file);
+    return found;
+  }
+
+  findingsFor(file: string): Finding[] {
+    if (!this.indexed.has(file)) return [];
+    return [...this.divergedFinding(file), ...this.itemFindings(file), ...this.singletonFindings(file)];
+  }
+
+  // -------------------------------------------------------------------------
+
+  private eligible(file: string, facts: SourceFacts): boolean {
+    const { options } = this.context;
+    if (!this.context.crateOf(file)) return false;
+    if (facts.generated && !options.includeGenerated) return false;
+    if (!options.includeTests && isTest(file, this.context.relative(file), this.context.moduleOf(file))) return false;
+    return !this.ignoredPath(file);
+  }
+
+  private ignoredPath(file: string): boolean {
+    const globs = this.context.options.ignorePaths;
+    return globs.length > 0 && picomatch(globs, { dot: true })(this.context.relative(file));
+  }
+
+  private ignoredPair(a: string, b: string): boolean {
+    return this.context.options.ignorePairs.some(([x, y]) => {
+      const [mx, my] = [picomatch(x, { dot: true }), picomatch(y, { dot: true })];
+      const [ra, rb] = [this.context.relative(a), this.context.relative(b)];
+      return (mx(ra) && my(rb)) || (mx(rb) && my(ra));
+    });
+  }
+
+  /** Candidates share a fingerprint that is not boilerplate; the exact Dice score decides. */
+  private similarFiles(file: string, facts: SourceFacts): Map<string, number> {
+    const found = new Map<string, number>();
+    const { options } = this.context;
+    const crate = this.context.crateOf(file);
+    if (facts.tokens < options.minimumTokens || facts.trivial) return found;
+    const counts = new Map<string, number>();
+    let common = 0;
+    for (const fp of facts.fingerprints) {
+      const files = this.postings.get(fp)!;
+      if (files.length > COMMON) {
+        common++;
+        continue;
+      }
+      for (const other of files) if (other !== file) counts.set(other, (counts.get(other) ?? 0) + 1);
+    }
+    for (const [other, shared] of counts) {
+      const theirs = this.indexed.get(other)!;
+      if (theirs.tokens < options.minimumTokens || theirs.trivial) continue;
+      if (this.context.crateOf(other) === crate) continue;
+      const total = facts.fingerprints.length + theirs.fingerprints.length;
+      // Boilerplate fingerprints were not counted: at most `common` more can be shared.
+      if ((2 * (shared + common)) / total < options.similarityThreshold) continue;
+      const score = (2 * sharedCount(facts.fingerprints, theirs.fingerprints)) / total;
+      if (score >= options.similarityThreshold && !this.ignoredPair(file, other)) found.set(other, score);
+    }
+    return found;
+  }
+
+  private member(file: string): CloneMember {
+    return { file, crate: this.context.crateOf(file)!, facts: this.indexed.get(file)!, module: this.context.moduleOf(file) };
+  }
+
+  /** Reported as a whole already: a copy of a file in another crate. */
+  private wholeFileCopy(file: string): boolean {
+    return this.context.cloneClassOf(file) !== undefined;
+  }
+
+  private severity(code: FindingCode) {
+    return severityOf(this.context.options, code);
+  }
+
+  // -------------------------------------------------------------------------
+  // diverged-copy
+
+  private divergedFinding(file: string): Finding[] {
+    const severity = this.severity('diverged-copy');
+    const edges = this.edges.get(file);
+    // A file reported as a copy is reported whole already.
+    if (severity === 'off' || !edges || this.wholeFileCopy(file)) return [];
+    const self = this.member(file);
+    const copyClass = this.context.cloneClassOf(file);
+    const originals = [...edges]
+      .filter(([other]) => !copyClass?.members.some((m) => m.file === other) && this.context.crateOf(other))
+      .map(([other, score]) => ({ member: this.member(other), score }))
+      .filter(({ member }) => compareCrates(member.crate, self.crate, this.context) < 0)
+      .sort((a, b) => b.score - a.score || compareCrates(a.member.crate, b.member.crate, this.context));
+    if (originals.length === 0) return [];
+    const [best] = originals;
+    const comparison = compareFiles(best.member.file, file);
+    const supersets = compareItems(best.member, self);
+    const percent = Math.round(best.score * 100);
+    const others = originals.length > 1 ? ` It also resembles ${originals.length - 1} other ${originals.length === 2 ? 'file' : 'files'}.` : '';
+    const message =
+      `This file has diverged from ${moduleName(best.member, this.context)} in crate ${best.member.crate.name} ` +
+      `(${this.context.display(best.member.file)}): ${percent}% similar, ${comparison.shared} lines shared, ` +
+      `${comparison.diverging} diverging.` +
+      (supersets.messages.length > 0 ? ' ' + supersets.messages.join(' ') : '') +
+      others;
+    return [
+      {
+        code: 'diverged-copy',
+        severity,
+        message,
+        file,
+        range: firstLine(self.facts),
+        related: [
+          ...originals.map(({ member, score }) => ({
+            file: member.file,
+            range: firstLine(member.facts),
+            message: `${Math.round(score * 100)}% similar, in crate ${member.crate.name}`,
+          })),
+          ...supersets.related,
+        ],
+        fixes: [],
+      },
+    ];
+  }
+
+  // -------------------------------------------------------------------------
+  // duplicate-item
+
+  /** Items worth reporting, by the key they are grouped under. */
+  private forEachItemKey(facts: SourceFacts, visit: (key: string, item: number) => void): void {
+    const { options } = this.context;
+    facts.items.forEach((item, i) => {
+      if (item.kind === 'macro' || item.lines < options.minimumItemLines || item.tokens < options.minimumItemTokens) return;
+      visit(`${item.kind}:${item.shapeHash}`, i);
+    });
+  }
+
+  /** The occurrences of an item's shape in other crates that count: not in files reported whole. */
+  private itemClass(key: string): (Occurrence & { member: CloneMember; fact: ItemFact })[] {
+    const occurrences = (this.itemsByShape.get(key) ?? [])
+      .filter((o) => this.indexed.has(o.file) && !this.wholeFileCopy(o.file))
+      .map((o) => ({ ...o, member: this.member(o.file), fact: this.indexed.get(o.file)!.items[o.item] }));
+    const crates = new Set(occurrences.map((o) => o.member.crate));
+    if (crates.size < 2) return [];
+    return occurrences.sort(
+      (a, b) => compareCrates(a.member.crate, b.member.crate, this.context) || a.file.localeCompare(b.file) || a.item - b.item,
+    );
+  }
+
+  private itemFindings(file: string): Finding[] {
+    const severity = this.severity('duplicate-item');
+    const facts = this.indexed.get(file)!;
+    if (severity === 'off' || this.wholeFileCopy(file)) return [];
+    const findings: Finding[] = [];
+    const reported = new Set<number>();
+    this.forEachItemKey(facts, (key, index) => {
+      const item = facts.items[index];
+      // A function of an impl copied whole is part of that impl's finding.
+      if (item.parent !== undefined && reported.has(item.parent)) {
+        reported.add(index);
+        return;
+      }
+      const occurrences = this.itemClass(key);
+      if (occurrences.length === 0) return;
+      const [original] = occurrences;
+      const self = occurrences.find((o) => o.file === file && o.item === index)!;
+      const diverged = this.edges.get(file);
+      // A pair of diverged files is one finding already; the items they share are part of it.
+      const others = occurrences.filter((o) => o !== self && !diverged?.has(o.file) && !this.ignoredPair(file, o.file));
+      if (others.length === 0 || self.member.crate === original.member.crate) {
+        reported.add(index);
+        return;
+      }
+      const source = others[0];
+      reported.add(index);
+      findings.push({
+        code: 'duplicate-item',
+        severity,
+        message:
+          `${describeItem(item)} is a copy of ${source.fact.name} in crate ${source.member.crate.name} ` +
+          `(${this.context.display(source.file)}:${source.fact.range.start.line + 1}), ${item.lines} lines` +
+          `${item.name === source.fact.name ? '' : ', under another name'}.` +
+          (others.length > 1 ? ` It has ${others.length} copies in other crates.` : ''),
+        file,
+        range: firstLineOf(item),
+        related: others.map((o) => ({
+          file: o.file,
+          range: firstLineOf(o.fact),
+          message: `${o === source ? 'the copy to keep' : 'another copy'}: ${o.fact.name}, in crate ${o.member.crate.name}`,
+        })),
+        fixes: [],
+      });
+    });
+    return findings;
+  }
+
+  // -------------------------------------------------------------------------
+  // duplicate-singleton
+
+  /** Lazily initialised globals by the type they hold, as written (paths dropped). */
+  private forEachStaticKey(facts: SourceFacts, visit: (key: string, index: number) => void): void {
+    facts.statics.forEach((s, i) => {
+      const key = heldType(s);
+      if (key) visit(key, i);
+    });
+  }
+
+  /** Newtypes of a crate by name (`struct TokioRuntime(Runtime)`): the type they wrap. */
+  private newtypes(crate: Crate): Map<string, string> {
+    let found = this.newtypeCache.get(crate);
+    if (!found) {
+      found = new Map();
+      for (const [file, facts] of this.indexed) {
+        if (this.context.crateOf(file) !== crate) continue;
+        for (const item of facts.items) if (item.kind === 'struct' && item.newtypeOf) found.set(item.name, stripPaths(item.newtypeOf));
+      }
+      this.newtypeCache.set(crate, found);
+    }
+    return found;
+  }
+
+  /** The type a global holds, seen through its crate's newtypes: TokioRuntime(Runtime) holds a Runtime. */
+  private canonical(file: string, key: string): string {
+    return this.newtypes(this.context.crateOf(file)!).get(key) ?? key;
+  }
+
+  /** Every global holding the same type as this one, in any crate. */
+  private singletonGroup(file: string, key: string): { file: string; index: number }[] {
+    const type = this.canonical(file, key);
+    const keys = new Set([type]);
+    for (const [k] of this.staticsByType) if (k !== type && this.context.crateOf(file) && k.length > 0) keys.add(k);
+    const group: { file: string; index: number }[] = [];
+    for (const k of keys) {
+      for (const o of this.staticsByType.get(k) ?? []) {
+        if (this.indexed.has(o.file) && !this.wholeFileCopy(o.file) && this.canonical(o.file, k) === type) group.push(o);
+      }
+    }
+    return group;
+  }
+
+  private singletonFindings(file: string): Finding[] {
+    const severity = this.severity('duplicate-singleton');
+    const facts = this.indexed.get(file)!;
+    // A global in a copied file is part of that copy's finding.
+    if (severity === 'off' || this.wholeFileCopy(file)) return [];
+    const findings: Finding[] = [];
+    this.forEachStaticKey(facts, (key, index) => {
+      const all = this.singletonGroup(file, key);
+      const crates = [...new Set(all.map((o) => this.context.crateOf(o.file)!))];
+      if (crates.length < 2) return;
+      const self = facts.statics[index];
+      const others = all.filter((o) => !(o.file === file && o.index === index) && !this.ignoredPair(file, o.file));
+      if (others.length === 0) return;
+      const crate = this.context.crateOf(file)!;
+      const names = crates.filter((c) => c !== crate).map((c) => c.name);
+      findings.push({
+        code: 'duplicate-singleton',
+        severity,
+        message:
+          `static ${self.name}: ${self.type} is one of ${all.length} lazily initialised ${this.canonical(file, key)} globals, in crates ` +
+          `${[crate.name, ...names].join(', ')}: a process that links them gets one per crate. Keep one, in a crate the others depend on.`,
+        file,
+        range: { start: self.range.start, end: { line: self.range.start.line, character: self.range.start.line === self.range.end.line ? self.range.end.character : self.range.start.character } },
+        related: others.map((o): RelatedLocation => {
+          const other = this.indexed.get(o.file)!.statics[o.index];
+          return { file: o.file, range: other.range, message: `static ${other.name}: ${other.type}, in crate ${this.context.crateOf(o.file)!.name}` };
+        }),
+        fixes: [],
+      });
+    });
+    return findings;
+  }
+}
+
+// ---------------------------------------------------------------------------
+
+/** Files of tests, benches and examples: their copies are usually on purpose. */
+function isTest(file: string, relative: string, module: ModuleInfo | undefined): boolean {
+  if (module && (module.target === 'test' || module.target === 'bench' || module.target === 'example')) return true;
+  if (module?.path.some((p) => p === 'tests' || p === 'test')) return true;
+  const parts = relative.split('/');
+  const name = parts[parts.length - 1];
+  return name === 'tests.rs' || name === 'test.rs' || parts.slice(0, -1).some((p) => p === 'tests' || p === 'benches' || p === 'examples');
+}
+
+function compareFiles(original: string, copy: string): { shared: number; diverging: number } {
+  try {
+    let shared = 0;
+    let diverging = 0;
+    for (const change of diffLines(fs.readFileSync(original, 'utf8'), fs.readFileSync(copy, 'utf8'))) {
+      if (change.added || change.removed) diverging += change.count ?? 0;
+      else shared += change.count ?? 0;
+    }
+    return { shared, diverging };
+  } catch {
+    return { shared: 0, diverging: 0 };
+  }
+}
+
+/** For items both files have, which side has members the other lacks. */
+function compareItems(original: CloneMember, copy: CloneMember): { messages: string[]; related: RelatedLocation[] } {
+  const messages: string[] = [];
+  const related: RelatedLocation[] = [];
+  const word = (item: ItemFact, n: number) => {
+    const noun = item.kind === 'struct' || item.kind === 'union' ? 'field' : item.kind === 'enum' ? 'variant' : 'item';
+    return `${n} ${noun}${n === 1 ? '' : 's'}`;
+  };
+  for (const mine of copy.facts.items) {
+    if (mine.members.length === 0 && mine.kind !== 'struct' && mine.kind !== 'enum') continue;
+    const theirs = original.facts.items.find((i) => i.kind === mine.kind && i.name === mine.name);
+    if (!theirs) continue;
+    const missing = theirs.members.filter((m) => !mine.members.includes(m));
+    const extra = mine.members.filter((m) => !theirs.members.includes(m));
+    if (missing.length === 0 && extra.length === 0) continue;
+    if (missing.length > 0) {
+      messages.push(`${mine.name} in ${original.crate.name} has ${word(mine, missing.length)} this copy lacks: ${missing.join(', ')}.`);
+    }
+    if (extra.length > 0) {
+      messages.push(`${mine.name} here has ${word(mine, extra.length)} that ${original.crate.name}'s lacks: ${extra.join(', ')}.`);
+    }
+    related.push({ file: original.file, range: firstLineOf(theirs), message: `${theirs.name} in crate ${original.crate.name}` });
+  }
+  return { messages, related };
+}
+
+function describeItem(item: ItemFact): string {
+  return item.kind === 'impl' ? `impl ${item.name}` : `${item.kind} ${item.name}`;
+}
+
+function firstLineOf(item: ItemFact) {
+  return { start: item.range.start, end: item.range.start.line === item.range.end.line ? item.range.end : { line: item.range.start.line, character: item.range.start.character } };
+}
+
+/** The type a `static` of a lazy cell holds (OnceLock<T>, LazyLock<T>, Lazy<T>, OnceCell<T>), paths dropped. */
+function heldType(declared: StaticFact): string | undefined {
+  const type = declared.type.replace(/\s+/g, '');
+  const match = /^(?:[A-Za-z_][A-Za-z0-9_]*::)*(OnceLock|LazyLock|Lazy|OnceCell|SyncOnceCell|SyncLazy)<(.+)>$/.exec(type);
+  return match ? stripPaths(firstTypeArgument(match[2])) : undefined;
+}
+
+/** `Runtime` of `tokio::runtime::Runtime`, and `Mutex<HashMap<K, V>>` of `std::sync::Mutex<std::collections::HashMap<K, V>>`. */
+function stripPaths(type: string): string {
+  return type.replace(/(?:[A-Za-z_][A-Za-z0-9_]*::)+/g, '');
+}
+
+/** `T` of `T, F` (LazyLock<T, F>), minding nested generics. */
+function firstTypeArgument(args: string): string {
+  let depth = 0;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '<' || args[i] === '(' || args[i] === '[') depth++;
+    else if (args[i] === '>' || args[i] === ')' || args[i] === ']') depth--;
+    else if (args[i] === ',' && depth === 0) return args.slice(0, i);
+  }
+  return args;
+}
+
+function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function removeFrom<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  removeWhere(map, key, (v) => v === value);
+}
+
+function removeWhere<K, V>(map: Map<K, V[]>, key: K, test: (value: V) => boolean): void {
+  const list = map.get(key);
+  if (!list) return;
+  const kept = list.filter((v) => !test(v));
+  if (kept.length === 0) map.delete(key);
+  else map.set(key, kept);
+}
+
+function link(edges: Map<string, Map<string, number>>, a: string, b: string, score: number): void {
+  if (!edges.has(a)) edges.set(a, new Map());
+  edges.get(a)!.set(b, score);
+}

@@ -1,0 +1,62 @@
+// Token-level fingerprints that survive edits: k-grams of the normalised
+// token stream (identifiers and literals abstracted), winnowed so a file keeps
+// a small sample that still covers every shared run of k + w - 1 tokens
+// (Schleimer, Wilkerson and Aiken, "Winnowing", SIGMOD 2003).
+
+/** Tokens per k-gram: short enough to survive scattered edits, long enough to mean something. */
+export const K = 12;
+/** Winnowing window: any shared run of K + W - 1 = 17 tokens yields a shared fingerprint. */
+export const W = 6;
+
+/** FNV-1a of a string, as an unsigned 32-bit token id. */
+export function tokenId(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** The winnowed k-gram hashes of a token id stream: sorted, without repeats. */
+export function winnow(ids: Uint32Array, k = K, w = W): Uint32Array {
+  const count = ids.length - k + 1;
+  if (count <= 0) return new Uint32Array(0);
+  const grams = new Uint32Array(count);
+  for (let i = 0; i < count; i++) {
+    let h = 0x811c9dc5;
+    for (let j = 0; j < k; j++) h = Math.imul(h ^ ids[i + j], 0x01000193);
+    grams[i] = h >>> 0;
+  }
+  const picked = new Set<number>();
+  if (count <= w) {
+    picked.add(Math.min(...grams));
+  } else {
+    // The rightmost minimum of each window, as the paper's robust winnowing does.
+    for (let start = 0; start + w <= count; start++) {
+      let min = start;
+      for (let i = start + 1; i < start + w; i++) if (grams[i] <= grams[min]) min = i;
+      picked.add(grams[min]);
+    }
+  }
+  return Uint32Array.from(picked).sort();
+}
+
+/** Dice similarity of two sorted fingerprint sets: 2|A∩B| / (|A| + |B|). */
+export function similarity(a: Uint32Array, b: Uint32Array): number {
+  if (a.length + b.length === 0) return 0;
+  return (2 * sharedCount(a, b)) / (a.length + b.length);
+}
+
+export function sharedCount(a: Uint32Array, b: Uint32Array): number {
+  let shared = 0;
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i] === b[j]) {
+      shared++;
+      i++;
+      j++;
+    } else if (a[i] < b[j]) i++;
+    else j++;
+  }
+  return shared;
+}

@@ -1,0 +1,61 @@
+// `rust-consolidate fix` on the bundled demo, as a user runs it: the bundled
+// CLI spawned with node, on a copy of demo/rust, and on the demo itself.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { copyToTemp, removeFixture, repoRoot } from '../support/fixture';
+import { treeHash } from './support';
+
+const CLI = path.join(repoRoot, 'dist', 'cli.js');
+const DEMO = path.join(repoRoot, 'demo', 'rust');
+
+function run(...args: string[]) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  assert.equal(result.error, undefined);
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('rust-consolidate fix on the demo workspace', () => {
+  const dirs: string[] = [];
+  after(() => dirs.forEach(removeFixture));
+  const demoCopy = () => {
+    const dir = copyToTemp('demo/rust');
+    dirs.push(dir);
+    return dir;
+  };
+
+  it('--dry-run prints a unified diff of the re-exports and changes no file', () => {
+    const dir = demoCopy();
+    const before = treeHash(dir);
+    const { status, stdout, stderr } = run('fix', dir, '--dry-run');
+    assert.equal(status, 0, stderr);
+    assert.match(stdout, /^--- a\/datafusion_python\/src\/lib\.rs$/m);
+    assert.match(stdout, /^\+\+\+ b\/datafusion_python\/src\/lib\.rs$/m);
+    assert.match(stdout, /^-pub mod delta_protocol;$/m);
+    assert.match(stdout, /^\+pub use datafusion_ext::delta_protocol;$/m);
+    assert.match(stdout, /^--- a\/datafusion_python\/src\/delta_protocol\.rs$/m, 'the deleted copy is shown');
+    assert.match(stdout, /^\+\+\+ \/dev\/null$/m);
+    assert.match(stdout, /^-\[dependencies\.datafusion-python\]$/m, 'the inverted dependency goes');
+    assert.match(stdout, /^would fix datafusion_python\/src\/delta_protocol\.rs: Replace with re-export from datafusion_ext$/m);
+    assert.equal(treeHash(dir), before, 'no file changed');
+  });
+
+  it('applied, leaves a workspace whose check reports no duplicate-file', () => {
+    const dir = demoCopy();
+    const fixed = run('fix', dir);
+    assert.notEqual(fixed.status, 2, fixed.stderr);
+    assert.match(fixed.stdout, /^fixed datafusion_python\/src\/delta_protocol\.rs: Replace with re-export from datafusion_ext$/m);
+    const checked = run('check', dir, '--format', 'json');
+    assert.equal(checked.stderr, '');
+    const report = JSON.parse(checked.stdout) as { findings: { code: string; file: string }[] };
+    assert.deepEqual(report.findings.filter((f) => f.code === 'duplicate-file').map((f) => f.file), []);
+  });
+
+  it('without a path shows the demo\'s diff but never changes demo/rust', () => {
+    const before = treeHash(DEMO);
+    const { stdout, stderr } = run('fix');
+    assert.match(stdout, /the bundled demo is never changed/, stderr);
+    assert.match(stdout, /^\+pub use datafusion_ext::/m);
+    assert.equal(treeHash(DEMO), before);
+  });
+});

@@ -1,0 +1,102 @@
+// What the fix tests share: fixture builders, the fix's changes written to
+// disk the way the CLI writes them, `cargo check --offline` on the result,
+// and a hash of a whole tree to prove that nothing changed.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { editedTexts, stillMatches } from '../../server/src/core/fixes';
+import type { FileChange } from '../../server/src/core/fixes';
+
+/** One file of an inline fixture; the text gets a final newline if it has none. */
+export const file = (relative: string, content: string): string =>
+  `//- ${relative}\n${content.endsWith('\n') ? content : content + '\n'}`;
+
+/** A module big enough to count as a copy (well over 50 tokens), with functions named after `seed`. */
+export function rustModule(seed: string): string {
+  return `use std::collections::HashMap;
+
+pub fn ${seed}_count(words: &[&str]) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    for word in words {
+        *counts.entry(word.to_string()).or_insert(0) += 1;
+    }
+    counts
+}
+
+pub fn ${seed}_total(values: &[i64]) -> i64 {
+    values.iter().map(|v| v * 2 + 1).sum()
+}
+`;
+}
+
+/** A `[package]` table for a crate without dependencies. */
+export const packageToml = (name: string, version = '0.1.0'): string =>
+  `[package]\nname = "${name}"\nversion = "${version}"\nedition = "2021"\n`;
+
+/** Writes the changes of a fix to disk as `rust-consolidate fix` does: edits, then deletions, then emptied folders. */
+export function applyChanges(changes: FileChange[]): void {
+  assert.ok(changes.length > 0, 'the fix has no changes');
+  for (const change of changes) {
+    if (change.kind === 'delete') assert.ok(stillMatches(change), `${change.file} changed since the fix was computed`);
+  }
+  for (const [file, { after }] of editedTexts(changes)) fs.writeFileSync(file, after);
+  for (const change of changes) if (change.kind === 'delete') fs.rmSync(change.file);
+  for (const change of changes) {
+    if (change.kind === 'deleteFolder' && fs.readdirSync(change.dir).length === 0) fs.rmdirSync(change.dir);
+  }
+}
+
+/**
+ * `cargo check --offline` for one manifest (a crate, or a workspace root with
+ * `--workspace`), into a target folder shared by a suite so that std is
+ * checked once. Fails the test with cargo's stderr when the build fails.
+ */
+export class Cargo {
+  readonly targetDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-fixes-target-'));
+
+  check(manifest: string, ...extra: string[]): void {
+    const result = spawnSync('cargo', ['check', '--offline', '--quiet', '--manifest-path', manifest, ...extra], {
+      encoding: 'utf8',
+      env: { ...process.env, CARGO_TARGET_DIR: this.targetDir, CARGO_TERM_COLOR: 'never', PATH: cargoPath() },
+    });
+    assert.equal(result.error, undefined, `cannot run cargo: ${result.error?.message}`);
+    assert.equal(result.status, 0, `cargo check ${manifest} failed:\n${result.stderr}`);
+  }
+
+  dispose(): void {
+    fs.rmSync(this.targetDir, { recursive: true, force: true });
+  }
+}
+
+/** PATH with ~/.cargo/bin, where rustup puts cargo, in case the test runner's PATH lacks it. */
+function cargoPath(): string {
+  const cargoBin = path.join(os.homedir(), '.cargo', 'bin');
+  const current = process.env.PATH ?? '';
+  return current.split(path.delimiter).includes(cargoBin) ? current : `${current}${path.delimiter}${cargoBin}`;
+}
+
+/** sha1 over every file's relative path and bytes, and every folder's path: equal hashes, identical trees. */
+export function treeHash(dir: string): string {
+  const hash = createHash('sha1');
+  const walk = (relative: string) => {
+    const entries = fs.readdirSync(path.join(dir, relative), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      const child = path.posix.join(relative, entry.name);
+      if (entry.isDirectory()) {
+        hash.update(`dir ${child}\0`);
+        walk(child);
+      } else {
+        hash.update(`file ${child}\0`);
+        hash.update(fs.readFileSync(path.join(dir, child)));
+        hash.update('\0');
+      }
+    }
+  };
+  walk('');
+  return hash.digest('hex');
+}
+
+export const read = (file: string): string => fs.readFileSync(file, 'utf8');
