@@ -98,12 +98,7 @@ pretty_assertions = "1"   # nicer diffs
       await check(input, head + tail + '\n[build-dependencies]');
     });
 
-    // BUG: a dependency written as dotted keys is one entry over several
-    // lines, but its entryRange is the first key-value only, so the fix
-    // leaves `shared.features = ["std"]` behind: a dependency with no
-    // version, path or git, which cargo rejects ("dependency (shared)
-    // specified without providing a local path, Git repository, version").
-    it.skip('removes every line of a dependency written as dotted keys', async () => {
+    it('removes every line of a dependency written as dotted keys', async () => {
       await check(head + 'shared.version = "1.0"   # pinned\nshared.features = ["std"]\n' + tail, head + tail);
     });
 

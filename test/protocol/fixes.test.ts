@@ -22,14 +22,19 @@ describe('protocol: the quick fixes', function () {
 
   it('offers the re-export fix on every copy, and on the hint of its mod line', async function () {
     const { client } = server;
-    for (const file of [...DUPLICATES, NEAR_DUPLICATE]) {
+    for (const file of DUPLICATES) {
       const [action, ...others] = actionsOnly(await client.codeActions(python(file), diagnosticsOf(server, python(file))));
       assert.equal(others.length, 0, file);
-      assert.equal(action.title, 'Replace with re-export from datafusion_ext');
+      // A copy that uses other copies through crate:: brings them along, and says which.
+      assert.match(action.title, /^Replace with re-export from datafusion_ext( \(with [a-z_.]+(, [a-z_.]+)*, which it uses\))?$/);
       assert.equal(action.kind, 'quickfix');
       assert.equal(action.isPreferred, true);
       assert.ok(action.edit?.documentChanges?.some((c) => 'kind' in c && c.kind === 'delete' && c.uri === client.uri(python(file))), file);
     }
+    // The near duplicate reads datafusion_python from the registry in datafusion_ext: shown, disabled, with the reason.
+    const [near] = actionsOnly(await client.codeActions(python(NEAR_DUPLICATE), diagnosticsOf(server, python(NEAR_DUPLICATE))));
+    assert.equal(near.edit, undefined);
+    assert.match(near.disabled?.reason ?? '', /names a dependency, not datafusion-python/);
     const hint = diagnosticsOf(server, PYTHON_LIB).find((d) => (d.data as { file: string }).file === client.file(python('udf_async.rs')));
     assert.ok(hint);
     const [fromHint] = actionsOnly(await client.codeActions(PYTHON_LIB, [hint]));
@@ -59,12 +64,14 @@ describe('protocol: the quick fixes', function () {
     const mark = client.mark();
     await client.workspaceCommand('rust-consolidate.replaceAllCopiesInCrate', [client.uri(python('udf_docs.rs'))]);
     await client.waitFor('apply-edit', (e) => /Replace all copies in datafusion-python/.test(e.label ?? ''), 'a workspace/applyEdit', { since: mark });
-    await client.waitForStatus((s) => s.copies === 0, { since: mark });
-    for (const file of [...DUPLICATES, NEAR_DUPLICATE]) assert.equal(fs.existsSync(client.file(python(file))), false, file);
+    // Only the near duplicate, refused, is left.
+    await client.waitForStatus((s) => s.copies === 1, { since: mark });
+    for (const file of DUPLICATES) assert.equal(fs.existsSync(client.file(python(file))), false, file);
+    assert.equal(fs.existsSync(client.file(python(NEAR_DUPLICATE))), true);
     const lib = fs.readFileSync(client.file(PYTHON_LIB), 'utf8');
-    assert.equal((lib.match(/use datafusion_ext::/g) ?? []).length, 12);
+    assert.equal((lib.match(/use datafusion_ext::/g) ?? []).length, 11);
     assert.equal((fs.readFileSync(client.file(PYTHON_MANIFEST), 'utf8').match(/\[dependencies\.datafusion_ext\]/g) ?? []).length, 1);
-    assert.deepEqual(diagnosticsOf(server, PYTHON_LIB), []);
+    assert.deepEqual(diagnosticsOf(server, PYTHON_LIB).map((d) => d.code), ['near-duplicate-file']);
   });
 
   it('removes the inverted dependency, and lists the use sites that need a new home', async function () {

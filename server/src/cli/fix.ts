@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { COPY_CODES, editedTexts, fixesFor, mergeFixes, stillMatches } from '../core/fixes';
+import { COPY_CODES, editedTexts, fixesTogether, mergeFixes, stillMatches } from '../core/fixes';
 import type { Fix } from '../core/fixes';
 import { FINDING_CODES } from '../core/model';
 import type { FindingCode } from '../core/model';
@@ -25,7 +25,7 @@ export async function fix(args: string[]): Promise<number> {
   const index = await indexWorkspace(root, options);
   const rel = (f: string) => path.relative(root, f).split(path.sep).join('/');
 
-  const fixes: Fix[] = index.allFindings().filter((f) => codes.includes(f.code)).flatMap((f) => fixesFor(index, f));
+  const fixes: Fix[] = fixesTogether(index, index.allFindings().filter((f) => codes.includes(f.code)));
   const refused: { fix: Fix; reason: string }[] = fixes.filter((f) => f.refused).map((f) => ({ fix: f, reason: f.refused! }));
   const current = fixes.filter((f) => {
     if (f.refused) return false;

@@ -38,17 +38,39 @@ export interface Fix {
 
 export const COPY_CODES: ReadonlySet<FindingCode> = new Set(['duplicate-file', 'near-duplicate-file']);
 
-/** The fixes for one finding (none for codes that have no fix). */
-export function fixesFor(index: WorkspaceIndex, finding: Finding): Fix[] {
-  if (COPY_CODES.has(finding.code)) return [reexportFix(index, finding)];
+/**
+ * The fixes for one finding (none for codes that have no fix). `together`:
+ * the copies whose re-exports are applied in the same edit, which may rely
+ * on each other.
+ */
+export function fixesFor(index: WorkspaceIndex, finding: Finding, together: ReadonlySet<string> = new Set()): Fix[] {
+  if (COPY_CODES.has(finding.code)) return [reexportFix(index, finding, together)];
   if (finding.code === 'inverted-dependency') return [removeDependencyFix(index, finding)];
   return [];
+}
+
+/**
+ * The fixes for several findings applied as one edit. A re-export that relies
+ * on another being in the same edit is kept only while that one is not refused.
+ */
+export function fixesTogether(index: WorkspaceIndex, findings: Finding[]): Fix[] {
+  let together = new Set(findings.filter((f) => COPY_CODES.has(f.code)).map((f) => f.file));
+  for (;;) {
+    const fixes = findings.flatMap((f) => fixesFor(index, f, together));
+    const offered = new Set(fixes.filter((f) => !f.refused && COPY_CODES.has(f.code)).map((f) => f.file));
+    if (offered.size === together.size) return fixes;
+    together = offered;
+  }
 }
 
 /** The title a finding's fix will have, without reading any file: for `fixes` in reports. */
 export function fixTitles(index: WorkspaceIndex, finding: Finding): string[] {
   if (COPY_CODES.has(finding.code)) {
     const plan = planReexport(index, finding);
+    if ('refused' in plan && plan.needs) {
+      const fix = reexportFix(index, finding);
+      return fix.refused ? [] : [fix.title];
+    }
     return 'refused' in plan ? [] : [plan.title];
   }
   if (finding.code === 'inverted-dependency') return [REMOVE_DEPENDENCY];
@@ -71,7 +93,11 @@ interface ReexportPlan {
   existing?: DependencyEntry;
 }
 
-function planReexport(index: WorkspaceIndex, finding: Finding): ReexportPlan | { refused: string; title: string } {
+function planReexport(
+  index: WorkspaceIndex,
+  finding: Finding,
+  together: ReadonlySet<string> = new Set(),
+): ReexportPlan | { refused: string; title: string; needs?: string[] } {
   const clone = index.cloneClassOf(finding.file);
   const copy = clone?.members.find((m) => m.file === finding.file);
   const authoritative = clone?.members[0];
@@ -111,7 +137,11 @@ function planReexport(index: WorkspaceIndex, finding: Finding): ReexportPlan | {
     return refuse(`${copy.crate.name} already depends on ${outside.entry.package} from the ${outside.source}; make that a path dependency first`);
   }
   const existing = dependencies.find((d) => d.to === authoritative.crate && d.entry.kind === 'normal' && !d.entry.target)?.entry;
-  const externName = existing && existing.name !== existing.package ? packageKey(existing.name) : authoritative.crate.libName;
+  // The crate knows the keeper by its dependency key; only an unrenamed key means the keeper's [lib] name.
+  const key = existing?.name ?? inheritedDependency(index, copy.crate, authoritative.crate)?.name ?? authoritative.crate.name;
+  const externName = key === authoritative.crate.name ? authoritative.crate.libName : packageKey(key);
+  const paths = samePathsAfterReexport(index, copy, authoritative as CloneMember & { module: ModuleInfo }, externName, together);
+  if (paths) return { ...refuse(paths.reason), needs: paths.needs };
 
   const publicize = privateAncestors(index, source);
   const modulePath = [authoritative.crate.libName, ...source.path].join('::');
@@ -126,15 +156,49 @@ function planReexport(index: WorkspaceIndex, finding: Finding): ReexportPlan | {
   };
 }
 
-export function reexportFix(index: WorkspaceIndex, finding: Finding): Fix {
-  const plan = planReexport(index, finding);
+export function reexportFix(index: WorkspaceIndex, finding: Finding, together: ReadonlySet<string> = new Set()): Fix {
+  const plan = planReexport(index, finding, together);
   const base = { title: plan.title, code: finding.code, file: finding.file };
+  // Asked alone, a copy that relies on other copies brings them along.
+  if ('refused' in plan && plan.needs && together.size === 0) return withNeededCopies(index, finding, plan.title);
   if ('refused' in plan) return { ...base, changes: [], refused: plan.refused };
   try {
     return { ...base, changes: reexportChanges(index, plan) };
   } catch (e) {
     return { ...base, changes: [], refused: (e as Error).message };
   }
+}
+
+/** The re-export of a copy together with the copies its `crate::` paths need, as one fix. */
+function withNeededCopies(index: WorkspaceIndex, finding: Finding, title: string): Fix {
+  // From the clone classes, not the stored findings: titles are computed while findings are being stored.
+  const copyFinding = (file: string): Finding | undefined => {
+    const keeper = index.cloneClassOf(file)?.members[0];
+    const facts = index.factsOf(file);
+    if (!keeper || !facts) return undefined;
+    const code = facts.tokenHash === keeper.facts.tokenHash ? 'duplicate-file' : 'near-duplicate-file';
+    return { code, severity: 'warning', message: '', file, range: finding.range, related: [], fixes: [] };
+  };
+  const group = new Set([finding.file]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const file of [...group]) {
+      const f = copyFinding(file);
+      const plan = f && planReexport(index, f, group);
+      for (const needed of plan && 'needs' in plan ? plan.needs ?? [] : []) {
+        if (!group.has(needed)) {
+          group.add(needed);
+          grew = true;
+        }
+      }
+    }
+  }
+  const fixes = fixesTogether(index, [...group].map((f) => copyFinding(f)!).filter(Boolean));
+  const base = { code: finding.code, file: finding.file };
+  const refused = fixes.find((f) => f.refused);
+  if (refused) return { ...base, title, changes: [], refused: `${index.display(refused.file)} cannot go with it: ${refused.refused}` };
+  const others = [...group].filter((f) => f !== finding.file).map((f) => path.basename(f));
+  return { ...base, title: `${title} (with ${others.join(', ')}, which it uses)`, changes: mergeFixes(fixes).changes };
 }
 
 function reexportChanges(index: WorkspaceIndex, plan: ReexportPlan): FileChange[] {
@@ -202,6 +266,82 @@ function copiedSubmodules(
   return { files };
 }
 
+/**
+ * Why the re-exported module would read a path differently than the copy did,
+ * if it would. The copy's `crate::x` (and `super::x`) name this crate's `x`;
+ * in the module kept they name the keeper's. That is the same thing only when
+ * `x` is the copied module itself, a re-export of the keeper's `x` already, or
+ * a copy re-exported in the same edit. A near duplicate matched only because
+ * its `crate::` paths read as `<this crate>::` in the keeper, where that name
+ * is a dependency, not this crate: always a different item.
+ */
+function samePathsAfterReexport(
+  index: WorkspaceIndex,
+  copy: CloneMember,
+  keeper: CloneMember & { module: ModuleInfo },
+  externName: string,
+  together: ReadonlySet<string>,
+): { reason: string; needs?: string[] } | undefined {
+  const { facts } = copy;
+  if (facts.tokenHash !== keeper.facts.tokenHash && facts.crateRefs > 0) {
+    const reason = (
+      `this copy matches ${keeper.crate.name}'s only when its crate:: paths are read as ${copy.crate.libName}::, ` +
+      `which in ${keeper.crate.name} names a dependency, not ${copy.crate.name}: the re-exported module would use that ` +
+      `dependency's items instead of this crate's. Make ${keeper.crate.name}'s copy stop depending on ${copy.crate.libName} first`
+    );
+    return { reason };
+  }
+  const needs: string[] = [];
+  const own = copy.module!.path;
+  const modules = new Map<string, string>();
+  for (const [file, info] of index.allModules()) if (info.crate === copy.crate) modules.set(info.path.join('::'), file);
+  const rootFile = copy.crate.targets.find((t) => t.kind === 'lib')?.root;
+  const reexported = new Set(
+    (rootFile ? index.factsOf(rootFile)?.useSites ?? [] : []).filter((u) => u.root === externName).map((u) => u.path),
+  );
+  // What each path names in the copy's crate, and what the same text names in the keeper's.
+  const references = [
+    ...facts.pathRoots.crate.map((r) => ({ written: `crate::${r}`, mine: [r], theirs: [r] })),
+    ...facts.pathRoots.super.map((r) => ({
+      written: `super::${r}`,
+      mine: [...own.slice(0, -1), r],
+      theirs: [...keeper.module.path.slice(0, -1), r],
+    })),
+  ];
+  for (const { written, mine, theirs } of references) {
+    const name = mine.join('::');
+    const keeperName = theirs.join('::');
+    if (name === own.join('::') && keeperName === keeper.module.path.join('::')) continue; // the module itself
+    if (mine.length === 1 && reexported.has(`${externName}::${keeperName}`)) continue;
+    const file = modules.get(name);
+    const kept = file ? index.cloneClassOf(file)?.members[0] : undefined;
+    const sameModule = kept?.crate === keeper.crate && kept.module?.path.join('::') === keeperName;
+    if (file && sameModule && together.has(file)) continue;
+    if (file && sameModule) {
+      needs.push(file);
+      continue;
+    }
+    return {
+      reason:
+        `it uses ${written}, which is ${copy.crate.name}'s own ${file ? 'module' : 'item'}; the re-exported module ` +
+        `would use ${keeper.crate.name}'s instead`,
+    };
+  }
+  if (needs.length > 0) {
+    return { reason: `it uses this crate's own copies of ${needs.map((f) => index.display(f)).join(', ')}: re-export them in the same edit`, needs };
+  }
+  return undefined;
+}
+
+/** The keeper as the workspace root declares it in `[workspace.dependencies]`, if it does. */
+function inheritedDependency(index: WorkspaceIndex, crate: Crate, keeper: Crate): DependencyEntry | undefined {
+  const manifest = index.manifestOf(crate.manifest);
+  const root = manifest && workspaceRootOf(manifest, index.allManifests());
+  return root?.dependencies.find(
+    (d) => d.declaredForWorkspace && d.path !== undefined && path.resolve(path.dirname(root.file), d.path) === keeper.dir,
+  );
+}
+
 /** `mod` declarations from the crate root down to a module that are not `pub`, inline modules included. */
 function privateAncestors(index: WorkspaceIndex, info: ModuleInfo): { file: string; declaration: ModDeclaration }[] {
   const found: { file: string; declaration: ModDeclaration }[] = [];
@@ -253,10 +393,7 @@ export function dependencyPath(graph: CrateGraph, from: Crate, to: Crate): Crate
 function addDependency(index: WorkspaceIndex, crate: Crate, keeper: Crate): FileChange {
   const manifest = index.manifestOf(crate.manifest);
   if (!manifest) throw new Error(`${index.display(crate.manifest)} is not indexed`);
-  const root = workspaceRootOf(manifest, index.allManifests());
-  const inherited = root?.dependencies.find(
-    (d) => d.declaredForWorkspace && d.path !== undefined && path.resolve(path.dirname(root.file), d.path) === keeper.dir,
-  );
+  const inherited = inheritedDependency(index, crate, keeper);
   const key = inherited?.name ?? keeper.name;
   const relative = path.relative(crate.dir, keeper.dir).split(path.sep).join('/');
   const normal = manifest.dependencies.filter((d) => d.kind === 'normal' && !d.target && !d.declaredForWorkspace);
@@ -312,11 +449,11 @@ export function removeDependencyFix(index: WorkspaceIndex, finding: Finding): Fi
   const manifest = index.manifestOf(finding.file);
   const entry = manifest?.dependencies.find((d) => sameRange(d.keyRange, finding.range));
   if (!manifest || !entry) return { ...base, changes: [], refused: 'the manifest changed since it was indexed; save it and try again' };
-  const range = entryLines(manifest, entry);
-  if (!range) {
+  const ranges = [entry.entryRange, ...entry.moreRanges].map((r) => entryLines(manifest, r, entry.ownTable));
+  if (ranges.some((r) => !r)) {
     return { ...base, changes: [], refused: 'the entry shares its line with other entries; remove it by hand' };
   }
-  return { ...base, changes: [{ kind: 'edit', file: manifest.file, edits: [{ range, newText: '' }] }] };
+  return { ...base, changes: [{ kind: 'edit', file: manifest.file, edits: ranges.map((range) => ({ range: range!, newText: '' })) }] };
 }
 
 /**
@@ -324,16 +461,16 @@ export function removeDependencyFix(index: WorkspaceIndex, finding: Finding): Fi
  * `[dependencies.x]` table with its body. When a table sits between blank
  * lines, one of them goes with it so the file keeps its spacing.
  */
-function entryLines(manifest: Manifest, entry: DependencyEntry): Range | undefined {
+function entryLines(manifest: Manifest, entry: Range, ownTable: boolean): Range | undefined {
   const lines = manifest.text.split('\n');
-  const first = entry.entryRange.start.line;
-  const last = entry.entryRange.end.line;
-  const before = lines[first].slice(0, entry.entryRange.start.character);
-  const after = lines[last].slice(entry.entryRange.end.character);
+  const first = entry.start.line;
+  const last = entry.end.line;
+  const before = lines[first].slice(0, entry.start.character);
+  const after = lines[last].slice(entry.end.character);
   if (before.trim() !== '' || !/^\s*(#.*)?\r?$/.test(after)) return undefined;
   const blank = (i: number) => i >= 0 && i < lines.length && lines[i].trim() === '';
   let end = last + 1;
-  if (entry.ownTable && blank(first - 1) && blank(end) && end < lines.length - 1) end++;
+  if (ownTable && blank(first - 1) && blank(end) && end < lines.length - 1) end++;
   if (end >= lines.length) {
     // The entry ends the file without a newline after it: take the newline before it instead.
     if (first === 0) return { start: { line: 0, character: 0 }, end: { line: last, character: lines[last].length } };
@@ -344,6 +481,8 @@ function entryLines(manifest: Manifest, entry: DependencyEntry): Range | undefin
 
 // ---------------------------------------------------------------------------
 // Several fixes as one change set, and changes applied to disk.
+
+const NEW_TABLE = /^\n*\[dependencies\]\n/;
 
 /** Merges fixes into one set of changes; a fix whose edits overlap an earlier one's is dropped and returned. */
 export function mergeFixes(fixes: Fix[]): { changes: FileChange[]; merged: Fix[]; conflicting: Fix[] } {
@@ -358,9 +497,16 @@ export function mergeFixes(fixes: Fix[]): { changes: FileChange[]; merged: Fix[]
     let clash = false;
     for (const change of fix.changes) {
       if (change.kind !== 'edit') continue;
-      for (const edit of change.edits) {
+      for (const original of change.edits) {
+        const edit = { ...original };
         const existing = [...(edits.get(change.file) ?? []), ...(staged.get(change.file) ?? [])];
         if (existing.some((e) => sameRange(e.range, edit.range) && e.newText === edit.newText)) continue;
+        // Two fixes that each start a [dependencies] table at the end of a manifest share one.
+        const table = existing.find((e) => sameRange(e.range, edit.range) && NEW_TABLE.test(e.newText) && NEW_TABLE.test(edit.newText));
+        if (table) {
+          table.newText = table.newText.replace(/\n$/, '') + '\n' + edit.newText.replace(NEW_TABLE, '');
+          continue;
+        }
         if (existing.some((e) => overlaps(e.range, edit.range))) clash = true;
         staged.set(change.file, [...(staged.get(change.file) ?? []), edit]);
       }

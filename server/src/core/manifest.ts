@@ -30,6 +30,8 @@ export interface DependencyEntry {
   entryRange: Range;
   /** Same as entryRange, in UTF-16 offsets into the text. */
   entryOffsets: [number, number];
+  /** More lines of the same entry written as dotted keys (`x.features = [...]` after `x.version = ...`). */
+  moreRanges: Range[];
   /** Written as a table of its own (`[dependencies.x]`), as cargo-normalised manifests do. */
   ownTable: boolean;
 }
@@ -157,6 +159,8 @@ interface KeyNode {
   /** The node whose range is the whole entry for this path. */
   entry: AST.TOMLTable | AST.TOMLKeyValue;
   ownTable: boolean;
+  /** Later dotted keys that add to the same entry (`x.version = ...` then `x.features = ...`). */
+  more: AST.TOMLKeyValue[];
 }
 
 type KeyIndex = Map<string, KeyNode>;
@@ -172,7 +176,9 @@ function indexKeys(ast: AST.TOMLProgram): KeyIndex {
       for (let i = 0; i < names.length; i++) {
         const path = [...base, ...names.slice(0, i + 1)];
         const id = pathId(path);
-        if (!index.has(id)) index.set(id, { key: kv.key.keys[i], entry: kv, ownTable: false });
+        const known = index.get(id);
+        if (!known) index.set(id, { key: kv.key.keys[i], entry: kv, ownTable: false, more: [] });
+        else if (known.entry !== kv && i < names.length - 1 && !known.more.includes(kv)) known.more.push(kv);
       }
     }
   };
@@ -186,7 +192,7 @@ function indexKeys(ast: AST.TOMLProgram): KeyIndex {
       for (let i = 0; i < keyNodes.length; i++) {
         const path = resolved.slice(0, resolved.length - keyNodes.length + i + 1);
         const id = pathId(path);
-        if (!index.has(id)) index.set(id, { key: keyNodes[i], entry: item, ownTable: i === keyNodes.length - 1 });
+        if (!index.has(id)) index.set(id, { key: keyNodes[i], entry: item, ownTable: i === keyNodes.length - 1, more: [] });
       }
       visitKeyValues(resolved, item.body);
     }
@@ -253,6 +259,7 @@ function readDependencies(manifest: Manifest, value: Record<string, unknown>, ke
         keyRange: rangeOf(node.key),
         entryRange: rangeOf(node.entry),
         entryOffsets: [node.entry.range[0], node.entry.range[1]],
+        moreRanges: node.more.map(rangeOf),
         ownTable: node.ownTable,
         ...extra,
       });

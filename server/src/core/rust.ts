@@ -34,6 +34,8 @@ export interface ModDeclaration {
 export interface UseSite {
   /** The first segment of the path: a crate name. */
   root: string;
+  /** The path as written, spacing removed: `a::b::{c,d}`. */
+  path: string;
   /** The whole `use` declaration. */
   range: Range;
 }
@@ -80,6 +82,8 @@ export interface SourceFacts {
   normalizedFor: string;
   /** How many `crate::` paths the file has. */
   crateRefs: number;
+  /** The first segment after each `crate::` and `super::` in the file (`x` of `crate::x::Y`), without repeats. */
+  pathRoots: { crate: string[]; super: string[] };
   /** Significant tokens (leaves of the syntax tree that are not comments). */
   tokens: number;
   lines: number;
@@ -163,6 +167,7 @@ export class RustParser implements SourceAnalyzer {
         normalizedHash: scan.normalizedHash,
         normalizedFor: libName,
         crateRefs: scan.crateRefs,
+        pathRoots: scan.pathRoots,
         tokens: scan.tokens,
         lines: countLines(text),
         firstLineLength: firstLine.replace(/\r$/, '').length,
@@ -201,7 +206,8 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
     if (type === 'use_declaration') {
       const node = cursor.currentNode;
       const root = useRoot(node);
-      if (root && !LOCAL_ROOTS.has(root)) useSites.push({ root, range: rangeOf(node.startPosition, node.endPosition) });
+      const path = node.childForFieldName('argument')?.text.replace(/\s+/g, '');
+      if (root && path && !LOCAL_ROOTS.has(root)) useSites.push({ root, path, range: rangeOf(node.startPosition, node.endPosition) });
     } else if (type === 'static_item') {
       const node = cursor.currentNode;
       const name = node.childForFieldName('name')?.text;
@@ -223,6 +229,14 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
     while (!cursor.gotoNextSibling()) {
       if (!cursor.gotoParent()) {
         cursor.delete();
+        const roots = (keyword: string) => {
+          const found = new Set<string>();
+          for (let i = 0; i + 2 < tokens.length; i++) {
+            if (tokens[i] === keyword && tokens[i + 1] === '::' && /^[A-Za-z_]/.test(tokens[i + 2])) found.add(tokens[i + 2]);
+          }
+          return [...found];
+        };
+        const pathRoots = { crate: roots('crate'), super: roots('super') };
         const tokenHash = sha1(tokens.join('\u0000'));
         let normalizedHash = tokenHash;
         if (crateAt.length > 0) {
@@ -232,6 +246,7 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
         return {
           tokenHash,
           normalizedHash,
+          pathRoots,
           crateRefs: crateAt.length,
           tokens: tokens.length,
           errors,

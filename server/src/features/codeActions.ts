@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { CodeActionKind } from 'vscode-languageserver/node';
 import type { CodeAction, CodeActionParams, Diagnostic, WorkspaceEdit } from 'vscode-languageserver/node';
-import { COPY_CODES, fixesFor, mergeFixes } from '../core/fixes';
+import { COPY_CODES, fixesFor, fixesTogether, mergeFixes } from '../core/fixes';
 import type { FileChange, Fix } from '../core/fixes';
 import type { WorkspaceIndex } from '../core/index';
 import type { Finding } from '../core/model';
@@ -60,7 +60,7 @@ export function replaceAllInCrate(index: WorkspaceIndex, file: string, support: 
 
 function combined(index: WorkspaceIndex, findings: Finding[], title: string, kind: string, support: EditorSupport): CodeAction | undefined {
   if (findings.length === 0) return undefined;
-  const { changes, merged } = mergeFixes(findings.flatMap((f) => fixesFor(index, f)));
+  const { changes, merged } = mergeFixes(fixesTogether(index, findings));
   if (merged.length === 0) return undefined;
   return toAction({ title: `${title} (${merged.length} ${merged.length === 1 ? 'file' : 'files'})`, code: merged[0].code, file: merged[0].file, changes }, kind, support);
 }

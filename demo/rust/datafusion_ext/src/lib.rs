@@ -29,6 +29,6 @@ pub fn install_functions(ctx: &SessionContext) -> registry_snapshot::RegistrySna
     }
     ctx.add_function_rewrite(Arc::new(function_rewrite::StringConcatRewrite));
     let mut snapshot = registry_snapshot::registry_snapshot(ctx, &["stable_hash", "sorted_set"]);
-    udtf_external::register_external_udtfs(ctx, &mut snapshot);
+    udtf_external::register_external_udtfs(ctx, &mut snapshot.table);
     snapshot
 }

@@ -9,8 +9,6 @@ use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTable
 use datafusion::execution::context::SessionContext;
 use datafusion::logical_expr::Expr;
 
-use crate::registry_snapshot::RegistrySnapshot;
-
 #[derive(Debug)]
 pub struct ReadSymbolsFunction {
     ctx: SessionContext,
@@ -42,8 +40,8 @@ impl TableFunctionImpl for ReadSymbolsFunction {
     }
 }
 
-/// Registers the external table functions and notes them in the snapshot.
-pub fn register_external_udtfs(ctx: &SessionContext, snapshot: &mut RegistrySnapshot) {
+/// Registers the external table functions and adds their names to the list.
+pub fn register_external_udtfs(ctx: &SessionContext, table_functions: &mut Vec<String>) {
     ctx.register_udtf("read_symbols", Arc::new(ReadSymbolsFunction::new(ctx.clone())));
-    snapshot.table.push("read_symbols".to_string());
+    table_functions.push("read_symbols".to_string());
 }

@@ -1,0 +1,39 @@
+// Where the plans are: markdown files under the workspace folders whose
+// names match the `rustConsolidate.planFiles` globs.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import picomatch from 'picomatch';
+
+/** Markdown files whose name contains "consolidation", in any folder. */
+export const DEFAULT_PLAN_GLOBS: readonly string[] = ['**/*consolidation*.md', '**/*consolidation*.markdown'];
+
+const SKIPPED = new Set(['target', '.git', 'node_modules']);
+
+/**
+ * Plan files under the roots, as absolute paths in path order. Globs are
+ * relative to each root and match names whatever their case
+ * (`Consolidation_Plan.md`); build output and dependencies are skipped.
+ */
+export function findPlanFiles(roots: readonly string[], globs: readonly string[] = DEFAULT_PLAN_GLOBS): string[] {
+  if (globs.length === 0) return [];
+  const matches = picomatch([...globs], { dot: true, nocase: true });
+  const found = new Set<string>();
+  const walk = (root: string, dir: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIPPED.has(entry.name)) walk(root, full);
+      } else if (entry.isFile() && matches(path.relative(root, full).split(path.sep).join('/'))) {
+        found.add(full);
+      }
+    }
+  };
+  for (const root of roots) walk(path.resolve(root), path.resolve(root));
+  return [...found].sort();
+}

@@ -1,0 +1,198 @@
+// A consolidation plan as plain data: its numbered scopes, their checklist
+// items, decommissioning entries and target-file tables, the roadmap phases
+// that name them, and the live status of every item. Positions are 0-based
+// lines and UTF-16 columns, as everywhere in the core.
+import type { Location, Range } from '../model';
+
+export interface Plan {
+  /** Absolute path of the markdown file. */
+  file: string;
+  /** The first `#` heading, if any. */
+  title?: string;
+  scopes: PlanScope[];
+  /** Every roadmap phase, in document order. */
+  phases: PlanPhase[];
+  /** Task items and decommissioning entries outside any numbered scope. */
+  other: PlanItem[];
+}
+
+export interface PlanScope {
+  /** The N of `## N. Title`. */
+  number: number;
+  title: string;
+  /** The heading's line. */
+  line: number;
+  /** The last line of the scope's section. */
+  endLine: number;
+  tasks: PlanTask[];
+  decommissioning: PlanDecommission[];
+  tables: TargetFileTable[];
+  /** The phase that names this scope: one under an "Implementation Roadmap" heading first. */
+  phase?: PlanPhase;
+  /** Every phase that names it, the preferred one first. */
+  phases: PlanPhase[];
+}
+
+interface PlanItemBase {
+  /** The item's text as written (markdown, backticks kept), on one line. */
+  text: string;
+  /** The line of the list item. */
+  line: number;
+  /** The heading the item sits under ("Implementation Checklist", "Verification Steps"). */
+  section: string;
+  /** What would show the item done, read from its text. */
+  check: PlanCheck;
+}
+
+/** A `- [ ]` or `- [x]` list item. */
+export interface PlanTask extends PlanItemBase {
+  kind: 'task';
+  checked: boolean;
+  /** The `[ ]` or `[x]`, for an edit that ticks or unticks it. */
+  checkbox: Range;
+}
+
+/** A bullet under a heading that mentions decommissioning. */
+export interface PlanDecommission extends PlanItemBase {
+  kind: 'decommission';
+  /** The first file path the entry names, as written (without a `:line` suffix). */
+  path?: string;
+}
+
+export type PlanItem = PlanTask | PlanDecommission;
+
+/** A table whose header has a "File" column. */
+export interface TargetFileTable {
+  /** The header row's line. */
+  line: number;
+  /** The header cells, as plain text. */
+  columns: string[];
+  /** Which column holds the file. */
+  fileColumn: number;
+  rows: TargetFileRow[];
+}
+
+export interface TargetFileRow {
+  line: number;
+  /** The path in the file column, without backticks, as written. */
+  file: string;
+  /** Every cell as written (markdown), aligned with `columns`. */
+  cells: string[];
+  /** The cell of the first "Change", "Reason", "Action" or "Status" column, as written. */
+  change?: string;
+}
+
+export interface PlanPhase {
+  /** "Phase 1: Critical Path". */
+  title: string;
+  number: number;
+  line: number;
+  /** The scope numbers it names: "(Scopes 1-2)" gives [1, 2]. */
+  scopes: number[];
+  /** The heading of the section the phase is listed in ("Implementation Roadmap"). */
+  section: string;
+}
+
+export type RustItemKind = 'static' | 'fn' | 'const' | 'struct' | 'enum' | 'union' | 'trait' | 'type' | 'mod' | 'macro';
+
+/**
+ * What decides an item, read from its text. Paths, manifests and crates are
+ * as written in the plan; the evaluator resolves them against the workspace.
+ * A `manifest` or `in` may also name a crate (`df_plugin_codeanatomy`).
+ */
+export type PlanCheck =
+  /** "Delete `x.rs`", a decommissioning path: the file is absent. */
+  | { kind: 'file-absent'; path: string }
+  /** "Create `x.rs`": the file is present. */
+  | { kind: 'file-present'; path: string }
+  /** "Delete duplicate files from `dir/`": no copy finding left in that folder. */
+  | { kind: 'copies-absent'; dir: string }
+  /** "Add `x` as … dependency in `Cargo.toml`", "Add `x = { … }` to `Cargo.toml`". */
+  | { kind: 'dependency-present'; dependency: string; manifest: string; optional: boolean }
+  /** "Remove `x = "1.0"` from `Cargo.toml`", "Remove `x` dependency from …". */
+  | { kind: 'dependency-absent'; dependency: string; manifest: string }
+  /** "Create `python` feature flag in `Cargo.toml`". */
+  | { kind: 'feature-present'; feature: string; manifest: string }
+  /** "Remove `static X: T` from `lib.rs`", "Remove local `X` static from `crate`". */
+  | { kind: 'item-absent'; item: RustItemKind; name: string; in: string }
+  /** "Export `m` module from `lib.rs`": a `pub mod m` (or `pub use` of it). */
+  | { kind: 'module-exported'; module: string; path: string }
+  /** "Add `pub use a::b;` to `lib.rs`": the file has the snippet's `use`s and items. */
+  | { kind: 'code-present'; code: string; path: string }
+  /**
+   * "Update `x.rs` to use `Y`": the file refers to Y (`refer`), imports
+   * from it (`import`), or re-exports from it (`reexport`). `fromTable`
+   * when Y came from the scope's target-file table, the item's own text
+   * naming no code ("to use shared runtime").
+   */
+  | { kind: 'refers-to'; path: string; target: string; how: 'refer' | 'import' | 'reexport'; fromTable?: boolean }
+  /** "Update any imports in `crate` that reference `other`": no `use other::…` left. */
+  | { kind: 'imports-absent'; in: string; root: string }
+  /** Run, verify, anything else: the checkbox decides. */
+  | { kind: 'manual'; reason: string };
+
+export type PlanCheckKind = PlanCheck['kind'];
+
+// ---------------------------------------------------------------------------
+// Live status.
+
+export type ItemState = 'done' | 'open' | 'manual';
+
+export interface PlanItemStatus {
+  kind: PlanItem['kind'];
+  text: string;
+  line: number;
+  /** Only for task items. */
+  checked?: boolean;
+  checkbox?: Range;
+  check: PlanCheckKind;
+  status: ItemState;
+  /** Why, for a person: "rust/datafusion_python/src/udf_docs.rs is absent". */
+  evidence: string;
+  /** Checked, but the code says open. */
+  regressed: boolean;
+  /** Not checked, but the code says done: the box can be ticked. */
+  markable: boolean;
+  /** Absolute paths of the files (or folders) the item names, resolved. */
+  files: string[];
+  /** The place the evidence points at (a dependency entry, a static), when there is one. */
+  at?: Location;
+}
+
+export interface PlanScopeStatus {
+  number: number;
+  title: string;
+  line: number;
+  phase?: string;
+  /** Items done by the code, plus manual items that are checked. */
+  done: number;
+  total: number;
+  /** Task items, then decommissioning entries. */
+  items: PlanItemStatus[];
+}
+
+/** Which folder the plan's relative paths were read from. */
+export interface PlanBase {
+  dir: string;
+  /** The workspace folder itself, its parent (a plan at the repository root that holds `rust/`), or the plan's own folder. */
+  relativeTo: 'root' | 'parent' | 'plan';
+  /** The workspace folder it was derived from (the plan's folder for 'plan'). */
+  root: string;
+}
+
+export interface PlanCounts {
+  done: number;
+  open: number;
+  manual: number;
+  regressed: number;
+  markable: number;
+  total: number;
+}
+
+export interface PlanStatus {
+  file: string;
+  base?: PlanBase;
+  scopes: PlanScopeStatus[];
+  other: PlanItemStatus[];
+  counts: PlanCounts;
+}

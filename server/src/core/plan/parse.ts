@@ -1,0 +1,272 @@
+// Reads a consolidation plan with a CommonMark + GFM parser (micromark, the
+// parser behind remark): task list items, tables and headings come from its
+// syntax tree with their source positions, so a checkbox inside a code block
+// or a table inside a list is read the way GitHub renders it.
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { gfm } from 'micromark-extension-gfm';
+import type { List, ListItem, Nodes, Paragraph, PhrasingContent, Table } from 'mdast';
+import type { Position, Range } from '../model';
+import { classifyItem, isFilePath, stripLine } from './classify';
+import type { ItemText } from './classify';
+import type { Plan, PlanDecommission, PlanItem, PlanPhase, PlanScope, PlanTask, TargetFileRow } from './model';
+
+const NUMBERED = /^(\d+)\.\s+(\S.*)$/;
+const ROADMAP = /roadmap|implementation order|phases/i;
+const DECOMMISSION = /decommission/i;
+const PHASE = /^Phase\s+(\d+)\b\s*[:.\u2013\u2014-]?\s*(.*)$/i;
+/** Columns whose cell says what happens to the file, in order of preference. */
+const CHANGE_COLUMNS = [/change/i, /reason/i, /action/i, /status/i];
+
+interface OpenScope {
+  scope: PlanScope;
+  items: { item: PlanItem; text: ItemText }[];
+}
+
+export function parsePlan(file: string, text: string): Plan {
+  const tree = fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  const at = positions(text);
+  const plan: Plan = { file, scopes: [], phases: [], other: [] };
+  const scopeDepth = Math.min(
+    7,
+    ...tree.children.filter((n) => n.type === 'heading' && NUMBERED.test(plainText(n))).map((n) => (n.type === 'heading' ? n.depth : 7)),
+  );
+  /** Heading texts by depth (index 0 is `#`). */
+  const headings: string[] = [];
+  let open: OpenScope | undefined;
+  const loose: { item: PlanItem; text: ItemText }[] = [];
+
+  const close = (endLine: number) => {
+    if (!open) return;
+    open.scope.endLine = Math.max(open.scope.line, endLine);
+    for (const { item, text } of open.items) item.check = classifyItem(text, open.scope.tables);
+    open = undefined;
+  };
+  const nearestHeading = () => [...headings].reverse().find((h) => h !== undefined) ?? '';
+  const inRoadmap = (depth = headings.length + 1) => headings.slice(0, depth - 1).some((h) => h !== undefined && ROADMAP.test(h));
+  const roadmapSection = (depth = headings.length + 1) => [...headings.slice(0, depth - 1)].reverse().find((h) => h !== undefined && ROADMAP.test(h)) ?? '';
+  const inDecommission = () => headings.some((h, i) => h !== undefined && i + 1 > (open ? scopeDepth : 0) && DECOMMISSION.test(h));
+  const addItem = (item: PlanItem, itemText: ItemText) => {
+    if (open) {
+      if (item.kind === 'task') open.scope.tasks.push(item);
+      else open.scope.decommissioning.push(item);
+    }
+    // Classified when the scope closes: "to use shared runtime" reads the scope's tables, wherever they are.
+    (open ? open.items : loose).push({ item, text: itemText });
+  };
+
+  const addPhase = (title: string, line: number, section: string) => {
+    const phase = readPhase(title, line, section);
+    if (phase) plan.phases.push(phase);
+  };
+
+  const visitListItem = (item: ListItem) => {
+    const paragraph = item.children.find((c): c is Paragraph => c.type === 'paragraph');
+    const line = at(item.position!.start.offset!).line;
+    if (paragraph && paragraph.children.length > 0) {
+      const itemText = phrasingText(paragraph.children);
+      const written = sourceText(text, paragraph.children);
+      if (typeof item.checked === 'boolean') {
+        const task: PlanTask = {
+          kind: 'task',
+          text: written,
+          line,
+          section: nearestHeading(),
+          checked: item.checked,
+          checkbox: checkboxRange(text, item, paragraph, at),
+          check: { kind: 'manual', reason: '' },
+        };
+        addItem(task, itemText);
+      } else if (inDecommission()) {
+        const path = itemText.codes.find((c) => isFilePath(c));
+        const entry: PlanDecommission = {
+          kind: 'decommission',
+          text: written,
+          line,
+          section: nearestHeading(),
+          ...(path !== undefined ? { path: stripLine(path) } : {}),
+          check: { kind: 'manual', reason: '' },
+        };
+        addItem(entry, itemText);
+      } else if (inRoadmap()) {
+        addPhase(plainText(paragraph), line, roadmapSection());
+      }
+    }
+    for (const child of item.children) if (child !== paragraph) visit(child);
+  };
+
+  const visitTable = (table: Table) => {
+    const [header, ...body] = table.children;
+    if (!header) return;
+    const columns = header.children.map((cell) => plainText(cell).trim());
+    const fileColumn = columns.findIndex((c) => /\bfiles?\b/i.test(c));
+    if (fileColumn < 0 || !open) return;
+    const changeColumn = CHANGE_COLUMNS.map((re) => columns.findIndex((c, i) => i !== fileColumn && re.test(c))).find((i) => i >= 0);
+    const rows: TargetFileRow[] = [];
+    for (const row of body) {
+      const cells = columns.map((_, i) => {
+        const cell = row.children[i];
+        return cell && cell.children.length > 0 ? sourceText(text, cell.children) : '';
+      });
+      const fileCell = row.children[fileColumn];
+      const code = fileCell?.children.find((c) => c.type === 'inlineCode');
+      const file = code && code.type === 'inlineCode' ? code.value : plainText(fileCell ?? { type: 'text', value: '' }).trim();
+      if (file === '') continue;
+      rows.push({
+        line: at(row.position!.start.offset!).line,
+        file,
+        cells,
+        ...(changeColumn !== undefined && cells[changeColumn] !== '' ? { change: cells[changeColumn] } : {}),
+      });
+    }
+    open.scope.tables.push({ line: at(table.position!.start.offset!).line, columns, fileColumn, rows });
+  };
+
+  const visit = (node: Nodes) => {
+    switch (node.type) {
+      case 'heading': {
+        const title = plainText(node).trim();
+        const line = at(node.position!.start.offset!).line;
+        if (node.depth <= scopeDepth) close(line - 1);
+        headings.length = node.depth - 1;
+        const numbered = NUMBERED.exec(title);
+        if (numbered && node.depth === scopeDepth) {
+          const scope: PlanScope = {
+            number: Number(numbered[1]),
+            title: numbered[2].trim(),
+            line,
+            endLine: line,
+            tasks: [],
+            decommissioning: [],
+            tables: [],
+            phases: [],
+          };
+          plan.scopes.push(scope);
+          open = { scope, items: [] };
+        } else if (node.depth === 1 && plan.title === undefined) {
+          plan.title = title;
+        } else if (inRoadmap(node.depth)) {
+          addPhase(title, line, roadmapSection(node.depth));
+        }
+        headings[node.depth - 1] = title;
+        break;
+      }
+      case 'list':
+        for (const item of (node as List).children) visitListItem(item);
+        break;
+      case 'listItem':
+        visitListItem(node);
+        break;
+      case 'table':
+        visitTable(node);
+        break;
+      case 'blockquote':
+      case 'root':
+        for (const child of node.children) visit(child);
+        break;
+      default:
+        break; // code blocks, paragraphs, html: nothing to read
+    }
+  };
+
+  visit(tree);
+  close(at(text.length).line);
+  for (const { item, text: itemText } of loose) {
+    item.check = classifyItem(itemText);
+    plan.other.push(item);
+  }
+  assignPhases(plan);
+  return plan;
+}
+
+function assignPhases(plan: Plan): void {
+  for (const phase of plan.phases) {
+    for (const n of phase.scopes) plan.scopes.find((s) => s.number === n)?.phases.push(phase);
+  }
+  for (const scope of plan.scopes) {
+    // A phase listed under an "Implementation Roadmap" heading names the scope before one in another list.
+    scope.phases.sort((a, b) => Number(/roadmap/i.test(b.section)) - Number(/roadmap/i.test(a.section)));
+    if (scope.phases.length > 0) scope.phase = scope.phases[0];
+  }
+}
+
+/** "Phase 1: Critical Path (Scopes 1-2)" → its number, title and scope numbers. */
+function readPhase(text: string, line: number, section: string): PlanPhase | undefined {
+  const m = PHASE.exec(text.trim());
+  if (!m) return undefined;
+  const named = /\(\s*Scopes?\s*([^)]*)\)/i.exec(text);
+  const scopes: number[] = [];
+  for (const part of (named?.[1] ?? '').split(/,|\band\b|&/)) {
+    const range = /#?(\d+)\s*(?:-|\u2013|to)\s*#?(\d+)/.exec(part);
+    if (range) {
+      for (let n = Number(range[1]); n <= Number(range[2]); n++) scopes.push(n);
+      continue;
+    }
+    const single = /#?(\d+)/.exec(part);
+    if (single) scopes.push(Number(single[1]));
+  }
+  const title = text.replace(/\(\s*Scopes?\s*[^)]*\)/i, '').replace(/\s+/g, ' ').trim().replace(/[:.]$/, '');
+  return { title, number: Number(m[1]), line, scopes, section };
+}
+
+// ---------------------------------------------------------------------------
+// Text of nodes.
+
+/** Text without markup: inline code gives its content. */
+function plainText(node: Nodes): string {
+  if (node.type === 'text' || node.type === 'inlineCode') return node.value;
+  if (node.type === 'break') return ' ';
+  if ('children' in node) return (node.children as Nodes[]).map(plainText).join('');
+  return '';
+}
+
+/** Prose with a placeholder for each code span, for classification. */
+function phrasingText(children: PhrasingContent[]): ItemText {
+  const codes: string[] = [];
+  const walk = (nodes: PhrasingContent[]): string =>
+    nodes
+      .map((n) => {
+        if (n.type === 'inlineCode') {
+          codes.push(n.value);
+          return `\u27e6${codes.length - 1}\u27e7`;
+        }
+        if (n.type === 'text') return n.value;
+        if (n.type === 'break') return ' ';
+        if ('children' in n) return walk(n.children as PhrasingContent[]);
+        return '';
+      })
+      .join('');
+  return { pattern: walk(children), codes };
+}
+
+/** The source of a run of inline nodes, as written, on one line. */
+function sourceText(text: string, children: { position?: { start: { offset?: number }; end: { offset?: number } } }[]): string {
+  const start = children[0].position!.start.offset!;
+  const end = children[children.length - 1].position!.end.offset!;
+  return text.slice(start, end).replace(/[ \t]*\r?\n[ \t>]*/g, ' ').trim();
+}
+
+function checkboxRange(text: string, item: ListItem, paragraph: Paragraph, at: (offset: number) => Position): Range {
+  const start = item.position!.start.offset!;
+  const limit = paragraph.position!.start.offset!;
+  // The `[` of the task marker sits between the bullet and the paragraph.
+  const open = text.lastIndexOf('[', limit);
+  const offset = open >= start ? open : start;
+  return { start: at(offset), end: at(Math.min(offset + 3, text.length)) };
+}
+
+/** Offset → 0-based line and UTF-16 column. */
+function positions(text: string): (offset: number) => Position {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: offset - starts[lo] };
+  };
+}

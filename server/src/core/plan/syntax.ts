@@ -1,0 +1,222 @@
+// What the plan checks need to know about a Rust file, read with the real
+// tree-sitter grammar: the items it declares (a `static`, a `fn`, a `mod`),
+// the paths its `use` declarations bring in, the paths and identifiers its
+// code mentions. The index's fingerprints don't keep these, so a plan check
+// parses the few files its items name.
+import * as fs from 'node:fs';
+import { Language, Parser } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
+import { locateAsset } from '../assets';
+import type { Range } from '../model';
+import type { RustItemKind } from './model';
+
+export interface RustItem {
+  kind: RustItemKind;
+  name: string;
+  /** As written, spacing removed: '', 'pub', 'pub(crate)'. */
+  visibility: string;
+  range: Range;
+}
+
+export interface RustUse {
+  /** One imported path, use lists expanded: `use a::{b, c::d}` gives ['a', 'b'] and ['a', 'c', 'd']. */
+  path: string[];
+  alias?: string;
+  /** `use a::*`: `path` is ['a']. */
+  glob: boolean;
+  visibility: string;
+  /** The whole `use` declaration. */
+  range: Range;
+}
+
+export interface RustPath {
+  path: string[];
+  range: Range;
+}
+
+export interface RustFileSyntax {
+  /** Every item, nested ones (a `static` inside a `fn`, a method) included. */
+  items: RustItem[];
+  uses: RustUse[];
+  /** `a::b::c` paths in code and types, outside `use` declarations. */
+  paths: RustPath[];
+  /** Each identifier the code names (macro bodies included, comments and strings not), at its first place. */
+  identifiers: Map<string, Range>;
+}
+
+const ITEM_KINDS: Record<string, RustItemKind> = {
+  function_item: 'fn',
+  function_signature_item: 'fn',
+  static_item: 'static',
+  const_item: 'const',
+  struct_item: 'struct',
+  enum_item: 'enum',
+  union_item: 'union',
+  trait_item: 'trait',
+  type_item: 'type',
+  mod_item: 'mod',
+  macro_definition: 'macro',
+};
+const IDENTIFIERS = new Set(['identifier', 'type_identifier', 'field_identifier', 'shorthand_field_identifier']);
+const COMMENTS = new Set(['line_comment', 'block_comment']);
+const PATHS = new Set(['scoped_identifier', 'scoped_type_identifier']);
+/** Files kept parsed, so re-evaluating a plan after one save parses only what changed. */
+const CACHE_SIZE = 256;
+
+export class RustSyntax {
+  private readonly cache = new Map<string, { text: string; syntax: RustFileSyntax }>();
+
+  private constructor(private readonly parser: Parser) {}
+
+  static async load(grammarPath = locateAsset('tree-sitter-rust.wasm')): Promise<RustSyntax> {
+    if (!grammarPath) throw new Error('tree-sitter-rust.wasm not found beside the program or in grammars/');
+    const runtime = locateAsset('web-tree-sitter.wasm');
+    // Parser.init is shared with RustParser: web-tree-sitter initialises its module once.
+    await Parser.init(runtime ? { locateFile: () => runtime } : undefined);
+    const parser = new Parser();
+    parser.setLanguage(await Language.load(grammarPath));
+    return new RustSyntax(parser);
+  }
+
+  /** A file as it is on disk; undefined when it cannot be read. */
+  readFile(file: string): { text: string; syntax: RustFileSyntax } | undefined {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      this.cache.delete(file);
+      return undefined;
+    }
+    const cached = this.cache.get(file);
+    if (cached && cached.text === text) return cached;
+    const entry = { text, syntax: this.read(text) };
+    this.cache.delete(file);
+    this.cache.set(file, entry);
+    if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+    return entry;
+  }
+
+  read(text: string): RustFileSyntax {
+    const tree = this.parser.parse(text);
+    if (!tree) throw new Error('tree-sitter returned no tree');
+    const result: RustFileSyntax = { items: [], uses: [], paths: [], identifiers: new Map() };
+    const cursor = tree.walk();
+    try {
+      let inUse = -1;
+      for (;;) {
+        const type = cursor.nodeType;
+        const kind = ITEM_KINDS[type];
+        if (kind) {
+          const node = cursor.currentNode;
+          const name = node.childForFieldName('name')?.text;
+          if (name) result.items.push({ kind, name, visibility: visibilityOf(node), range: rangeOf(node) });
+        } else if (type === 'use_declaration') {
+          const node = cursor.currentNode;
+          const argument = node.childForFieldName('argument');
+          const imported: Omit<RustUse, 'visibility' | 'range'>[] = [];
+          if (argument) expandUse(argument, [], imported);
+          for (const u of imported) result.uses.push({ ...u, visibility: visibilityOf(node), range: rangeOf(node) });
+          inUse = cursor.currentDepth;
+        } else if (PATHS.has(type) && inUse < 0) {
+          const node = cursor.currentNode;
+          const path = segments(node);
+          if (path) result.paths.push({ path, range: rangeOf(node) });
+        } else if (IDENTIFIERS.has(type) && !result.identifiers.has(cursor.nodeText)) {
+          result.identifiers.set(cursor.nodeText, { start: point(cursor.startPosition), end: point(cursor.endPosition) });
+        }
+        if (!COMMENTS.has(type) && cursor.gotoFirstChild()) continue;
+        let done = false;
+        while (!cursor.gotoNextSibling()) {
+          if (!cursor.gotoParent()) {
+            done = true;
+            break;
+          }
+          if (cursor.currentDepth === inUse) inUse = -1;
+        }
+        if (done) break;
+        if (cursor.currentDepth <= inUse) inUse = -1;
+      }
+    } finally {
+      cursor.delete();
+      tree.delete();
+    }
+    return result;
+  }
+
+  dispose(): void {
+    this.cache.clear();
+    this.parser.delete();
+  }
+}
+
+/** The segments of a path node: `a::b::C` → ['a', 'b', 'C']; `::a` → ['a']; undefined for anything else. */
+function segments(node: Node | null): string[] | undefined {
+  if (!node) return [];
+  switch (node.type) {
+    case 'identifier':
+    case 'type_identifier':
+    case 'crate':
+    case 'self':
+    case 'super':
+    case 'metavariable':
+      return [node.text];
+    case 'scoped_identifier':
+    case 'scoped_type_identifier': {
+      const head = segments(node.childForFieldName('path'));
+      const name = node.childForFieldName('name');
+      return head && name ? [...head, name.text] : undefined;
+    }
+    case 'generic_type':
+      return segments(node.childForFieldName('type'));
+    default:
+      return undefined;
+  }
+}
+
+function expandUse(node: Node, prefix: string[], out: Omit<RustUse, 'visibility' | 'range'>[]): void {
+  switch (node.type) {
+    case 'use_as_clause': {
+      const path = segments(node.childForFieldName('path'));
+      if (path) out.push({ path: [...prefix, ...path], alias: node.childForFieldName('alias')?.text, glob: false });
+      return;
+    }
+    case 'use_list':
+      for (const child of node.namedChildren) if (child) expandUse(child, prefix, out);
+      return;
+    case 'scoped_use_list': {
+      const pathNode = node.childForFieldName('path');
+      const head = pathNode ? segments(pathNode) : [];
+      const list = node.childForFieldName('list');
+      if (head && list) expandUse(list, [...prefix, ...head], out);
+      return;
+    }
+    case 'use_wildcard': {
+      const inner = node.namedChildren[0];
+      const path = inner ? segments(inner) : [];
+      if (path) out.push({ path: [...prefix, ...path], glob: true });
+      return;
+    }
+    default: {
+      const path = segments(node);
+      if (!path) return;
+      const full = [...prefix, ...path];
+      // `use a::{self, b}`: `self` is `a` itself.
+      if (full.length > 1 && full[full.length - 1] === 'self') full.pop();
+      out.push({ path: full, glob: false });
+    }
+  }
+}
+
+function visibilityOf(node: Node): string {
+  const visibility = node.namedChildren.find((c) => c?.type === 'visibility_modifier');
+  return visibility ? visibility.text.replace(/\s+/g, '') : '';
+}
+
+function point(p: { row: number; column: number }) {
+  return { line: p.row, character: p.column };
+}
+
+// web-tree-sitter parses JS strings as UTF-16, so its columns are UTF-16 units, as LSP's are.
+function rangeOf(node: Node): Range {
+  return { start: point(node.startPosition), end: point(node.endPosition) };
+}
