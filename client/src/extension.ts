@@ -20,6 +20,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('rustConsolidate.restartServer', () => languageServer.restart()),
     vscode.commands.registerCommand('rustConsolidate.showOutput', () => outputChannel.show()),
     vscode.commands.registerCommand('rustConsolidate.replaceAllCopiesInCrate', replaceAllCopiesInCrate),
+    vscode.commands.registerCommand('rustConsolidate.compareWithCopy', (original: string, copy: string, title: string) =>
+      vscode.commands.executeCommand('vscode.diff', vscode.Uri.parse(original), vscode.Uri.parse(copy), title),
+    ),
   );
   await languageServer.start();
 }

@@ -12,6 +12,8 @@ export interface IndexStatus {
   duplicatedLines: number;
   /** All findings, every code. */
   findings: number;
+  /** Source files read since the index was built: a save adds one, not a pass over the workspace. */
+  filesRead: number;
 }
 
 /** Server to client, after every index change that alters the figures. */
@@ -26,6 +28,7 @@ export interface ServerSettings {
   exclude: string[];
   severity: Record<string, string>;
   minimumTokens: number;
+  nearMiss: boolean;
   similarityThreshold: number;
   minimumItemLines: number;
   minimumItemTokens: number;

@@ -273,6 +273,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       copies: stats?.copies ?? 0,
       duplicatedLines: stats?.duplicatedLines ?? 0,
       findings: stats?.findings ?? 0,
+      filesRead: index?.filesRead ?? 0,
     };
   }
 
@@ -313,6 +314,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       exclude: strings(settings.exclude, DEFAULT_OPTIONS.exclude),
       severity,
       minimumTokens: number(settings.minimumTokens, DEFAULT_OPTIONS.minimumTokens, 1),
+      nearMiss: flag(settings.nearMiss, DEFAULT_OPTIONS.nearMiss),
       similarityThreshold: number(settings.similarityThreshold, DEFAULT_OPTIONS.similarityThreshold, 0.01, 1),
       minimumItemLines: number(settings.minimumItemLines, DEFAULT_OPTIONS.minimumItemLines, 1),
       minimumItemTokens: number(settings.minimumItemTokens, DEFAULT_OPTIONS.minimumItemTokens, 1),

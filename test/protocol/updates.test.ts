@@ -162,3 +162,26 @@ describe('protocol: a manifest change (watched-file Changed)', function () {
     assert.equal(hintLines(server).length, 12);
   });
 });
+
+describe('protocol: a save is answered through the index', function () {
+  const server = useDemoServer();
+  const copy = python('registry_snapshot.rs');
+
+  it('reads the saved file alone, and updates the diverged copy it is', async function () {
+    const { client } = server;
+    const ready = client.events.flatMap((e) => (e.kind === 'status' ? [e.status] : [])).at(-1)!;
+    assert.equal(ready.filesRead, ready.files, 'the first index reads each file once');
+    const before = ofCode(client.diagnostics.get(client.uri(copy)) ?? [], 'diverged-copy');
+    assert.match(messageOf(before[0]), /4 fields this copy lacks: simplify, coerce_types, short_circuits, config_defaults/);
+
+    const mark = client.mark();
+    const text = fs.readFileSync(client.file(copy), 'utf8');
+    fs.writeFileSync(client.file(copy), text.replace('    pub custom_udfs: Vec<String>,\n', '    pub custom_udfs: Vec<String>,\n    pub simplify: BTreeMap<String, bool>,\n'));
+    await client.didSave(copy);
+
+    const after = await client.waitForDiagnostics(client.uri(copy), (d) => d.some((x) => /3 fields this copy lacks/.test(messageOf(x))), { since: mark });
+    assert.match(messageOf(ofCode(after, 'diverged-copy')[0]), /3 fields this copy lacks: coerce_types, short_circuits, config_defaults/);
+    const status = await client.waitForStatus((s) => s.filesRead === ready.filesRead + 1, { since: mark });
+    assert.equal(status.filesRead, ready.filesRead + 1, 'one file read for one save');
+  });
+});

@@ -18,6 +18,7 @@ const COMMON: NonNullable<ParseArgsConfig['options']> = {
   similarity: { type: 'string' },
   'include-tests': { type: 'boolean', default: false },
   'ignore-path': { type: 'string', multiple: true, default: [] },
+  'no-near-miss': { type: 'boolean', default: false },
 };
 
 /** Parses a command's arguments: the common options, the command's own, and at most one path. */
@@ -48,6 +49,7 @@ export function parseCommand(args: string[], own: NonNullable<ParseArgsConfig['o
     options.similarityThreshold = n;
   }
   options.includeTests = values['include-tests'] as boolean;
+  options.nearMiss = !(values['no-near-miss'] as boolean);
   options.ignorePaths = values['ignore-path'] as string[];
   const root = path.resolve(positionals[0] ?? demoWorkspace());
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`not a folder: ${root}`);

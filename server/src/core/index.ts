@@ -21,7 +21,7 @@ import type { Crate } from './workspace';
 
 /** Reads and fingerprints one source file: on this thread, or on a pool of workers. */
 export interface SourceAnalyzer {
-  analyzeFile(file: string, libName: string): Promise<SourceFacts>;
+  analyzeFile(file: string, libName: string, nearMiss?: boolean): Promise<SourceFacts>;
   dispose(): void;
 }
 
@@ -63,6 +63,8 @@ export class WorkspaceIndex {
   private readonly findingsByFile = new Map<string, Finding[]>();
   private readonly serialized = new Map<string, string>();
   private nearMiss: NearMissAnalysis;
+  /** Source files read and fingerprinted since the index was made: a save should add one. */
+  filesRead = 0;
   /** The near-miss state holds crates and settings: rebuilt when either changes. */
   private nearMissStale = true;
   private excluded: (relative: string) => boolean = () => false;
@@ -181,7 +183,8 @@ export class WorkspaceIndex {
 
   /** New settings: a change of `exclude` needs a new walk; the rest only new findings. */
   async setOptions(options: AnalysisOptions): Promise<string[]> {
-    const rewalk = JSON.stringify(options.exclude) !== JSON.stringify(this.options.exclude);
+    // Excluded paths change what is walked; the near-miss switch what is read from each file.
+    const rewalk = JSON.stringify(options.exclude) !== JSON.stringify(this.options.exclude) || options.nearMiss !== this.options.nearMiss;
     this.options = options;
     this.nearMissStale = true;
     if (rewalk) {
@@ -301,7 +304,8 @@ export class WorkspaceIndex {
     const crate = this.graph.crateOf(file);
     if (!crate) return undefined;
     try {
-      const facts = await this.analyzer.analyzeFile(file, crate.libName);
+      this.filesRead++;
+      const facts = await this.analyzer.analyzeFile(file, crate.libName, this.options.nearMiss);
       if (!facts.validUtf8) this.log.warn(`${this.display(file)}: not valid UTF-8; fingerprinted with replacement characters`);
       if (facts.syntaxErrors > 0) this.log.info(`${this.display(file)}: ${facts.syntaxErrors} syntax errors; fingerprinted as written`);
       return facts;
@@ -386,7 +390,7 @@ export class WorkspaceIndex {
     replaceAll(this.copyFindingsByFile, copies);
     if (this.nearMissStale) {
       this.nearMiss = this.newNearMiss();
-      for (const [file, facts] of this.facts) this.nearMiss.update(file, facts);
+      if (this.options.nearMiss) for (const [file, facts] of this.facts) this.nearMiss.update(file, facts);
       this.nearMissStale = false;
     }
     this.nearFindingsByFile.clear();
@@ -448,7 +452,7 @@ export class WorkspaceIndex {
 
   private refreshModulesAndRecompute(gone: string[] = [], changed?: string): string[] {
     this.modules = buildModuleTree(this.graph, this.sources, (f) => this.facts.get(f));
-    if (changed && !this.nearMissStale) this.nearMiss.update(changed, this.facts.get(changed));
+    if (changed && !this.nearMissStale && this.options.nearMiss) this.nearMiss.update(changed, this.facts.get(changed));
     const result = this.recomputeAll();
     for (const file of gone) if (this.store(file, [])) result.push(file);
     return result;
@@ -456,6 +460,7 @@ export class WorkspaceIndex {
 
   /** Takes a changed file into the near-miss state; returns the files whose near-miss findings may change. */
   private nearMissUpdate(file: string): Set<string> {
+    if (!this.options.nearMiss) return new Set();
     return this.nearMissStale ? new Set([file]) : this.nearMiss.update(file, this.facts.get(file));
   }
 

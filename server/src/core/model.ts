@@ -60,6 +60,8 @@ export interface AnalysisOptions {
   severity: Partial<Record<FindingCode, Severity | 'off'>>;
   /** Files with fewer significant tokens are too small to call copies. */
   minimumTokens: number;
+  /** Run the near-miss analysis (diverged copies, copied items, singletons). */
+  nearMiss: boolean;
   /** Files at least this alike (Dice similarity of their fingerprints, 0 to 1) are diverged copies. */
   similarityThreshold: number;
   /** Items smaller than this are never reported as copies. */
@@ -80,6 +82,7 @@ export const DEFAULT_OPTIONS: AnalysisOptions = {
   exclude: [],
   severity: {},
   minimumTokens: 50,
+  nearMiss: true,
   similarityThreshold: 0.7,
   // About 6 lines and 50 tokens: the usual threshold in clone research.
   minimumItemLines: 6,

@@ -3,8 +3,7 @@
 // lazily initialised global that every crate builds for itself
 // (duplicate-singleton). State is updated one file at a time; findings for a
 // file are computed from that state, so a save touches only its neighbours.
-import * as fs from 'node:fs';
-import { diffLines } from 'diff';
+import { diffArrays } from 'diff';
 import picomatch from 'picomatch';
 import { compareCrates, firstLine, moduleName } from './clones';
 import type { CloneClass, CloneContext, CloneMember } from './clones';
@@ -186,7 +185,7 @@ export class NearMissAnalysis {
       .sort((a, b) => b.score - a.score || compareCrates(a.member.crate, b.member.crate, this.context));
     if (originals.length === 0) return [];
     const [best] = originals;
-    const comparison = compareFiles(best.member.file, file);
+    const comparison = compareLines(best.member.facts, self.facts);
     const supersets = compareItems(best.member, self);
     const percent = Math.round(best.score * 100);
     const others = originals.length > 1 ? ` It also resembles ${originals.length - 1} other ${originals.length === 2 ? 'file' : 'files'}.` : '';
@@ -376,18 +375,15 @@ function isTest(file: string, relative: string, module: ModuleInfo | undefined):
   return name === 'tests.rs' || name === 'test.rs' || parts.slice(0, -1).some((p) => p === 'tests' || p === 'benches' || p === 'examples');
 }
 
-function compareFiles(original: string, copy: string): { shared: number; diverging: number } {
-  try {
-    let shared = 0;
-    let diverging = 0;
-    for (const change of diffLines(fs.readFileSync(original, 'utf8'), fs.readFileSync(copy, 'utf8'))) {
-      if (change.added || change.removed) diverging += change.count ?? 0;
-      else shared += change.count ?? 0;
-    }
-    return { shared, diverging };
-  } catch {
-    return { shared: 0, diverging: 0 };
+/** Lines the two files share and lines only one has, from their line hashes: no file is read again. */
+function compareLines(original: SourceFacts, copy: SourceFacts): { shared: number; diverging: number } {
+  let shared = 0;
+  let diverging = 0;
+  for (const change of diffArrays(Array.from(original.lineHashes), Array.from(copy.lineHashes))) {
+    if (change.added || change.removed) diverging += change.count ?? change.value.length;
+    else shared += change.count ?? change.value.length;
   }
+  return { shared, diverging };
 }
 
 /** For items both files have, which side has members the other lacks. */

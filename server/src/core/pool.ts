@@ -13,6 +13,7 @@ export interface AnalyzeRequest {
   id: number;
   file: string;
   libName: string;
+  nearMiss: boolean;
 }
 
 export type AnalyzeResponse = { id: number; facts: SourceFacts } | { id: number; error: string };
@@ -53,9 +54,9 @@ export class AnalyzerPool implements SourceAnalyzer {
     return existsSync(script) ? new AnalyzerPool(script, Math.max(1, size)) : undefined;
   }
 
-  analyzeFile(file: string, libName: string): Promise<SourceFacts> {
+  analyzeFile(file: string, libName: string, nearMiss = true): Promise<SourceFacts> {
     return new Promise<SourceFacts>((resolve, reject) => {
-      this.queue.push({ request: { id: this.nextId++, file, libName }, resolve, reject });
+      this.queue.push({ request: { id: this.nextId++, file, libName, nearMiss }, resolve, reject });
       this.dispatch();
     });
   }

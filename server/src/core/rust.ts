@@ -93,6 +93,8 @@ export interface SourceFacts {
   trivial: boolean;
   /** Winnowed k-gram hashes of the token stream with identifiers and literals abstracted (see winnow.ts). */
   fingerprints: Uint32Array;
+  /** A hash of each line, trimmed: enough to count shared and diverging lines without reading the file again. */
+  lineHashes: Uint32Array;
   /** Top-level items, items of inline modules, and the functions of impl and trait blocks. */
   items: ItemFact[];
   /** `static` items anywhere (in function bodies too) and `lazy_static!` entries. */
@@ -140,11 +142,12 @@ export class RustParser implements SourceAnalyzer {
     return new RustParser(parser);
   }
 
-  async analyzeFile(file: string, libName: string): Promise<SourceFacts> {
-    return this.analyze(await readFile(file), libName);
+  async analyzeFile(file: string, libName: string, nearMiss = true): Promise<SourceFacts> {
+    return this.analyze(await readFile(file), libName, nearMiss);
   }
 
-  analyze(bytes: Uint8Array, libName: string): SourceFacts {
+  /** `nearMiss`: also compute what the near-miss analysis needs (fingerprints, items, line hashes). */
+  analyze(bytes: Uint8Array, libName: string, nearMiss = true): SourceFacts {
     const byteHash = sha1(bytes);
     let text: string;
     let validUtf8 = true;
@@ -158,7 +161,7 @@ export class RustParser implements SourceAnalyzer {
     if (!tree) throw new Error('tree-sitter returned no tree');
     try {
       const scan = scanTokens(tree.walk(), text, libName);
-      const { mods, trivial, items } = readItems(tree.rootNode, scan.ids, scan.starts);
+      const { mods, trivial, items } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss);
       const firstNewline = text.indexOf('\n');
       const firstLine = firstNewline < 0 ? text : text.slice(0, firstNewline);
       return {
@@ -173,7 +176,8 @@ export class RustParser implements SourceAnalyzer {
         firstLineLength: firstLine.replace(/\r$/, '').length,
         mods,
         trivial,
-        fingerprints: winnow(scan.ids),
+        fingerprints: nearMiss ? winnow(scan.ids) : new Uint32Array(0),
+        lineHashes: nearMiss ? Uint32Array.from(text.split('\n'), (line) => tokenId(line.trim())) : new Uint32Array(0),
         items,
         statics: scan.statics,
         generated: GENERATED.test(text.slice(0, 1000)),
@@ -260,7 +264,12 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
   }
 }
 
-function readItems(root: Node, ids: Uint32Array, starts: Int32Array): { mods: ModDeclaration[]; trivial: boolean; items: ItemFact[] } {
+function readItems(
+  root: Node,
+  ids: Uint32Array,
+  starts: Int32Array,
+  withItems: boolean,
+): { mods: ModDeclaration[]; trivial: boolean; items: ItemFact[] } {
   const mods: ModDeclaration[] = [];
   const facts: ItemFact[] = [];
   let trivial = true;
@@ -268,7 +277,7 @@ function readItems(root: Node, ids: Uint32Array, starts: Int32Array): { mods: Mo
     let leading: Node[] = [];
     for (const item of items) {
       if (!item) continue;
-      if (ITEM_KINDS[item.type]) readItem(item, ids, starts, facts);
+      if (withItems && ITEM_KINDS[item.type]) readItem(item, ids, starts, facts);
       if (parents.length === 0 && !WIRING.has(item.type) && !(item.type === 'mod_item' && item.childForFieldName('body'))) {
         trivial = false;
       }

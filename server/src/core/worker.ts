@@ -8,11 +8,11 @@ import type { AnalyzeRequest, AnalyzeResponse } from './pool';
 const port = parentPort!;
 const parser = RustParser.load();
 
-port.on('message', async ({ id, file, libName }: AnalyzeRequest) => {
+port.on('message', async ({ id, file, libName, nearMiss }: AnalyzeRequest) => {
   let response: AnalyzeResponse;
   try {
     const bytes = await readFile(file);
-    response = { id, facts: (await parser).analyze(bytes, libName) };
+    response = { id, facts: (await parser).analyze(bytes, libName, nearMiss) };
   } catch (e) {
     response = { id, error: (e as Error).message };
   }

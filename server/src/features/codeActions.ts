@@ -30,6 +30,7 @@ export function codeActions(index: WorkspaceIndex, params: CodeActionParams, sup
       if (diagnostic.source !== SOURCE) continue;
       const finding = findingOf(index, file, diagnostic);
       if (!finding) continue;
+      if (finding.code === 'diverged-copy') actions.push(...compareActions(finding, diagnostic));
       for (const fix of fixesFor(index, finding)) {
         const action = toAction(fix, CodeActionKind.QuickFix, support);
         if (!action) continue;
@@ -48,6 +49,25 @@ export function codeActions(index: WorkspaceIndex, params: CodeActionParams, sup
     if (action) actions.push(action);
   }
   return actions;
+}
+
+/** Client command: opens VS Code's diff view of two files (arguments: original uri, copy uri, title). */
+export const COMPARE_WITH_COPY = 'rustConsolidate.compareWithCopy';
+
+/** "Compare with the copy in <crate>", for each file a diverged copy resembles. */
+function compareActions(finding: Finding, diagnostic: Diagnostic): CodeAction[] {
+  return finding.related
+    .filter((r) => / similar, in crate /.test(r.message))
+    .map((r) => {
+      const crate = r.message.replace(/^.* similar, in crate /, '');
+      const title = `Compare with the copy in ${crate}`;
+      return {
+        title,
+        kind: CodeActionKind.Empty,
+        diagnostics: [diagnostic],
+        command: { title, command: COMPARE_WITH_COPY, arguments: [uriOf(r.file), uriOf(finding.file), `${crate} ↔ this copy`] },
+      };
+    });
 }
 
 /** The copies in the crate of `file`, replaced as one edit. */

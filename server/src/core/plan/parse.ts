@@ -5,11 +5,11 @@
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
-import type { List, ListItem, Nodes, Paragraph, PhrasingContent, Table } from 'mdast';
+import type { ListItem, Nodes, Paragraph, PhrasingContent, Table } from 'mdast';
 import type { Position, Range } from '../model';
 import { classifyItem, isFilePath, stripLine } from './classify';
 import type { ItemText } from './classify';
-import type { Plan, PlanDecommission, PlanItem, PlanPhase, PlanScope, PlanTask, TargetFileRow } from './model';
+import type { Plan, PlanCheck, PlanDecommission, PlanItem, PlanPhase, PlanScope, PlanTask, TargetFileRow } from './model';
 
 const NUMBERED = /^(\d+)\.\s+(\S.*)$/;
 const ROADMAP = /roadmap|implementation order|phases/i;
@@ -17,6 +17,9 @@ const DECOMMISSION = /decommission/i;
 const PHASE = /^Phase\s+(\d+)\b\s*[:.\u2013\u2014-]?\s*(.*)$/i;
 /** Columns whose cell says what happens to the file, in order of preference. */
 const CHANGE_COLUMNS = [/change/i, /reason/i, /action/i, /status/i];
+
+/** Until its scope closes and its tables are known. */
+const UNCLASSIFIED: PlanCheck = { kind: 'manual', reason: '' };
 
 interface OpenScope {
   scope: PlanScope;
@@ -27,10 +30,9 @@ export function parsePlan(file: string, text: string): Plan {
   const tree = fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
   const at = positions(text);
   const plan: Plan = { file, scopes: [], phases: [], other: [] };
-  const scopeDepth = Math.min(
-    7,
-    ...tree.children.filter((n) => n.type === 'heading' && NUMBERED.test(plainText(n))).map((n) => (n.type === 'heading' ? n.depth : 7)),
-  );
+  // Scopes are the numbered headings of the shallowest depth that has any (`## 1. Title` in the shared plan).
+  const numberedDepths = tree.children.flatMap((n) => (n.type === 'heading' && NUMBERED.test(plainText(n)) ? [n.depth] : []));
+  const scopeDepth = numberedDepths.length > 0 ? Math.min(...numberedDepths) : 0;
   /** Heading texts by depth (index 0 is `#`). */
   const headings: string[] = [];
   let open: OpenScope | undefined;
@@ -74,7 +76,7 @@ export function parsePlan(file: string, text: string): Plan {
           section: nearestHeading(),
           checked: item.checked,
           checkbox: checkboxRange(text, item, paragraph, at),
-          check: { kind: 'manual', reason: '' },
+          check: UNCLASSIFIED,
         };
         addItem(task, itemText);
       } else if (inDecommission()) {
@@ -85,7 +87,7 @@ export function parsePlan(file: string, text: string): Plan {
           line,
           section: nearestHeading(),
           ...(path !== undefined ? { path: stripLine(path) } : {}),
-          check: { kind: 'manual', reason: '' },
+          check: UNCLASSIFIED,
         };
         addItem(entry, itemText);
       } else if (inRoadmap()) {
@@ -108,9 +110,10 @@ export function parsePlan(file: string, text: string): Plan {
         const cell = row.children[i];
         return cell && cell.children.length > 0 ? sourceText(text, cell.children) : '';
       });
+      // The path in backticks, or the cell's text when it has none.
       const fileCell = row.children[fileColumn];
       const code = fileCell?.children.find((c) => c.type === 'inlineCode');
-      const file = code && code.type === 'inlineCode' ? code.value : plainText(fileCell ?? { type: 'text', value: '' }).trim();
+      const file = code?.type === 'inlineCode' ? code.value : fileCell ? plainText(fileCell).trim() : '';
       if (file === '') continue;
       rows.push({
         line: at(row.position!.start.offset!).line,
@@ -152,7 +155,7 @@ export function parsePlan(file: string, text: string): Plan {
         break;
       }
       case 'list':
-        for (const item of (node as List).children) visitListItem(item);
+        for (const item of node.children) visitListItem(item);
         break;
       case 'listItem':
         visitListItem(node);
