@@ -36,4 +36,86 @@ export interface ServerSettings {
   includeGenerated: boolean;
   ignorePaths: string[];
   ignorePairs: [string, string][];
+  /** Globs of the plans to follow; by default markdown files whose name contains "consolidation". */
+  planFiles: string[];
 }
+
+// ---------------------------------------------------------------------------
+// The plan view. Node ids are stable across updates, so the client refreshes
+// only the nodes whose ids the change notification lists.
+
+export interface PlanItemNode {
+  /** `<plan uri>:<line>`. */
+  id: string;
+  text: string;
+  line: number;
+  kind: 'task' | 'decommission';
+  status: 'done' | 'open' | 'manual';
+  evidence: string;
+  checked?: boolean;
+  regressed: boolean;
+  markable: boolean;
+  /** URIs of the files the item names: a click opens the first. */
+  files: string[];
+  /** A fix the tool can apply for it (the re-exports behind a decommissioning entry). */
+  fixable: boolean;
+}
+
+export interface PlanScopeNode {
+  /** `<plan uri>#<number>`. */
+  id: string;
+  number: number;
+  title: string;
+  line: number;
+  phase?: string;
+  done: number;
+  total: number;
+  items: PlanItemNode[];
+  fixable: boolean;
+}
+
+export interface PlanNode {
+  /** The plan's URI. */
+  id: string;
+  title: string;
+  scopes: PlanScopeNode[];
+  /** Items outside the numbered scopes. */
+  other: PlanItemNode[];
+  done: number;
+  total: number;
+}
+
+export interface CloneClassNode {
+  id: string;
+  /** The copy to keep first. */
+  files: { uri: string; crate: string }[];
+  lines: number;
+}
+
+export interface CratePairNode {
+  /** `pair:<crate>|<crate>`. */
+  id: string;
+  crates: [string, string];
+  classes: CloneClassNode[];
+  /** Lines in the copies of the pair's classes. */
+  lines: number;
+}
+
+export interface PlanView {
+  plans: PlanNode[];
+  pairs: CratePairNode[];
+}
+
+/** Client to server: the whole view. */
+export const planViewRequest = new RequestType0<PlanView, void>('rustConsolidate/planView');
+
+/** Server to client, after an index or plan change: the new view and the ids of the nodes that changed ('root' when nodes came or went at the top). */
+export const planViewChangedNotification = new NotificationType<{ view: PlanView; changed: string[] }>('rustConsolidate/planViewChanged');
+
+/** Server commands the tree view's context actions run (arguments: the node id). */
+export const PLAN_COMMANDS = {
+  toggleItem: 'rust-consolidate.togglePlanItem',
+  fixNode: 'rust-consolidate.fixPlanNode',
+  markAllDone: 'rust-consolidate.markAllDone',
+  generatePlan: 'rust-consolidate.generatePlan',
+} as const;

@@ -23,7 +23,8 @@ import type { SourceAnalyzer } from './core/index';
 import { FIX_ALL_KIND, REPLACE_ALL_IN_CRATE, codeActions, replaceAllInCrate } from './features/codeActions';
 import type { EditorSupport } from './features/codeActions';
 import { declarationHint, toDiagnostic, uriOf } from './features/diagnostics';
-import { reindexRequest, statusNotification } from './protocol';
+import { PlanFeature } from './features/plan';
+import { PLAN_COMMANDS, planViewChangedNotification, planViewRequest, reindexRequest, statusNotification } from './protocol';
 import type { IndexStatus, ServerSettings } from './protocol';
 
 type Change = 'changed' | 'deleted';
@@ -49,6 +50,25 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const published = new Map<string, string>();
   /** The figures of the last complete index, shown while a new one is built. */
   let lastStats: IndexStats | undefined;
+  let options: AnalysisOptions = DEFAULT_OPTIONS;
+  /** A plan file was created, changed or deleted since the plans were last read. */
+  let plansChanged = false;
+  const plans = new PlanFeature({
+    index: () => (indexing ? undefined : index),
+    folders: () => folders,
+    options: () => options,
+    log: {
+      info: (message) => connection.console.info(message),
+      warn: (message) => connection.console.warn(message),
+    },
+    publish: (file, diagnostics) => void connection.sendDiagnostics({ uri: uriOf(file), diagnostics }),
+    viewChanged: (view, changed) => void connection.sendNotification(planViewChangedNotification, { view, changed }),
+    applyEdit: async (label, edit) => {
+      const result = await connection.workspace.applyEdit({ label, edit });
+      if (!result.applied) log.warn(`${label}: not applied${result.failureReason ? `: ${result.failureReason}` : ''}`);
+      return result.applied;
+    },
+  });
 
   const log: Log = {
     info: (message) => connection.console.info(message),
@@ -75,7 +95,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         textDocumentSync: { openClose: false, change: TextDocumentSyncKind.None, save: { includeText: false } },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
-        executeCommandProvider: { commands: [REPLACE_ALL_IN_CRATE] },
+        executeCommandProvider: { commands: [REPLACE_ALL_IN_CRATE, ...Object.values(PLAN_COMMANDS)] },
       },
       serverInfo: { name: 'rust-consolidate', version: '0.1.0' },
     };
@@ -87,6 +107,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         watchers: [
           { globPattern: '**/*.rs', kind: WatchKind.Create | WatchKind.Change | WatchKind.Delete },
           { globPattern: '**/Cargo.toml', kind: WatchKind.Create | WatchKind.Change | WatchKind.Delete },
+          { globPattern: '**/*.{md,markdown}', kind: WatchKind.Create | WatchKind.Change | WatchKind.Delete },
         ],
       });
     }
@@ -111,6 +132,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     void serialize(async () => {
       if (!index) return;
       publish(await index.setOptions(await readOptions()));
+      await plans.reload();
     });
   });
 
@@ -120,9 +142,29 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const change of changes) enqueue(change.uri, change.type === FileChangeType.Deleted ? 'deleted' : 'changed');
   });
 
-  connection.onCodeAction((params) => (index && !indexing ? codeActions(index, params, support) : []));
+  connection.onCodeAction((params) => {
+    if (!index || indexing) return [];
+    if (plans.isPlanFile(fileURLToPath(params.textDocument.uri))) return plans.codeActions(params);
+    return codeActions(index, params, support);
+  });
+
+  connection.onRequest(planViewRequest, () => plans.currentView());
 
   connection.onExecuteCommand(async ({ command, arguments: args }) => {
+    const id = typeof args?.[0] === 'string' ? args[0] : undefined;
+    switch (command) {
+      case PLAN_COMMANDS.toggleItem:
+        return id ? plans.toggleItem(id) : undefined;
+      case PLAN_COMMANDS.markAllDone:
+        return plans.markAllDone(id);
+      case PLAN_COMMANDS.generatePlan:
+        return plans.generate();
+      case PLAN_COMMANDS.fixNode: {
+        const refused = id ? await plans.fixNode(id) : 'no plan item given';
+        if (refused) void connection.window.showInformationMessage(`Rust Consolidate: ${refused}.`);
+        return undefined;
+      }
+    }
     if (command !== REPLACE_ALL_IN_CRATE || !index) return;
     const uri = typeof args?.[0] === 'string' ? args[0] : undefined;
     const action = uri ? replaceAllInCrate(index, fileURLToPath(uri), support) : undefined;
@@ -157,7 +199,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   function enqueue(uri: string, change: Change): void {
     if (!uri.startsWith('file:')) return;
     const file = fileURLToPath(uri);
-    if (!file.endsWith('.rs') && path.basename(file) !== 'Cargo.toml') return;
+    if (/\.(md|markdown)$/.test(file)) {
+      if (!plans.isPlanFile(file)) return;
+      plansChanged = true;
+    } else if (!file.endsWith('.rs') && path.basename(file) !== 'Cargo.toml') {
+      return;
+    }
     const waiting = pending.size > 0;
     pending.set(file, change);
     if (!waiting) void serialize(applyPending);
@@ -167,6 +214,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     while (pending.size > 0 && index) {
       const [file, change] = pending.entries().next().value as [string, Change];
       pending.delete(file);
+      if (/\.(md|markdown)$/.test(file)) continue;
       const changed =
         path.basename(file) === 'Cargo.toml'
           ? await index.updateManifest(file)
@@ -174,6 +222,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
             ? index.removeSource(file)
             : await index.updateSource(file);
       publish(changed);
+    }
+    // A plan's items depend on files that carry no findings too (a new module, a manifest's features).
+    if (plansChanged) {
+      plansChanged = false;
+      await plans.reload();
+    } else {
+      plans.refresh();
     }
   }
 
@@ -200,6 +255,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const changed = await index.build(report);
       indexing = false;
       publish([...new Set([...previous, ...changed])]);
+      await plans.reload();
       const stats = index.stats();
       log.info(
         `indexed ${folders.join(', ')}: ${stats.crates} crates, ${stats.files} files, ${stats.findings} findings ` +
@@ -309,7 +365,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const pairs = Array.isArray(settings.ignorePairs)
       ? settings.ignorePairs.filter((p): p is [string, string] => Array.isArray(p) && p.length === 2 && p.every((x) => typeof x === 'string'))
       : DEFAULT_OPTIONS.ignorePairs;
-    return {
+    options = {
       authoritativeCrates: strings(settings.authoritativeCrates, DEFAULT_OPTIONS.authoritativeCrates),
       exclude: strings(settings.exclude, DEFAULT_OPTIONS.exclude),
       severity,
@@ -322,6 +378,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       includeGenerated: flag(settings.includeGenerated, DEFAULT_OPTIONS.includeGenerated),
       ignorePaths: strings(settings.ignorePaths, DEFAULT_OPTIONS.ignorePaths),
       ignorePairs: pairs,
+      planFiles: strings(settings.planFiles, DEFAULT_OPTIONS.planFiles),
     };
+    return options;
   }
 }

@@ -178,6 +178,7 @@ describe('rust-consolidate check', () => {
         'diverged-copy',
         'duplicate-item',
         'duplicate-singleton',
+        'plan-item-regressed',
       ]);
       for (const rule of runResult.tool.driver.rules) {
         assert.equal(typeof rule.shortDescription.text, 'string');

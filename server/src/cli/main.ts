@@ -1,5 +1,12 @@
 // `rust-consolidate`: the analysis from a terminal, and the language server
 // for any editor (`rust-consolidate lsp --stdio`).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { WorkspaceIndex } from '../core/index';
+import type { AnalysisOptions } from '../core/model';
+import { RustSyntax, evaluatePlan, findPlanFiles, generatePlan, parsePlan } from '../core/plan';
+import type { PlanStatus } from '../core/plan';
+import { planFindings } from '../core/plan/findings';
 import { startServer } from '../server';
 import { fix } from './fix';
 import { formatJson, formatSarif, formatText } from './report';
@@ -8,14 +15,19 @@ import { UsageError, indexWorkspace, parseCommand, write } from './workspace';
 const USAGE = `Usage:
   rust-consolidate check [path] [--format text|json|sarif] [--authoritative <crate>]... [--exclude <glob>]...
   rust-consolidate fix [path] [--code <code>]... [--dry-run] [--authoritative <crate>]... [--exclude <glob>]...
+  rust-consolidate plan [path] [--output <file>]
   rust-consolidate lsp --stdio
 
 check   Analyses the Cargo workspace at path (default: the bundled demo workspace)
-        and prints its findings. Exit status: 0 no findings, 1 findings, 2 usage error.
+        and prints its findings, and the status of its consolidation plan (--plan
+        <file>, else the first *consolidation*.md found). Exit status: 0 no
+        findings, 1 findings, 2 usage error.
 fix     Applies the fixes the editor offers (re-export copies, remove inverted
         dependencies) and prints what it changed and what it refused, and why.
         --dry-run prints a unified diff and writes nothing. Exit status: 0 all
         fixes applied, 1 some refused, 2 usage error.
+plan    Writes a consolidation plan made from the findings, to standard output
+        or to --output <file>.
 lsp     Runs the language server over standard input and output.
 `;
 
@@ -26,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
       return check(rest);
     case 'fix':
       return fix(rest);
+    case 'plan':
+      return plan(rest);
     case 'lsp':
       if (!rest.includes('--stdio')) throw new UsageError('lsp needs --stdio');
       startServer();
@@ -43,14 +57,42 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function check(args: string[]): Promise<number> {
-  const { root, options, values } = parseCommand(args, { format: { type: 'string', default: 'text' } });
+  const { root, options, values } = parseCommand(args, {
+    format: { type: 'string', default: 'text' },
+    plan: { type: 'string' },
+  });
   const format = values.format as string;
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown format: ${format} (text, json or sarif)`);
+  const planFile = values.plan as string | undefined;
+  if (planFile !== undefined && !fs.existsSync(planFile)) throw new UsageError(`no such plan: ${planFile}`);
   const started = performance.now();
   const index = await indexWorkspace(root, options);
-  const report = { root, index, elapsedMs: Math.round(performance.now() - started) };
+  const plan = await readPlan(index, root, options, planFile && path.resolve(planFile));
+  const findings = [...index.allFindings(), ...(plan ? planFindings(plan, options) : [])];
+  const report = { root, index, findings, plan, elapsedMs: Math.round(performance.now() - started) };
   await write(format === 'json' ? formatJson(report) : format === 'sarif' ? formatSarif(report) : formatText(report));
-  return index.allFindings().length > 0 ? 1 : 0;
+  return findings.length > 0 ? 1 : 0;
+}
+
+/** The plan given with --plan, or the first plan file found in the workspace, evaluated. */
+async function readPlan(index: WorkspaceIndex, root: string, options: AnalysisOptions, given?: string): Promise<PlanStatus | undefined> {
+  const file = given ?? findPlanFiles([root], options.planFiles)[0];
+  if (!file) return undefined;
+  return evaluatePlan(parsePlan(file, fs.readFileSync(file, 'utf8')), { index, syntax: await RustSyntax.load() });
+}
+
+async function plan(args: string[]): Promise<number> {
+  const { root, options, values } = parseCommand(args, { output: { type: 'string' } });
+  const index = await indexWorkspace(root, options);
+  const output = values.output as string | undefined;
+  const text = generatePlan(index, { relativeTo: output ? path.dirname(path.resolve(output)) : root });
+  if (output) {
+    fs.writeFileSync(output, text);
+    await write(`wrote ${output}\n`);
+  } else {
+    await write(text);
+  }
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { WorkspaceIndex } from '../core/index';
+import type { PlanStatus } from '../core/plan';
 import { documentationUrl } from '../core/assets';
 import { FINDING_CODES } from '../core/model';
 import type { Finding, FindingCode, Range } from '../core/model';
@@ -10,12 +11,15 @@ import type { Finding, FindingCode, Range } from '../core/model';
 export interface Report {
   root: string;
   index: WorkspaceIndex;
+  /** The index's findings and the plan's. */
+  findings: Finding[];
+  plan?: PlanStatus;
   elapsedMs: number;
 }
 
 const relative = (root: string, file: string) => path.relative(root, file).split(path.sep).join('/');
 
-export function formatJson({ root, index, elapsedMs }: Report): string {
+export function formatJson({ root, index, findings, plan, elapsedMs }: Report): string {
   const rel = (f: string) => relative(root, f);
   const stats = index.stats();
   const json = {
@@ -33,7 +37,7 @@ export function formatJson({ root, index, elapsedMs }: Report): string {
           range: d.entry.keyRange,
         })),
     })),
-    findings: index.allFindings().map((f) => ({
+    findings: findings.map((f) => ({
       code: f.code,
       severity: f.severity,
       message: f.message,
@@ -43,6 +47,20 @@ export function formatJson({ root, index, elapsedMs }: Report): string {
       fixes: f.fixes,
       ...(f.declaration ? { declaration: { file: rel(f.declaration.file), range: f.declaration.range } } : {}),
     })),
+    ...(plan
+      ? {
+          plan: {
+            file: rel(plan.file),
+            scopes: plan.scopes.map((scope) => ({
+              title: scope.title,
+              number: scope.number,
+              done: scope.done,
+              total: scope.total,
+              items: scope.items.map((i) => ({ text: i.text, line: i.line, checked: i.checked ?? null, status: i.status, evidence: i.evidence })),
+            })),
+          },
+        }
+      : {}),
     stats: {
       crates: stats.crates,
       files: stats.files,
@@ -54,19 +72,26 @@ export function formatJson({ root, index, elapsedMs }: Report): string {
   return JSON.stringify(json, null, 2) + '\n';
 }
 
-export function formatText({ root, index, elapsedMs }: Report): string {
+export function formatText({ root, index, findings, plan, elapsedMs }: Report): string {
   const rel = (f: string) => relative(root, f);
   const at = (file: string, range: Range) => `${rel(file)}:${range.start.line + 1}:${range.start.character + 1}`;
   const lines: string[] = [];
-  for (const f of index.allFindings()) {
+  for (const f of findings) {
     lines.push(`${f.severity}[${f.code}]: ${f.message}`);
     lines.push(`  --> ${at(f.file, f.range)}`);
     if (f.declaration) lines.push(`  declared at ${at(f.declaration.file, f.declaration.range)}`);
     for (const r of f.related) lines.push(`  = ${r.message}: ${at(r.file, r.range)}`);
     lines.push('');
   }
+  if (plan) {
+    lines.push(`plan ${rel(plan.file)}: ${plan.counts.done} of ${plan.counts.total} items done (${plan.counts.manual} decided by hand)`);
+    for (const scope of plan.scopes) {
+      lines.push(`  ${scope.number}. ${scope.title}: ${scope.done}/${scope.total}${scope.phase ? ` (${scope.phase})` : ''}`);
+    }
+    lines.push('');
+  }
   const stats = index.stats();
-  const counts = countByCode(index.allFindings());
+  const counts = countByCode(findings);
   const found = counts.length > 0 ? counts.join(', ') : 'no findings';
   lines.push(
     `${root}: ${stats.crates} crates, ${stats.files} files, ${stats.lines} lines: ${found}; ` +
@@ -92,9 +117,10 @@ const RULE_SUMMARY: Record<FindingCode, string> = {
   'diverged-copy': 'A file of another crate that this one mostly is: a copy that diverged.',
   'duplicate-item': 'An item (function, type, impl, static, const) copied from another crate.',
   'duplicate-singleton': 'A lazily initialised global of the same type in more than one crate.',
+  'plan-item-regressed': 'A plan item that is checked while the code says it is not done.',
 };
 
-export function formatSarif({ root, index }: Report): string {
+export function formatSarif({ root, findings }: Report): string {
   const rel = (f: string) => relative(root, f);
   const region = (r: Range) => ({
     startLine: r.start.line + 1,
@@ -121,7 +147,7 @@ export function formatSarif({ root, index }: Report): string {
           },
         },
         originalUriBaseIds: { ROOT: { uri: pathToFileURL(root).href + '/' } },
-        results: index.allFindings().map((f) => ({
+        results: findings.map((f) => ({
           ruleId: f.code,
           level: SARIF_LEVEL[f.severity],
           message: { text: f.message },

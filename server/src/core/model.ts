@@ -23,6 +23,7 @@ export const FINDING_CODES = [
   'diverged-copy',
   'duplicate-item',
   'duplicate-singleton',
+  'plan-item-regressed',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -75,6 +76,8 @@ export interface AnalysisOptions {
   ignorePaths: string[];
   /** Pairs of globs: two files matching them are never reported as copies of each other. */
   ignorePairs: [string, string][];
+  /** Globs of the consolidation plans to follow. */
+  planFiles: string[];
 }
 
 export const DEFAULT_OPTIONS: AnalysisOptions = {
@@ -91,6 +94,7 @@ export const DEFAULT_OPTIONS: AnalysisOptions = {
   includeGenerated: false,
   ignorePaths: [],
   ignorePairs: [],
+  planFiles: ['**/*consolidation*.md', '**/*consolidation*.markdown'],
 };
 
 export function severityOf(options: AnalysisOptions, code: FindingCode): Severity | 'off' {
