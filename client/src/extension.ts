@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { LanguageServer } from './languageServer';
+import { PlanViews } from './planView';
 import { IndexStatusItem } from './statusBar';
 
 /** Set by activate, so that deactivate can wait for the server to shut down. */
@@ -8,10 +9,20 @@ let server: LanguageServer | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const outputChannel = vscode.window.createOutputChannel('Rust Consolidate', { log: true });
   const statusItem = new IndexStatusItem();
-  const sourceWatcher = vscode.workspace.createFileSystemWatcher('**/{*.rs,Cargo.toml}');
+  const sourceWatcher = vscode.workspace.createFileSystemWatcher('**/{*.rs,Cargo.toml,*.md,*.markdown}');
   const languageServer = new LanguageServer(context, outputChannel, statusItem, sourceWatcher);
   server = languageServer;
+  const planViews = new PlanViews();
+  // The plan view's commands run on the server; the language client registered them from its executeCommandProvider.
+  const onServer = (command: string) => (id?: string) => vscode.commands.executeCommand(command, id);
   context.subscriptions.push(
+    planViews,
+    languageServer.onDidStart((client) => void planViews.attach(client)),
+    vscode.commands.registerCommand('rustConsolidate.plan.refresh', () => planViews.refresh()),
+    vscode.commands.registerCommand('rustConsolidate.plan.fix', onServer('rust-consolidate.fixPlanNode')),
+    vscode.commands.registerCommand('rustConsolidate.plan.toggle', onServer('rust-consolidate.togglePlanItem')),
+    vscode.commands.registerCommand('rustConsolidate.plan.markAllDone', onServer('rust-consolidate.markAllDone')),
+    vscode.commands.registerCommand('rustConsolidate.generatePlan', generatePlan),
     outputChannel,
     statusItem,
     sourceWatcher,
@@ -38,6 +49,12 @@ async function replaceAllCopiesInCrate(): Promise<void> {
     return;
   }
   await vscode.commands.executeCommand('rust-consolidate.replaceAllCopiesInCrate', uri.toString());
+}
+
+async function generatePlan(): Promise<void> {
+  const uri = await vscode.commands.executeCommand<string | undefined>('rust-consolidate.generatePlan');
+  if (uri) await vscode.window.showTextDocument(vscode.Uri.parse(uri));
+  else void vscode.window.showInformationMessage('Rust Consolidate could not write a plan: open a Rust workspace folder first.');
 }
 
 export async function deactivate(): Promise<void> {

@@ -23,6 +23,9 @@ const clientName = 'Rust Consolidate';
 export class LanguageServer implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private clientListeners: vscode.Disposable[] = [];
+  private readonly started = new vscode.EventEmitter<LanguageClient>();
+  /** Fires with each new client once it runs, so views can subscribe to its notifications. */
+  readonly onDidStart = this.started.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -46,6 +49,7 @@ export class LanguageServer implements vscode.Disposable {
     ];
     try {
       await client.start();
+      this.started.fire(client);
     } catch (error) {
       // The library has already logged the details to the output channel.
       const reason = describe(error);
@@ -99,7 +103,13 @@ export class LanguageServer implements vscode.Disposable {
     }
   }
 
+  /** The running client, if there is one. */
+  get running(): LanguageClient | undefined {
+    return this.client?.isRunning() ? this.client : undefined;
+  }
+
   dispose(): void {
+    this.started.dispose();
     void this.stop();
   }
 
@@ -122,6 +132,8 @@ export class LanguageServer implements vscode.Disposable {
       documentSelector: [
         { scheme: 'file', language: 'rust' },
         { scheme: 'file', pattern: '**/Cargo.toml' },
+        // Consolidation plans: their saves update the plan view.
+        { scheme: 'file', language: 'markdown' },
       ],
       synchronize: {
         // The server pulls settings with workspace/configuration; this only
