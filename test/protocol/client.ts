@@ -45,8 +45,8 @@ import type {
   WorkDoneProgressEnd,
   WorkDoneProgressReport,
 } from 'vscode-languageserver-protocol/node';
-import { reindexRequest, statusNotification } from '../../server/src/protocol';
-import type { IndexStatus } from '../../server/src/protocol';
+import { planViewChangedNotification, planViewRequest, reindexRequest, statusNotification } from '../../server/src/protocol';
+import type { IndexStatus, PlanView } from '../../server/src/protocol';
 import { applyEdits } from '../../server/src/core/fixes';
 import { repoRoot } from '../support/fixture';
 
@@ -59,6 +59,7 @@ export type ServerEvent = { seq: number } & (
   | { kind: 'publish'; uri: string; diagnostics: Diagnostic[] }
   | { kind: 'status'; status: IndexStatus }
   | { kind: 'apply-edit'; label: string | undefined }
+  | { kind: 'plan-view'; view: PlanView; changed: string[] }
 );
 
 type EventOf<K extends ServerEvent['kind']> = Extract<ServerEvent, { kind: K }>;
@@ -246,6 +247,11 @@ export class LspTestClient {
   /** Edits the server asked this client to apply (workspace/applyEdit), in order. */
   readonly appliedEdits: WorkspaceEdit[] = [];
 
+  /** rustConsolidate/planView: the plan and copies views' model. */
+  planView(): Promise<PlanView> {
+    return this.withTimeout('the rustConsolidate/planView response', this.connection.sendRequest(planViewRequest));
+  }
+
   /** rustConsolidate/reindex: the server drops its index and builds it again from disk. */
   reindex(): Promise<IndexStatus> {
     return this.withTimeout('the rustConsolidate/reindex response', this.connection.sendRequest(reindexRequest));
@@ -357,6 +363,7 @@ export class LspTestClient {
       this.record({ kind: 'publish', uri, diagnostics });
     });
     connection.onNotification(statusNotification, (status) => this.record({ kind: 'status', status }));
+    connection.onNotification(planViewChangedNotification, ({ view, changed }) => this.record({ kind: 'plan-view', view, changed }));
     connection.onNotification(LogMessageNotification.type, ({ message }) => {
       this.output.push(`[log] ${message}`);
     });

@@ -59,15 +59,21 @@ export function writeFixture(text: string): string {
 /** Removes a folder made by writeFixture. */
 export function removeFixture(dir: string): void {
   // A guard against a wrong argument deleting something that is not ours.
-  if (!path.basename(dir).startsWith(PREFIX)) throw new Error(`not a fixture folder: ${dir}`);
-  fs.rmSync(dir, { recursive: true, force: true });
+  const folder = path.basename(dir).startsWith(PREFIX) ? dir : path.dirname(dir);
+  if (!path.basename(folder).startsWith(PREFIX)) throw new Error(`not a fixture folder: ${dir}`);
+  fs.rmSync(folder, { recursive: true, force: true });
 }
 
-/** Copies a folder (e.g. demo/rust) into a fresh temp folder, for tests that change files. A relative path is taken from the repository root. Remove the copy with removeFixture. */
+/**
+ * Copies a folder (e.g. demo/rust) into a fresh temp folder, for tests that
+ * change files, under its own name (`<temp>/rust`): the demo's plan names its
+ * files `rust/...`, from the folder above. A relative path is taken from the
+ * repository root. Remove the copy with removeFixture.
+ */
 export function copyToTemp(dir: string): string {
   const source = path.resolve(repoRoot, dir);
   if (!fs.statSync(source).isDirectory()) throw new Error(`not a folder: ${source}`);
-  const target = makeTempDir();
+  const target = path.join(makeTempDir(), path.basename(source));
   fs.cpSync(source, target, { recursive: true });
   return target;
 }
