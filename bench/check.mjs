@@ -3,7 +3,7 @@
 // jscpd 5.3.3, on one corpus. Each run is wrapped in `/usr/bin/time -v` (wall
 // time, peak RSS); runs alternate anchor/ours so both see the same page cache.
 //
-//   node bench/check.mjs [corpus] [--runs N] [--only anchor|ours] [--timeout S] [--write]
+//   node bench/check.mjs [corpus] [--runs N] [--only anchor|ours|wholeFiles] [--timeout S] [--write]
 //
 // corpus defaults to .cache/corpus/rust-src (bench/install-corpus.sh installs
 // it and the anchor). --write replaces the marked section of BENCHMARKS.md.
@@ -41,12 +41,12 @@ function parseArgs(argv) {
   }
   if (!Number.isInteger(opts.runs) || opts.runs < 1) usage('--runs must be a positive integer');
   if (!(opts.timeout > 0)) usage('--timeout must be a positive number of seconds');
-  if (opts.only && !['anchor', 'ours'].includes(opts.only)) usage('--only takes anchor or ours');
+  if (opts.only && !['anchor', 'ours', 'wholeFiles'].includes(opts.only)) usage('--only takes anchor, ours or wholeFiles');
   return opts;
 }
 
 function usage(error) {
-  const text = 'usage: node bench/check.mjs [corpus] [--runs N] [--only anchor|ours] [--timeout SECONDS] [--write]';
+  const text = 'usage: node bench/check.mjs [corpus] [--runs N] [--only anchor|ours|wholeFiles] [--timeout SECONDS] [--write]';
   if (error) {
     console.error(`check.mjs: ${error}\n${text}`);
     process.exit(2);
@@ -148,7 +148,7 @@ const median = (xs) => {
 const shellQuote = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 function tools(corpus, tmp) {
-  return {
+  const table = {
     anchor: {
       name: 'jscpd 5.3.3',
       argv: (i) => [JSCPD, '--format', 'rust', '--ignore', '**/target/**,**/.git/**', '--reporters', 'json',
@@ -178,6 +178,11 @@ function tools(corpus, tmp) {
       },
     },
   };
+  // The same check without the near-miss analysis (diverged copies, items,
+  // singletons): what that analysis costs is the ratio of the two.
+  const ours = table.ours;
+  table.wholeFiles = { ...ours, name: 'rust-consolidate --no-near-miss', argv: () => [...ours.argv(), '--no-near-miss'] };
+  return table;
 }
 
 async function main() {
@@ -190,18 +195,18 @@ async function main() {
   // Commands run from the repository root; show the corpus relative to it when inside.
   const rel = relative(ROOT, corpusAbs);
   const corpus = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : corpusAbs;
-  const which = opts.only ? [opts.only] : ['anchor', 'ours'];
+  const which = opts.only ? [opts.only] : ['anchor', 'ours', 'wholeFiles'];
   if (which.includes('anchor') && !existsSync(join(ROOT, JSCPD))) {
     console.error(`check.mjs: no ${JSCPD}; run bash bench/install-corpus.sh`);
     process.exit(2);
   }
-  if (which.includes('ours') && !existsSync(join(ROOT, CLI))) {
+  if ((which.includes('ours') || which.includes('wholeFiles')) && !existsSync(join(ROOT, CLI))) {
     console.error(`check.mjs: no ${CLI}; run npm run build`);
     process.exit(2);
   }
 
   // The CLI is rebuilt often: say which build was measured.
-  const build = which.includes('ours')
+  const build = which.some((k) => k !== 'anchor')
     ? ` \`${CLI}\` built ${statSync(join(ROOT, CLI)).mtime.toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
       `sha256 ${createHash('sha256').update(readFileSync(join(ROOT, CLI))).digest('hex').slice(0, 12)}.`
     : '';
@@ -251,7 +256,7 @@ async function main() {
   }
   const loadAfter = load();
   process.stderr.write(`load average ${loadAfter}\n`);
-  const ratio = (f) => (summary.anchor && summary.ours ? `${(summary.ours[f] / summary.anchor[f]).toFixed(2)}×` : '');
+  const ratio = (key, f) => (summary.anchor && summary[key] ? `${(summary[key][f] / summary.anchor[f]).toFixed(2)}×` : '');
   const lines = [
     '| tool | runs | median wall s | min | max | median CPU s (user+sys) | median peak RSS MB | ours/jscpd wall | ours/jscpd RSS | median CPU s of other processes during a run |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -261,7 +266,11 @@ async function main() {
     const name = all[key].name;
     if (!s) lines.push(`| ${name} | 0 | failed | | | | | | | |`);
     else lines.push(`| ${name} | ${s.n} | ${s.wall.toFixed(2)} | ${s.min.toFixed(2)} | ${s.max.toFixed(2)} | ${s.cpu.toFixed(2)} | ` +
-      `${s.rss.toFixed(0)} | ${key === 'ours' ? ratio('wall') : ''} | ${key === 'ours' ? ratio('rss') : ''} | ${s.others.toFixed(1)} |`);
+      `${s.rss.toFixed(0)} | ${key !== 'anchor' ? ratio(key, 'wall') : ''} | ${key !== 'anchor' ? ratio(key, 'rss') : ''} | ${s.others.toFixed(1)} |`);
+  }
+  if (summary.ours && summary.wholeFiles) {
+    lines.push('', `- the near-miss analysis costs ${(summary.ours.wall / summary.wholeFiles.wall).toFixed(2)}× the wall time of the check without it ` +
+      `(${(summary.ours.cpu / summary.wholeFiles.cpu).toFixed(2)}× the CPU time).`);
   }
   const found = which.filter((k) => summary[k]).map((k) => `- ${all[k].name} found: ${summary[k].found}`);
   const failed = which.filter((k) => failures[k]).map((k) =>
@@ -270,7 +279,7 @@ async function main() {
   console.log(report);
 
   if (opts.write) {
-    const cmds = which.map((k) => all[k].argv('N').map(shellQuote).join(' ').replace(tmp, '$TMP') + (k === 'ours' ? ' > $TMP/ours.json' : ''));
+    const cmds = which.map((k) => all[k].argv('N').map(shellQuote).join(' ').replace(tmp, '$TMP') + (k !== 'anchor' ? ` > $TMP/${k}.json` : ''));
     const section = [
       START,
       `## \`check\` on ${corpus.split('/').pop()}`,
