@@ -1,6 +1,7 @@
 // Custom messages between the client and the server, typed once here and
 // imported by both sides (client/src and server/src).
 import { NotificationType, RequestType0 } from 'vscode-languageserver-protocol';
+import type { AnalysisOptions } from './core/model';
 
 export interface IndexStatus {
   state: 'indexing' | 'ready';
@@ -22,23 +23,11 @@ export const statusNotification = new NotificationType<IndexStatus>('rustConsoli
 /** Client to server: drop the index and build it again from disk. */
 export const reindexRequest = new RequestType0<IndexStatus, void>('rustConsolidate/reindex');
 
-/** Settings the server reads from the `rustConsolidate` section. */
-export interface ServerSettings {
-  authoritativeCrates: string[];
-  exclude: string[];
-  severity: Record<string, string>;
-  minimumTokens: number;
-  nearMiss: boolean;
-  similarityThreshold: number;
-  minimumItemLines: number;
-  minimumItemTokens: number;
-  includeTests: boolean;
-  includeGenerated: boolean;
-  ignorePaths: string[];
-  ignorePairs: [string, string][];
-  /** Globs of the plans to follow; by default markdown files whose name contains "consolidation". */
-  planFiles: string[];
-}
+/**
+ * Settings the server reads from the `rustConsolidate` section: the analysis
+ * options, with severities as the strings a user writes.
+ */
+export type ServerSettings = Omit<AnalysisOptions, 'severity'> & { severity: Record<string, string> };
 
 // ---------------------------------------------------------------------------
 // The plan view. Node ids are stable across updates, so the client refreshes
