@@ -83,6 +83,10 @@ export class NearMissAnalysis {
         for (const o of this.singletonGroup(file, key)) affected.add(o.file);
       });
     }
+    // A newtype changed: every global's type may read differently now.
+    if (newtypes(before) !== newtypes(facts)) {
+      for (const list of this.staticsByType.values()) for (const o of list) affected.add(o.file);
+    }
     return affected;
   }
 
@@ -223,7 +227,10 @@ export class NearMissAnalysis {
     const { options } = this.context;
     facts.items.forEach((item, i) => {
       if (item.kind === 'macro' || item.lines < options.minimumItemLines || item.tokens < options.minimumItemTokens) return;
-      visit(`${item.kind}:${item.shapeHash}`, i);
+      if (item.inTest && !options.includeTests) return;
+      // A type that is only a list of fields has little shape of its own: its field names are part of what it is.
+      const data = item.kind === 'struct' || item.kind === 'enum' || item.kind === 'union';
+      visit(`${item.kind}:${item.shapeHash}${data ? ':' + item.members.join(',') : ''}`, i);
     });
   }
 
@@ -258,7 +265,9 @@ export class NearMissAnalysis {
       const self = occurrences.find((o) => o.file === file && o.item === index)!;
       const diverged = this.edges.get(file);
       // A pair of diverged files is one finding already; the items they share are part of it.
-      const others = occurrences.filter((o) => o !== self && !diverged?.has(o.file) && !this.ignoredPair(file, o.file));
+      const others = occurrences.filter(
+        (o) => o.member.crate !== self.member.crate && !diverged?.has(o.file) && !this.ignoredPair(file, o.file),
+      );
       if (others.length === 0 || self.member.crate === original.member.crate) {
         reported.add(index);
         return;
@@ -441,6 +450,10 @@ function firstTypeArgument(args: string): string {
     else if (args[i] === ',' && depth === 0) return args.slice(0, i);
   }
   return args;
+}
+
+function newtypes(facts: SourceFacts | undefined): string {
+  return JSON.stringify(facts?.items.filter((i) => i.newtypeOf).map((i) => [i.name, i.newtypeOf]) ?? []);
 }
 
 function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {

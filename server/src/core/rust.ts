@@ -57,6 +57,8 @@ export interface ItemFact {
   parent?: number;
   /** For a tuple struct with one field (a newtype): that field's type as written. */
   newtypeOf?: string;
+  /** Inside a `#[cfg(test)]` or `tests` inline module. */
+  inTest?: boolean;
 }
 
 export interface StaticFact {
@@ -110,7 +112,8 @@ export interface SourceFacts {
 
 const COMMENTS = new Set(['line_comment', 'block_comment']);
 /** Leaves that a renamed or re-valued copy changes: abstracted for near-miss fingerprints. */
-const IDENTIFIERS = new Set(['identifier', 'type_identifier', 'field_identifier', 'shorthand_field_identifier', 'metavariable']);
+// `crate` too: a module copied into a crate that names the original by its library name reads `<lib>::x` where the original reads `crate::x`.
+const IDENTIFIERS = new Set(['identifier', 'type_identifier', 'field_identifier', 'shorthand_field_identifier', 'metavariable', 'crate']);
 const LITERALS = new Set(['integer_literal', 'float_literal', 'char_literal', 'string_content', 'escape_sequence', 'true', 'false']);
 const ID_IDENTIFIER = tokenId('\u0001identifier');
 const ID_LITERAL = tokenId('\u0001literal');
@@ -177,7 +180,9 @@ export class RustParser implements SourceAnalyzer {
         mods,
         trivial,
         fingerprints: nearMiss ? winnow(scan.ids) : new Uint32Array(0),
-        lineHashes: nearMiss ? Uint32Array.from(text.split('\n'), (line) => tokenId(line.trim())) : new Uint32Array(0),
+        lineHashes: nearMiss
+          ? Uint32Array.from((text.endsWith('\n') ? text.slice(0, -1) : text).split('\n'), (line) => tokenId(line.trim()))
+          : new Uint32Array(0),
         items,
         statics: scan.statics,
         generated: GENERATED.test(text.slice(0, 1000)),
@@ -203,10 +208,13 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
   const useSites: UseSite[] = [];
   const statics: StaticFact[] = [];
   let errors = 0;
+  // Tokens before this index belong to a visibility modifier: `pub fn` and `fn` have the same shape.
+  let visibilityEnd = -1;
   // Depth-first over the tree with one cursor: the cheapest walk web-tree-sitter offers.
   for (;;) {
     const type = cursor.nodeType;
     if (type === 'ERROR' || cursor.nodeIsMissing) errors++;
+    if (type === 'visibility_modifier') visibilityEnd = cursor.endIndex;
     if (type === 'use_declaration') {
       const node = cursor.currentNode;
       const root = useRoot(node);
@@ -226,8 +234,10 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
       if (token.length > 0) {
         if (token === '::' && tokens.length > 0 && tokens[tokens.length - 1] === 'crate') crateAt.push(tokens.length - 1);
         tokens.push(token);
-        ids.push(IDENTIFIERS.has(type) ? ID_IDENTIFIER : LITERALS.has(type) ? ID_LITERAL : tokenId(token));
-        starts.push(cursor.startIndex);
+        if (cursor.startIndex >= visibilityEnd) {
+          ids.push(IDENTIFIERS.has(type) ? ID_IDENTIFIER : LITERALS.has(type) ? ID_LITERAL : tokenId(token));
+          starts.push(cursor.startIndex);
+        }
       }
     }
     while (!cursor.gotoNextSibling()) {
@@ -273,11 +283,15 @@ function readItems(
   const mods: ModDeclaration[] = [];
   const facts: ItemFact[] = [];
   let trivial = true;
-  const visit = (items: (Node | null)[], parents: string[]) => {
+  const visit = (items: (Node | null)[], parents: string[], inTest = false) => {
     let leading: Node[] = [];
     for (const item of items) {
       if (!item) continue;
-      if (withItems && ITEM_KINDS[item.type]) readItem(item, ids, starts, facts);
+      if (withItems && ITEM_KINDS[item.type]) {
+        const first = facts.length;
+        readItem(item, ids, starts, facts);
+        if (inTest) for (let i = first; i < facts.length; i++) facts[i].inTest = true;
+      }
       if (parents.length === 0 && !WIRING.has(item.type) && !(item.type === 'mod_item' && item.childForFieldName('body'))) {
         trivial = false;
       }
@@ -307,7 +321,8 @@ function readItems(
           });
           if (body) {
             trivial = false;
-            visit(body.namedChildren, [...parents, name]);
+            const testModule = name === 'tests' || name === 'test' || leading.some((a) => a.text.replace(/\s+/g, '') === '#[cfg(test)]');
+            visit(body.namedChildren, [...parents, name], inTest || testModule);
           }
         }
       }

@@ -4,8 +4,8 @@
 // (Schleimer, Wilkerson and Aiken, "Winnowing", SIGMOD 2003).
 
 /** Tokens per k-gram: short enough to survive scattered edits, long enough to mean something. */
-export const K = 12;
-/** Winnowing window: any shared run of K + W - 1 = 17 tokens yields a shared fingerprint. */
+export const K = 10;
+/** Winnowing window: any shared run of K + W - 1 = 15 tokens yields a shared fingerprint. */
 export const W = 6;
 
 /** FNV-1a of a string, as an unsigned 32-bit token id. */
