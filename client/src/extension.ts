@@ -1,12 +1,21 @@
 import * as vscode from 'vscode';
 import { LanguageServer } from './languageServer';
 import { PlanViews } from './planView';
+import type { IndexStatus } from '../../server/src/protocol';
 import { IndexStatusItem } from './statusBar';
 
 /** Set by activate, so that deactivate can wait for the server to shut down. */
 let server: LanguageServer | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** What the extension offers other extensions (and its editor tests). */
+export interface RustConsolidateApi {
+  /** The figures the status bar shows, from the server's last status. */
+  status(): IndexStatus | undefined;
+  /** Shows a node of the Plan view (`<plan uri>:<line>` for an item). */
+  revealPlanNode(id: string): Promise<boolean>;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<RustConsolidateApi> {
   const outputChannel = vscode.window.createOutputChannel('Rust Consolidate', { log: true });
   const statusItem = new IndexStatusItem();
   const sourceWatcher = vscode.workspace.createFileSystemWatcher('**/{*.rs,Cargo.toml,*.md,*.markdown}');
@@ -36,6 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ),
   );
   await languageServer.start();
+  return { status: () => statusItem.lastStatus, revealPlanNode: (id) => planViews.reveal(id) };
 }
 
 /**

@@ -120,16 +120,25 @@ export class PlanViews implements vscode.Disposable {
   private readonly plans = new ModelTree(this.model, () => this.model.view.plans.map((p) => p.id));
   private readonly copies = new ModelTree(this.model, () => this.model.view.pairs.map((p) => p.id));
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly planTree: vscode.TreeView<string>;
   private listener: vscode.Disposable | undefined;
   private client: LanguageClient | undefined;
 
   constructor() {
+    this.planTree = vscode.window.createTreeView('rustConsolidate.plan', { treeDataProvider: this.plans, showCollapseAll: true });
     this.disposables.push(
-      vscode.window.createTreeView('rustConsolidate.plan', { treeDataProvider: this.plans, showCollapseAll: true }),
+      this.planTree,
       vscode.window.createTreeView('rustConsolidate.copies', { treeDataProvider: this.copies, showCollapseAll: true }),
       this.plans,
       this.copies,
     );
+  }
+
+  /** Shows a node of the Plan view (`<plan uri>:<line>` for an item), expanding its scope. */
+  async reveal(id: string): Promise<boolean> {
+    if (!this.model.node(id)) return false;
+    await this.planTree.reveal(id, { select: true, focus: false, expand: true });
+    return true;
   }
 
   /** A new server: read its view, and follow its changes. */
@@ -194,6 +203,8 @@ function itemItem(node: PlanItemNode, plan: string): vscode.TreeItem {
   tooltip.appendText(node.evidence);
   item.tooltip = tooltip;
   item.contextValue = ['item', node.kind, node.fixable ? 'fixable' : ''].filter(Boolean).join(' ');
+  // Screen readers hear the status the icon shows.
+  item.accessibilityInformation = { label: `${node.text.replace(/`/g, '')}: ${node.regressed ? 'checked, but not done' : node.status}` };
   // A click opens the file the item names when there is one, else the item's line in the plan.
   const file = node.status === 'open' ? node.files.find((f) => /\.[A-Za-z]+$/.test(f)) : undefined;
   const target = file ? vscode.Uri.parse(file) : vscode.Uri.parse(plan);

@@ -17,6 +17,11 @@ export class IndexStatusItem implements vscode.Disposable {
     this.item.show();
   }
 
+  /** The last figures of a finished index. */
+  get lastStatus(): IndexStatus | undefined {
+    return this.lastReady;
+  }
+
   showIndexing(): void {
     this.set('$(sync~spin) Rust Consolidate: indexing', 'Rust Consolidate is indexing the workspace.', problemsCommand);
   }

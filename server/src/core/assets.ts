@@ -20,6 +20,7 @@ export function locateAsset(name: string, from = __dirname): string | undefined 
 
 /** The README section that explains a finding code, as rust-analyzer links its diagnostics. */
 export function documentationUrl(code: FindingCode): string {
-  const readme = locateAsset('README.md');
+  // vsce packs README.md as readme.md.
+  const readme = locateAsset('README.md') ?? locateAsset('readme.md');
   return `${readme ? pathToFileURL(readme).href : 'README.md'}#${code}`;
 }
