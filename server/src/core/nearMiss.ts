@@ -40,6 +40,8 @@ export class NearMissAnalysis {
   private readonly staticsByType = new Map<string, { file: string; index: number }[]>();
   private readonly indexed = new Map<string, SourceFacts>();
   private readonly newtypeCache = new Map<Crate, Map<string, string>>();
+  /** Newtype names by the type they wrap (paths dropped), with how many files declare each. */
+  private readonly newtypeNames = new Map<string, Map<string, number>>();
 
   constructor(private readonly context: NearMissContext) {}
 
@@ -63,6 +65,7 @@ export class NearMissAnalysis {
         removeWhere(this.staticsByType, key, (o) => o.file === file);
       });
       if (before.items.some((i) => i.newtypeOf)) this.newtypeCache.clear();
+      this.countNewtypes(before, -1);
       this.indexed.delete(file);
     }
     if (facts && this.eligible(file, facts)) {
@@ -78,6 +81,7 @@ export class NearMissAnalysis {
         for (const o of this.itemsByShape.get(key)!) affected.add(o.file);
       });
       if (facts.items.some((i) => i.newtypeOf)) this.newtypeCache.clear();
+      this.countNewtypes(facts, 1);
       this.forEachStaticKey(facts, (key, index) => {
         addTo(this.staticsByType, key, { file, index });
         for (const o of this.singletonGroup(file, key)) affected.add(o.file);
@@ -326,10 +330,23 @@ export class NearMissAnalysis {
   }
 
   /** Every global holding the same type as this one, in any crate. */
+  private countNewtypes(facts: SourceFacts, delta: 1 | -1): void {
+    for (const item of facts.items) {
+      if (item.kind !== 'struct' || !item.newtypeOf) continue;
+      const inner = stripPaths(item.newtypeOf);
+      const names = this.newtypeNames.get(inner) ?? new Map<string, number>();
+      const count = (names.get(item.name) ?? 0) + delta;
+      if (count > 0) names.set(item.name, count);
+      else names.delete(item.name);
+      if (names.size > 0) this.newtypeNames.set(inner, names);
+      else this.newtypeNames.delete(inner);
+    }
+  }
+
   private singletonGroup(file: string, key: string): { file: string; index: number }[] {
     const type = this.canonical(file, key);
-    const keys = new Set([type]);
-    for (const [k] of this.staticsByType) if (k !== type && this.context.crateOf(file) && k.length > 0) keys.add(k);
+    // The type itself, and the newtypes around it (each read against its own crate below).
+    const keys = new Set([type, ...(this.newtypeNames.get(type)?.keys() ?? [])]);
     const group: { file: string; index: number }[] = [];
     for (const k of keys) {
       for (const o of this.staticsByType.get(k) ?? []) {
