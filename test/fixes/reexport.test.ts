@@ -502,6 +502,16 @@ pub fn x_count(words: &[&str]) -> HashMap<String, usize> {
     assert.deepEqual(fix.changes, []);
   });
 
+  it('refuses to delete a copy edited since it was indexed', async () => {
+    const { dir, at } = fixture(keeper() + file('user/Cargo.toml', packageToml('user')) + file('user/src/lib.rs', userLib('pub mod x;')) + file('user/src/x.rs', rustModule('x')));
+    const index = await indexOf(dir);
+    const finding = copyFinding(index, at('user/src/x.rs'));
+    fs.appendFileSync(at('user/src/x.rs'), '\npub fn kept_by_the_user() {}\n');
+    const [fix] = fixesFor(index, finding);
+    assert.match(fix.refused ?? '', /user\/src\/x\.rs changed since it was indexed/);
+    assert.deepEqual(fix.changes, []);
+  });
+
   it('is not refused for a dev-dependency cycle, which cargo allows, and builds', async () => {
     const { dir } = fixture(
       file('keeper/Cargo.toml', packageToml('keeper') + '\n[dev-dependencies]\nuser = { path = "../user" }\n') +

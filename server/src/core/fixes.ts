@@ -163,7 +163,13 @@ export function reexportFix(index: WorkspaceIndex, finding: Finding, together: R
   if ('refused' in plan && plan.needs && together.size === 0) return withNeededCopies(index, finding, plan.title);
   if ('refused' in plan) return { ...base, changes: [], refused: plan.refused };
   try {
-    return { ...base, changes: reexportChanges(index, plan) };
+    const changes = reexportChanges(index, plan);
+    // A file the fix deletes must still be what was indexed: an edited copy is not thrown away.
+    const changed = changes.find((c): c is FileChange & { kind: 'delete' } => c.kind === 'delete' && !stillMatches(c));
+    if (changed) {
+      return { ...base, changes: [], refused: `${index.display(changed.file)} changed since it was indexed; save it and try again` };
+    }
+    return { ...base, changes };
   } catch (e) {
     return { ...base, changes: [], refused: (e as Error).message };
   }
