@@ -180,6 +180,21 @@ describe('near-miss findings', () => {
       assert.deepEqual(summary(index), []);
     });
 
+    it('leaves out globals built from a literal, such as one regex per crate, but not a runtime whose literal is a message', async () => {
+      const regex = (name: string, pattern: string) =>
+        `use once_cell::sync::Lazy;\nuse regex::Regex;\n\nstatic ${name}: Lazy<Regex> = Lazy::new(|| Regex::new(r"${pattern}").unwrap());\n\npub fn matches(text: &str) -> bool {\n    ${name}.is_match(text)\n}\n`;
+      const runtime = (name: string) =>
+        `use once_cell::sync::Lazy;\nuse tokio::runtime::Runtime;\n\nstatic ${name}: Lazy<Runtime> = Lazy::new(|| Runtime::new().expect("a runtime"));\n\npub fn runtime() -> &'static Runtime {\n    &${name}\n}\n`;
+      const index = await analyse(
+        crate('alpha', { words: regex('WORD', '\\w+'), rt: runtime('ALPHA_RT') }) +
+          crate('beta', { numbers: regex('NUMBER', '\\d+'), rt: runtime('BETA_RT') }),
+      );
+      assert.deepEqual(
+        summary(index).filter((s) => s.startsWith('duplicate-singleton')),
+        ['duplicate-singleton alpha/src/rt.rs', 'duplicate-singleton beta/src/rt.rs'],
+      );
+    });
+
     it('does not see through a newtype of another crate: the newtype is read in the crate that declares it', async () => {
       const index = await analyse(
         crate('alpha', { rt: runtimeUser('static RUNTIME: OnceLock<Runtime> = OnceLock::new();') }) +
@@ -189,6 +204,21 @@ describe('near-miss findings', () => {
           crate('gamma', { rt: runtimeUser('static RUNTIME: OnceLock<TokioRuntime> = OnceLock::new();') }),
       );
       assert.deepEqual(summary(index), []);
+    });
+  });
+
+  describe('diverged-copy of repetitive files', () => {
+    it('does not compare files too repetitive to measure, such as lib.rs files of mod lines and provide calls', async () => {
+      const lib = (modules: string[]) =>
+        modules.map((m) => `mod ${m};`).join('\n') +
+        `\n\npub fn provide(providers: &mut Providers) {\n${modules.map((m) => `    ${m}::provide(providers);`).join('\n')}\n}\n`;
+      const modules = (names: string[]) => Object.fromEntries(names.map((n) => [n, `pub fn provide(_p: &mut crate::Providers) {}\n`]));
+      const alpha = ['assoc', 'common', 'consts', 'instance', 'layout', 'needs_drop', 'representability', 'ty'];
+      const beta = ['check_attr', 'check_const', 'dead', 'diagnostic_items', 'entry', 'hir_id', 'lang_items', 'liveness', 'loops', 'naked'];
+      const index = await analyse(
+        crate('alpha', modules(alpha), lib(alpha) + 'pub struct Providers;\n') + crate('beta', modules(beta), lib(beta) + 'pub struct Providers;\n'),
+      );
+      assert.deepEqual(summary(index).filter((s) => s.startsWith('diverged-copy')), []);
     });
   });
 

@@ -26,6 +26,12 @@ export interface NearMissContext extends CloneContext {
 
 /** A fingerprint shared by more files than this is boilerplate: it finds no candidates. */
 const COMMON = 64;
+/**
+ * A file needs this many distinct fingerprints (some 15 lines of varied code)
+ * for its similarity to mean something: a lib.rs of `mod` lines and
+ * `x::provide(p)` calls has a score over a handful of repeated k-grams.
+ */
+const MEASURABLE = 32;
 
 interface Occurrence {
   file: string;
@@ -139,7 +145,7 @@ export class NearMissAnalysis {
     const found = new Map<string, number>();
     const { options } = this.context;
     const crate = this.context.crateOf(file);
-    if (facts.tokens < options.minimumTokens || facts.trivial) return found;
+    if (facts.tokens < options.minimumTokens || facts.trivial || facts.fingerprints.length < MEASURABLE) return found;
     const counts = new Map<string, number>();
     let common = 0;
     for (const fp of facts.fingerprints) {
@@ -152,7 +158,7 @@ export class NearMissAnalysis {
     }
     for (const [other, shared] of counts) {
       const theirs = this.indexed.get(other)!;
-      if (theirs.tokens < options.minimumTokens || theirs.trivial) continue;
+      if (theirs.tokens < options.minimumTokens || theirs.trivial || theirs.fingerprints.length < MEASURABLE) continue;
       if (this.context.crateOf(other) === crate) continue;
       const total = facts.fingerprints.length + theirs.fingerprints.length;
       // Boilerplate fingerprints were not counted: at most `common` more can be shared.
@@ -305,6 +311,8 @@ export class NearMissAnalysis {
   /** Lazily initialised globals by the type they hold, as written (paths dropped). */
   private forEachStaticKey(facts: SourceFacts, visit: (key: string, index: number) => void): void {
     facts.statics.forEach((s, i) => {
+      // A regex or a table built from a literal is a constant, not a service each crate starts for itself.
+      if (s.fromLiteral) return;
       const key = heldType(s);
       if (key) visit(key, i);
     });

@@ -66,6 +66,8 @@ export interface StaticFact {
   /** The declared type as written, e.g. `OnceLock<Runtime>`. */
   type: string;
   range: Range;
+  /** Built by a constructor called on a string literal (`Regex::new(r"...")`): a constant made from data. */
+  fromLiteral: boolean;
 }
 
 export interface SourceFacts {
@@ -224,7 +226,10 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
       const node = cursor.currentNode;
       const name = node.childForFieldName('name')?.text;
       const declared = node.childForFieldName('type')?.text;
-      if (name && declared) statics.push({ name, type: declared.replace(/\s+/g, ' '), range: rangeOf(node.startPosition, node.endPosition) });
+      if (name && declared) {
+        const value = node.childForFieldName('value');
+        statics.push({ name, type: declared.replace(/\s+/g, ' '), range: rangeOf(node.startPosition, node.endPosition), fromLiteral: value ? builtFromLiteral(value) : false });
+      }
     } else if (type === 'macro_invocation') {
       statics.push(...lazyStatics(cursor.currentNode));
     }
@@ -382,6 +387,19 @@ function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemF
   }
 }
 
+/**
+ * A call of a path (`Regex::new`, not a method like `.expect`) with a string
+ * literal argument, anywhere in an initialiser.
+ */
+function builtFromLiteral(value: Node): boolean {
+  for (const call of value.descendantsOfType('call_expression')) {
+    if (!call || call.childForFieldName('function')?.type === 'field_expression') continue;
+    const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+    if (args.some((a) => a?.type === 'string_literal' || a?.type === 'raw_string_literal')) return true;
+  }
+  return false;
+}
+
 /** The first index whose value is at least `value`, in a sorted array. */
 function lowerBound(sorted: Int32Array, value: number): number {
   let lo = 0;
@@ -406,6 +424,7 @@ function lazyStatics(node: Node): StaticFact[] {
       name: match[1],
       type: `Lazy<${match[2].replace(/\s+/g, ' ')}>`,
       range: { start: { line, character: 0 }, end: { line, character: 0 } },
+      fromLiteral: /^\s*[A-Za-z_][\w:]*\s*\(\s*r?#*"/.test(text.slice((match.index ?? 0) + match[0].length)),
     });
   }
   return found;
