@@ -98,18 +98,8 @@ function decide(check: PlanCheck, item: PlanItem, { index, syntax }: PlanContext
   const open = (evidence: string, files: string[], at?: Location): Verdict => ({ status: 'open', evidence, files, ...(at ? { at } : {}) });
 
   switch (check.kind) {
-    case 'file-absent': {
-      const file = paths.file(check.path);
-      const shown = paths.written(check.path);
-      if (!paths.exists(file)) return done(`${shown} is absent`, [file]);
-      const facts = index.factsOf(file);
-      const kept = index.cloneClassOf(file)?.members[0];
-      const notes = [
-        facts ? `${facts.lines} lines` : undefined,
-        kept && kept.file !== file ? `a copy of ${paths.display(kept.file)}` : undefined,
-      ].filter((n) => n !== undefined);
-      return open(`${shown} is still there${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`, [file], { file, range: lineRange(0) });
-    }
+    case 'file-absent':
+      return fileAbsent(check.path, index, paths);
     case 'file-present': {
       const file = paths.file(check.path);
       const shown = paths.written(check.path);
@@ -118,8 +108,10 @@ function decide(check: PlanCheck, item: PlanItem, { index, syntax }: PlanContext
       return done(`${shown} exists${lines !== undefined ? ` (${lines} lines)` : ''}`, [file], { file, range: lineRange(0) });
     }
     case 'copies-absent': {
-      const dir = paths.file(check.dir);
+      const located = paths.locate(check.dir);
+      const dir = located.file;
       const shown = paths.written(check.dir);
+      if (!located.found) return open(`cannot find where ${stripLine(check.dir)} is in this workspace`, []);
       const copies = index.allFindings().filter((f) => COPY_CODES.has(f.code) && f.file.startsWith(dir + path.sep));
       if (copies.length === 0) return done(`no copy of another crate's module is left in ${shown}`, [dir]);
       const names = listed(copies.map((f) => path.relative(dir, f.file).split(path.sep).join('/')));
@@ -245,6 +237,25 @@ function decide(check: PlanCheck, item: PlanItem, { index, syntax }: PlanContext
   }
 }
 
+/** One path of a `file-absent` check: absent where its folder is, still there, or nowhere to be found. */
+function fileAbsent(written: string, index: PlanIndex, paths: PlanPaths): Verdict {
+  const located = paths.locate(written);
+  const file = located.file;
+  const shown = paths.written(written);
+  if (!located.found) {
+    // A path that resolves nowhere says nothing about the file: never done.
+    if (!located.folder) return { status: 'open', evidence: `cannot find where ${stripLine(written)} is in this workspace`, files: [] };
+    return { status: 'done', evidence: `${shown} is absent`, files: [file] };
+  }
+  const facts = index.factsOf(file);
+  const kept = index.cloneClassOf(file)?.members[0];
+  const notes = [
+    facts ? `${facts.lines} lines` : undefined,
+    kept && kept.file !== file ? `a copy of ${paths.display(kept.file)}` : undefined,
+  ].filter((n) => n !== undefined);
+  return { status: 'open', evidence: `${shown} is still there${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`, files: [file], at: { file, range: lineRange(0) } };
+}
+
 /** Where a file refers to a path: through a `use`, a path in code, or (for one segment) any identifier. */
 function reference(
   syntax: RustFileSyntax,
@@ -344,6 +355,12 @@ function listed(names: string[]): string {
 
 type ManifestLookup = { manifest: Manifest; shown: string } | { missing: string; file?: string };
 type FileScope = { files: string[]; crate?: Crate } | { missing: string };
+/** Where a plan path is; `folder` when its folder is (so a file not found there is absent). */
+interface Located {
+  file: string;
+  found: boolean;
+  folder: boolean;
+}
 
 class PlanPaths {
   readonly base: PlanBase | undefined;
@@ -376,27 +393,58 @@ class PlanPaths {
     return this.index.factsOf(file) !== undefined || this.index.manifestOf(file) !== undefined || fs.existsSync(file);
   }
 
-  /** A plan path as absolute path: under the base if it exists there, else under another base, else a lone file name found in the index. */
+  /** A plan path as absolute path: see `locate`. */
   file(written: string): string {
+    return this.locate(written).file;
+  }
+
+  /**
+   * Where a plan path is: under the base if it exists there, else under
+   * another base, else by a suffix under a workspace folder (the plan says
+   * `rust/x/src/lib.rs`, the folder holds `x/`), else a lone file name found
+   * in the index. A path found nowhere is placed in the folder its parent
+   * resolves to (`folder`: a deleted file's folder is still there), or, when
+   * the parent resolves nowhere either, under the base.
+   */
+  locate(written: string): Located {
     const relative = stripLine(written).replace(/\/+$/, '');
-    if (path.isAbsolute(relative)) return relative;
+    if (path.isAbsolute(relative)) return { file: relative, found: this.exists(relative), folder: this.exists(path.dirname(relative)) };
+    const found = this.find(relative);
+    if (found) return { file: found, found: true, folder: true };
+    const slash = relative.lastIndexOf('/');
+    const unresolved = path.resolve(this.base?.dir ?? '.', relative);
+    // A lone file name the index does not hold: absent from the workspace.
+    if (slash < 0) return { file: unresolved, found: false, folder: this.base !== undefined };
+    const parent = this.find(relative.slice(0, slash));
+    if (parent) return { file: path.join(parent, relative.slice(slash + 1)), found: false, folder: true };
+    return { file: unresolved, found: false, folder: false };
+  }
+
+  private find(relative: string): string | undefined {
     for (const base of this.bases) {
       const candidate = path.resolve(base.dir, relative);
       if (this.exists(candidate)) return candidate;
     }
-    if (!relative.includes('/')) {
-      const found = this.byName(relative);
-      if (found) return found;
+    // Leading folders the workspace does not have: the shortest suffix kept is a folder and a name.
+    const segments = relative.split('/').filter((s) => s !== '' && s !== '.');
+    for (let drop = 1; segments.length - drop >= 2; drop++) {
+      const rest = segments.slice(drop).join('/');
+      for (const root of this.index.roots) {
+        const candidate = path.resolve(root, rest);
+        if (this.exists(candidate)) return candidate;
+      }
     }
-    return path.resolve(this.base?.dir ?? '.', relative);
+    return relative.includes('/') ? undefined : this.byName(relative);
   }
 
-  /** A path as the plan wrote it, for evidence; a lone file name found in the index also shows where. */
+  /** A path as the plan wrote it, for evidence; where it was found, when that is elsewhere. */
   written(p: string): string {
-    const relative = stripLine(p);
-    if (relative.includes('/') || path.isAbsolute(relative)) return relative;
-    const file = this.file(relative);
-    return this.exists(file) ? `${relative} (${this.display(file)})` : relative;
+    const relative = stripLine(p).replace(/\/+$/, '');
+    if (path.isAbsolute(relative)) return relative;
+    const located = this.locate(relative);
+    const shown = this.display(located.file);
+    const trailing = stripLine(p).endsWith('/') ? '/' : '';
+    return located.found && shown !== relative ? `${relative}${trailing} (${shown}${trailing})` : stripLine(p);
   }
 
   /** A file the plan did not name, shown relative to the base. */
@@ -426,7 +474,11 @@ class PlanPaths {
   /** The files an item's `in` names: one file, or every module of a crate. */
   files(written: string): FileScope {
     const name = stripLine(written);
-    if (isFilePath(name) && !this.crate(name)) return { files: [this.file(name)] };
+    if (isFilePath(name) && !this.crate(name)) {
+      const located = this.locate(name);
+      if (!located.found && !located.folder) return { missing: `cannot find where ${name} is in this workspace` };
+      return { files: [located.file] };
+    }
     const crate = this.crate(name);
     if (!crate) return { missing: `no crate or file ${name} in the workspace` };
     const files = [...this.index.allModules()]

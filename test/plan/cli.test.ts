@@ -1,0 +1,66 @@
+// The plan through the bundled CLI on a copy of the demo, whose folder is
+// the plan's `rust/`: after `fix`, what the fixes did not do stays open.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { removeFixture, repoRoot, writeFixture } from '../support/fixture';
+
+const CLI = path.join(repoRoot, 'dist', 'cli.js');
+
+function run(...args: string[]) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  assert.equal(result.error, undefined);
+  return result;
+}
+
+interface JsonItem {
+  text: string;
+  line: number;
+  checked: boolean | null;
+  status: string;
+  evidence: string;
+}
+interface JsonPlan {
+  file: string;
+  scopes: { title: string; items: JsonItem[] }[];
+}
+
+describe('rust-consolidate check: the plan after fix', () => {
+  let temp: string;
+  let items: JsonItem[];
+  before(() => {
+    // A folder not named rust/, so no base holds the plan's paths as written.
+    temp = writeFixture('');
+    const dir = path.join(temp, 'fixdemo');
+    fs.cpSync(path.join(repoRoot, 'demo', 'rust'), dir, { recursive: true });
+    run('fix', dir);
+    const { stdout } = run('check', dir, '--format', 'json');
+    items = (JSON.parse(stdout) as { plan: JsonPlan }).plan.scopes.flatMap((s) => s.items);
+  });
+  after(() => removeFixture(temp));
+
+  const item = (text: string) => {
+    const found = items.find((i) => i.text === text);
+    assert.ok(found, text);
+    return found;
+  };
+
+  it('leaves open the runtime static and function the plan names under rust/, which are still there', () => {
+    for (const text of [
+      'Remove `static ASYNC_RUNTIME: OnceLock<Runtime>` from `rust/df_plugin_codeanatomy/src/lib.rs:30`',
+      'Remove `fn async_runtime()` from `rust/df_plugin_codeanatomy/src/lib.rs:74-76`',
+    ]) {
+      const { status, evidence } = item(text);
+      assert.equal(status, 'open', text);
+      assert.match(evidence, /is still in df_plugin_codeanatomy\/src\/lib\.rs \(line \d+\)$/);
+    }
+  });
+
+  it('leaves open the decommissioning entry of the copy the fix refused', () => {
+    const { status, evidence } = item('`rust/datafusion_python/src/udf_builtin.rs`');
+    assert.equal(status, 'open');
+    assert.match(evidence, /^rust\/datafusion_python\/src\/udf_builtin\.rs \(datafusion_python\/src\/udf_builtin\.rs\) is still there/);
+    assert.equal(item('`rust/datafusion_python/src/udf_docs.rs`').status, 'done', 'a copy the fix deleted');
+  });
+});
