@@ -1,5 +1,7 @@
 // Findings on manifests: dependencies that point the wrong way, cycles among
 // local crates, and manifests that do not parse.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { AnalysisOptions, Finding, Location } from './model';
 import { severityOf } from './model';
 import type { Manifest } from './manifest';
@@ -60,7 +62,9 @@ function invertedDependencies({ graph, options, cloneClasses, manifests, useSite
     // `rustc_serialize`): such a pair counts only when it shares modules.
     const local = graph
       .localPackages(entry.package)
-      .filter((c) => c !== from && (c.name === entry.package || (shared.get(pairKey(from, c)) ?? 0) > 0));
+      .filter((c) => c !== from && (c.name === entry.package || (shared.get(pairKey(from, c)) ?? 0) > 0))
+      // `cargo vendor` output stands in for the registry by design (source replacement).
+      .filter((c) => !fs.existsSync(path.join(c.dir, '.cargo-checksum.json')));
     if (local.length === 0) continue;
     const [crate] = local;
     const count = shared.get(pairKey(from, crate)) ?? 0;

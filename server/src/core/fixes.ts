@@ -3,6 +3,7 @@
 // refused with its reason; the fronts turn the changes into a WorkspaceEdit or
 // into writes on disk.
 import { createHash } from 'node:crypto';
+import { getStaticTOMLValue, parseTOML } from 'toml-eslint-parser';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CloneMember } from './clones';
@@ -56,11 +57,33 @@ export function fixesFor(index: WorkspaceIndex, finding: Finding, together: Read
 export function fixesTogether(index: WorkspaceIndex, findings: Finding[]): Fix[] {
   let together = new Set(findings.filter((f) => COPY_CODES.has(f.code)).map((f) => f.file));
   for (;;) {
-    const fixes = findings.flatMap((f) => fixesFor(index, f, together));
+    const fixes = refuseCycles(index, findings.flatMap((f) => fixesFor(index, f, together)));
     const offered = new Set(fixes.filter((f) => !f.refused && COPY_CODES.has(f.code)).map((f) => f.file));
     if (offered.size === together.size) return fixes;
     together = offered;
   }
+}
+
+/**
+ * Each re-export adds a dependency from the copy's crate on the keeper's. One
+ * at a time none makes a cycle, but together they may: a fix whose new
+ * dependency would close a cycle with the ones before it is refused.
+ */
+function refuseCycles(index: WorkspaceIndex, fixes: Fix[]): Fix[] {
+  const added: [Crate, Crate][] = [];
+  return fixes.map((fix) => {
+    if (fix.refused || !COPY_CODES.has(fix.code)) return fix;
+    const from = index.graph.crateOf(fix.file);
+    const to = index.cloneClassOf(fix.file)?.members[0].crate;
+    if (!from || !to) return fix;
+    const cycle = dependencyPath(index.graph, to, from, added);
+    if (cycle) {
+      const chain = cycle.map((c) => c.name).join(' → ');
+      return { ...fix, changes: [], refused: `with the other fixes, ${to.name} would depend on ${from.name} (${chain}): a cycle` };
+    }
+    added.push([from, to]);
+    return fix;
+  });
 }
 
 /** The title a finding's fix will have, without reading any file: for `fixes` in reports. */
@@ -131,12 +154,26 @@ function planReexport(
   const submodules = copiedSubmodules(index, copy, authoritative.crate, source);
   if ('refused' in submodules) return refuse(submodules.refused);
 
+  const linkable = keeperLinkable(index, authoritative.crate);
+  if (linkable) return refuse(linkable);
+  const edition = editionOf(index, copy.crate);
+  if (edition === undefined || edition === '2015') {
+    return refuse(`${copy.crate.name} is an edition 2015 crate, where a use of another crate needs an extern crate line first`);
+  }
+  const gated = cfgOnTheWay(index, source);
+  if (gated) return refuse(gated);
+  const local = usedOnlyInside(index, copy);
+  if (local) return refuse(local);
+
   const dependencies = index.graph.dependencies.filter((d) => d.from === copy.crate);
   const outside = dependencies.find((d) => !d.to && packageKey(d.entry.package) === packageKey(authoritative.crate.name));
   if (outside) {
     return refuse(`${copy.crate.name} already depends on ${outside.entry.package} from the ${outside.source}; make that a path dependency first`);
   }
   const existing = dependencies.find((d) => d.to === authoritative.crate && d.entry.kind === 'normal' && !d.entry.target)?.entry;
+  if (existing?.optional) {
+    return refuse(`${copy.crate.name} depends on ${authoritative.crate.name} only with a feature (optional = true), and the re-export would need it always`);
+  }
   // The crate knows the keeper by its dependency key; only an unrenamed key means the keeper's [lib] name.
   const key = existing?.name ?? inheritedDependency(index, copy.crate, authoritative.crate)?.name ?? authoritative.crate.name;
   const externName = key === authoritative.crate.name ? authoritative.crate.libName : packageKey(key);
@@ -272,6 +309,72 @@ function copiedSubmodules(
   return { files };
 }
 
+/** Why other crates cannot use the keeper's library, if they cannot. */
+function keeperLinkable(index: WorkspaceIndex, keeper: Crate): string | undefined {
+  const pkg = index.manifestOf(keeper.manifest)?.package;
+  if (pkg?.procMacro) return `${keeper.name} is a proc-macro crate, whose modules other crates cannot use`;
+  const types = pkg?.libCrateTypes ?? [];
+  if (types.length > 0 && !types.some((t) => t === 'lib' || t === 'rlib')) {
+    return `${keeper.name}'s library is built as ${types.join(', ')} only, which other crates cannot depend on`;
+  }
+  return undefined;
+}
+
+/** A crate's edition, inherited from the workspace root when it says so; undefined means 2015. */
+function editionOf(index: WorkspaceIndex, crate: Crate): string | undefined {
+  const manifest = index.manifestOf(crate.manifest);
+  const edition = manifest?.package?.edition;
+  if (edition !== 'workspace') return edition;
+  return manifest ? workspaceRootOf(manifest, index.allManifests())?.workspace?.edition : undefined;
+}
+
+/** A `#[cfg]` on a `mod` on the way to the keeper's module: the module is not always there to re-export. */
+function cfgOnTheWay(index: WorkspaceIndex, info: ModuleInfo): string | undefined {
+  for (let current: ModuleInfo | undefined = info; current?.declaredBy; current = index.moduleOf(current.declaredBy.file)) {
+    const gated = current.declaredBy.declaration.attributes.find((a) => a.name === 'cfg' || a.name === 'cfg_attr');
+    if (gated) return `the module kept is compiled only under a #[${gated.name}(...)] in ${index.display(current.declaredBy.file)}`;
+  }
+  return undefined;
+}
+
+/**
+ * What the copy's crate uses of the copy that only a module of its own can
+ * give: items visible in the crate alone (`pub(crate)`), a `#[macro_export]`
+ * macro (it lives at the crate root), impls on the module's types (an impl of
+ * another crate's type is not allowed), a second `mod` declaration of the
+ * same file (another target's).
+ */
+function usedOnlyInside(index: WorkspaceIndex, copy: CloneMember): string | undefined {
+  const { facts } = copy;
+  if (facts.exportsMacro) return 'the copy exports a macro (#[macro_export]), which would disappear from this crate';
+  const name = copy.module!.path[copy.module!.path.length - 1];
+  const others = [...index.allModules()].filter(([file, info]) => info.crate === copy.crate && file !== copy.file);
+  for (const [file, info] of others) {
+    for (const d of index.factsOf(file)?.mods ?? []) {
+      const sameFile =
+        !d.inline && d.name === name && d.pathAttribute === undefined && d.inlineParents.length === 0 &&
+        file !== copy.module!.declaredBy!.file && info.path.length === 0 && path.dirname(file) === path.dirname(copy.file);
+      if (sameFile) return `the copy is also declared by ${index.display(file)}, another target of ${copy.crate.name}`;
+    }
+  }
+  const restricted = facts.restrictedNames;
+  const types = facts.typeNames;
+  if (restricted.length === 0 && types.length === 0) return undefined;
+  for (const [file] of others) {
+    let text: string;
+    try {
+      text = readText(file);
+    } catch {
+      continue;
+    }
+    const used = restricted.find((n) => new RegExp(`\\b${n}\\b`).test(text));
+    if (used) return `${index.display(file)} uses ${used}, which the copy makes visible in this crate only (pub(crate) or narrower)`;
+    const implemented = types.find((t) => new RegExp(`\\bimpl\\b[^{;]*\\b${t}\\b`).test(text));
+    if (implemented) return `${index.display(file)} has an impl for ${implemented}, which would become another crate's type`;
+  }
+  return undefined;
+}
+
 /**
  * Why the re-exported module would read a path differently than the copy did,
  * if it would. The copy's `crate::x` (and `super::x`) name this crate's `x`;
@@ -315,6 +418,9 @@ function samePathsAfterReexport(
     })),
   ];
   for (const { written, mine, theirs } of references) {
+    if (mine[mine.length - 1] === '*') {
+      return { reason: `it uses ${written.replace(/::\*$/, '')}::* (or ::{self}), which names whatever this crate's module holds` };
+    }
     const name = mine.join('::');
     const keeperName = theirs.join('::');
     if (name === own.join('::') && keeperName === keeper.module.path.join('::')) continue; // the module itself
@@ -368,22 +474,26 @@ function privateAncestors(index: WorkspaceIndex, info: ModuleInfo): { file: stri
 }
 
 /** A chain of local non-dev dependencies from one crate to another, if there is one. */
-export function dependencyPath(graph: CrateGraph, from: Crate, to: Crate): Crate[] | undefined {
+export function dependencyPath(graph: CrateGraph, from: Crate, to: Crate, extra: readonly [Crate, Crate][] = []): Crate[] | undefined {
+  const edges: [Crate, Crate][] = [
+    ...graph.dependencies.filter((d) => d.to && d.entry.kind !== 'dev').map((d): [Crate, Crate] => [d.from, d.to!]),
+    ...extra,
+  ];
   const previous = new Map<Crate, Crate>();
   const queue = [from];
   const seen = new Set([from]);
   while (queue.length > 0) {
     const crate = queue.shift()!;
-    for (const d of graph.dependencies) {
-      if (d.from !== crate || !d.to || d.entry.kind === 'dev' || seen.has(d.to)) continue;
-      previous.set(d.to, crate);
-      if (d.to === to) {
+    for (const [source, target] of edges) {
+      if (source !== crate || seen.has(target)) continue;
+      previous.set(target, crate);
+      if (target === to) {
         const chain = [to];
         for (let c = crate; c !== from; c = previous.get(c)!) chain.unshift(c);
         return [from, ...chain];
       }
-      seen.add(d.to);
-      queue.push(d.to);
+      seen.add(target);
+      queue.push(target);
     }
   }
   return undefined;
@@ -455,11 +565,33 @@ export function removeDependencyFix(index: WorkspaceIndex, finding: Finding): Fi
   const manifest = index.manifestOf(finding.file);
   const entry = manifest?.dependencies.find((d) => sameRange(d.keyRange, finding.range));
   if (!manifest || !entry) return { ...base, changes: [], refused: 'the manifest changed since it was indexed; save it and try again' };
+  const feature = featureUsing(manifest, entry.name);
+  if (feature) {
+    return { ...base, changes: [], refused: `the feature ${feature} refers to ${entry.name}: without the dependency the manifest would not load` };
+  }
   const ranges = [entry.entryRange, ...entry.moreRanges].map((r) => entryLines(manifest, r, entry.ownTable));
   if (ranges.some((r) => !r)) {
     return { ...base, changes: [], refused: 'the entry shares its line with other entries; remove it by hand' };
   }
   return { ...base, changes: [{ kind: 'edit', file: manifest.file, edits: ranges.map((range) => ({ range: range!, newText: '' })) }] };
+}
+
+/** A `[features]` entry that names a dependency (`x`, `dep:x`, `x/feat`, `x?/feat`), if one does. */
+function featureUsing(manifest: Manifest, name: string): string | undefined {
+  let features: unknown;
+  try {
+    features = (getStaticTOMLValue(parseTOML(manifest.text)) as Record<string, unknown>)['features'];
+  } catch {
+    return undefined;
+  }
+  for (const [feature, enables] of Object.entries((features as Record<string, unknown>) ?? {})) {
+    if (!Array.isArray(enables)) continue;
+    const refers = enables.some(
+      (e) => typeof e === 'string' && (e === name || e === `dep:${name}` || e.startsWith(`${name}/`) || e.startsWith(`${name}?/`)),
+    );
+    if (refers) return feature;
+  }
+  return undefined;
 }
 
 /**

@@ -447,7 +447,10 @@ export class WorkspaceIndex {
     for (const file of near) this.refreshNear(file);
     const manifestsBefore = [...this.manifestFindingsByFile.keys()];
     this.refreshManifestFindings();
-    return this.compose([...touched, ...near, ...manifestsBefore, ...this.manifestFindingsByFile.keys()]);
+    // A fix's title names the copies it brings along: the other copies of the crates touched are stored again.
+    const crates = new Set([...touched].map((f) => this.graph.crateOf(f)));
+    const sameCrates = [...this.copyFindingsByFile.keys()].filter((f) => crates.has(this.graph.crateOf(f)));
+    return this.compose([...touched, ...near, ...sameCrates, ...manifestsBefore, ...this.manifestFindingsByFile.keys()]);
   }
 
   private refreshModulesAndRecompute(gone: string[] = [], changed?: string): string[] {

@@ -57,11 +57,19 @@ export interface PackageSpec {
   autobenches: boolean;
   /** `package.workspace`: the path to this package's workspace root, when not the nearest. */
   workspace?: string;
+  /** `package.edition` as written; 'workspace' when inherited; undefined (edition 2015) when absent. */
+  edition?: string;
+  /** `[lib] crate-type`, e.g. ['cdylib']; empty when not set (an rlib). */
+  libCrateTypes: string[];
+  /** `[lib] proc-macro = true`. */
+  procMacro: boolean;
 }
 
 export interface WorkspaceSpec {
   members: string[];
   exclude: string[];
+  /** `[workspace.package] edition`, for members that inherit it. */
+  edition?: string;
 }
 
 export interface ManifestTable {
@@ -235,6 +243,11 @@ function readPackage(manifest: Manifest, value: Record<string, unknown>, keys: K
     autotests: flag('autotests'),
     autobenches: flag('autobenches'),
     workspace: typeof pkg['workspace'] === 'string' ? pkg['workspace'] : undefined,
+    edition: typeof pkg['edition'] === 'string' ? pkg['edition'] : asTable(pkg['edition'])?.['workspace'] === true ? 'workspace' : undefined,
+    libCrateTypes: Array.isArray(asTable(value['lib'])?.['crate-type'])
+      ? (asTable(value['lib'])!['crate-type'] as unknown[]).filter((t): t is string => typeof t === 'string')
+      : [],
+    procMacro: asTable(value['lib'])?.['proc-macro'] === true || asTable(value['lib'])?.['proc_macro'] === true,
   };
 }
 
@@ -242,7 +255,9 @@ function readWorkspace(manifest: Manifest, value: Record<string, unknown>): void
   const ws = asTable(value['workspace']);
   if (!ws) return;
   const strings = (v: unknown) => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
+  const inherited = asTable(ws['package'])?.['edition'];
   manifest.workspace = { members: strings(ws['members']), exclude: strings(ws['exclude']) };
+  if (typeof inherited === 'string') manifest.workspace.edition = inherited;
 }
 
 function readDependencies(manifest: Manifest, value: Record<string, unknown>, keys: KeyIndex): void {

@@ -105,6 +105,12 @@ export interface SourceFacts {
   statics: StaticFact[];
   /** Says in its first lines that a tool wrote it (`@generated`, `DO NOT EDIT`). */
   generated: boolean;
+  /** Items declared `pub(crate)`, `pub(super)` or `pub(in ...)`: visible in their crate, never outside it. */
+  restrictedNames: string[];
+  /** Top-level structs, enums, unions and traits the file defines. */
+  typeNames: string[];
+  /** Declares a `#[macro_export]` macro, which lives at its crate's root. */
+  exportsMacro: boolean;
   /** `use x::...` declarations naming another crate (not crate, self, super, std, core or alloc). */
   useSites: UseSite[];
   /** ERROR and MISSING nodes: the grammar could not parse everything. */
@@ -187,6 +193,12 @@ export class RustParser implements SourceAnalyzer {
           : new Uint32Array(0),
         items,
         statics: scan.statics,
+        restrictedNames: scan.restrictedNames,
+        typeNames: tree.rootNode.namedChildren
+          .filter((n) => n && ['struct_item', 'enum_item', 'union_item', 'trait_item'].includes(n.type))
+          .map((n) => n!.childForFieldName('name')?.text ?? '')
+          .filter(Boolean),
+        exportsMacro: /#\[\s*macro_export\b/.test(text),
         generated: GENERATED.test(text.slice(0, 1000)),
         useSites: scan.useSites,
         syntaxErrors: scan.errors,
@@ -209,6 +221,7 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
   const crateAt: number[] = [];
   const useSites: UseSite[] = [];
   const statics: StaticFact[] = [];
+  const restrictedNames: string[] = [];
   let errors = 0;
   // Tokens before this index belong to a visibility modifier: `pub fn` and `fn` have the same shape.
   let visibilityEnd = -1;
@@ -216,7 +229,13 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
   for (;;) {
     const type = cursor.nodeType;
     if (type === 'ERROR' || cursor.nodeIsMissing) errors++;
-    if (type === 'visibility_modifier') visibilityEnd = cursor.endIndex;
+    if (type === 'visibility_modifier') {
+      visibilityEnd = cursor.endIndex;
+      if (cursor.endIndex - cursor.startIndex > 3) {
+        const name = cursor.currentNode.parent?.childForFieldName('name')?.text;
+        if (name) restrictedNames.push(name);
+      }
+    }
     if (type === 'use_declaration') {
       const node = cursor.currentNode;
       const root = useRoot(node);
@@ -248,10 +267,28 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
     while (!cursor.gotoNextSibling()) {
       if (!cursor.gotoParent()) {
         cursor.delete();
+        // `crate::x`, the entries of `crate::{x, y::z}`, and `*` for `crate::*` or `crate::{self}`.
         const roots = (keyword: string) => {
           const found = new Set<string>();
+          const segment = (token: string) => (token === '*' || token === 'self' ? '*' : /^[A-Za-z_]/.test(token) ? token : undefined);
           for (let i = 0; i + 2 < tokens.length; i++) {
-            if (tokens[i] === keyword && tokens[i + 1] === '::' && /^[A-Za-z_]/.test(tokens[i + 2])) found.add(tokens[i + 2]);
+            if (tokens[i] !== keyword || tokens[i + 1] !== '::') continue;
+            if (tokens[i + 2] !== '{') {
+              const first = segment(tokens[i + 2]);
+              if (first) found.add(first);
+              continue;
+            }
+            for (let j = i + 3, depth = 1, entryStart = true; j < tokens.length && depth > 0; j++) {
+              const token = tokens[j];
+              if (token === '{') depth++;
+              else if (token === '}') depth--;
+              else if (depth === 1 && token === ',') entryStart = true;
+              else if (depth === 1 && entryStart) {
+                const first = segment(token);
+                if (first) found.add(first);
+                entryStart = false;
+              }
+            }
           }
           return [...found];
         };
@@ -271,6 +308,7 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
           errors,
           useSites,
           statics,
+          restrictedNames,
           ids: Uint32Array.from(ids),
           starts: Int32Array.from(starts),
         };

@@ -85,8 +85,8 @@ export class CrateGraph {
   private readonly byDir = new Map<string, Crate>();
   private readonly byPackage = new Map<string, Crate[]>();
   private readonly dependents = new Map<Crate, Set<Crate>>();
-  /** Package names that some `[patch]` table points at a local path. */
-  private readonly patched = new Set<string>();
+  /** Package names that some `[patch]` table points at a local path, with that path. */
+  private readonly patched = new Map<string, string>();
   /** Folders of crates left out by a workspace's `exclude`. */
   readonly excludedDirs: string[] = [];
   /** Every folder with a manifest: cargo never counts one as part of an enclosing package. */
@@ -119,7 +119,7 @@ export class CrateGraph {
     }
     this.crates.sort((a, b) => a.name.localeCompare(b.name) || a.dir.localeCompare(b.dir));
     for (const manifest of all) {
-      for (const name of manifest.patches.keys()) this.patched.add(packageKey(name));
+      for (const [name, at] of manifest.patches) this.patched.set(packageKey(name), path.resolve(path.dirname(manifest.file), at));
     }
     const byFile = new Map(all.map((m) => [m.file, m]));
     for (const crate of this.crates) {
@@ -178,6 +178,10 @@ export class CrateGraph {
     if (source === 'path' && relative !== undefined) {
       dependency.path = path.resolve(base, relative);
       dependency.to = this.byDir.get(dependency.path);
+    } else if (this.patched.has(packageKey(entry.package))) {
+      // [patch] builds this registry or git dependency from a local crate.
+      dependency.path = this.patched.get(packageKey(entry.package));
+      dependency.to = this.byDir.get(dependency.path!);
     }
     return dependency;
   }

@@ -1,0 +1,84 @@
+// Workspaces where an earlier version offered a fix that broke the build,
+// found by review. Each builds before; `fix` either applies what still builds
+// or refuses with the reason; it builds after.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { removeFixture, repoRoot, writeFixture } from '../support/fixture';
+import { Cargo } from './support';
+
+const CLI = path.join(repoRoot, 'dist', 'cli.js');
+const CASES = path.join(repoRoot, 'test', 'fixes', 'cases');
+
+/** What `fix` must print for each case: a refusal with its reason, or the fixes that are safe. */
+const EXPECTED: Record<string, RegExp[]> = {
+  brace: [/^refused b\/src\/counter\.rs: .*it uses crate::errors, which is b's own module/m],
+  glob: [/^refused b\/src\/counter\.rs: .*it uses super::\*/m],
+  vis: [/^refused b\/src\/counter\.rs: .*b\/src\/lib\.rs uses helper, which the copy makes visible in this crate only/m],
+  macro: [/^refused b\/src\/counter\.rs: .*exports a macro \(#\[macro_export\]\)/m],
+  impl: [/^refused b\/src\/counter\.rs: .*has an impl for Counter/m],
+  twotargets: [/^refused b\/src\/counter\.rs: .*also declared by b\/src\/main\.rs/m],
+  cfg: [/^refused b\/src\/counter\.rs: .*compiled only under a #\[cfg\(\.\.\.\)\]/m],
+  cdylib: [/^refused b\/src\/counter\.rs: .*built as cdylib only/m],
+  deps: [/^fixed b\/src\/counter\.rs/m, /^fixed c\/src\/counter\.rs/m, /^refused d\/src\/counter\.rs: .*optional = true/m],
+  ed2015: [/^refused b\/src\/counter\.rs: .*edition 2015/m],
+  cyc: [/^fixed b\/src\/one\.rs/m, /^refused d\/src\/two\.rs: .*with the other fixes, c would depend on d .*a cycle/m],
+  // [patch] builds a's registry dependency on b from here: b keeps the module.
+  patch: [/^fixed a\/src\/counter\.rs: Replace with re-export from b$/m],
+};
+
+describe('fixes a review found unsafe', function () {
+  this.timeout(120_000);
+  const cargo = new Cargo();
+  const dirs: string[] = [];
+  after(() => {
+    dirs.forEach(removeFixture);
+    cargo.dispose();
+  });
+
+  for (const [name, expected] of Object.entries(EXPECTED)) {
+    it(`${name}: builds before and after fix`, () => {
+      const dir = writeFixture(fs.readFileSync(path.join(CASES, `${name}.txt`), 'utf8'));
+      dirs.push(dir);
+      const root = path.join(dir, 'Cargo.toml');
+      cargo.check(root, '--workspace');
+      const fix = spawnSync(process.execPath, [CLI, 'fix', dir], { encoding: 'utf8' });
+      assert.notEqual(fix.status, 2, fix.stderr);
+      for (const line of expected) assert.match(fix.stdout, line, fix.stdout);
+      cargo.check(root, '--workspace');
+    });
+  }
+});
+
+describe('inverted dependencies a review found wrongly reported or removed', () => {
+  const dirs: string[] = [];
+  after(() => dirs.forEach(removeFixture));
+  const workspace = (appManifestTail: string, extra = '') => {
+    const dir = writeFixture(
+      `//- app/Cargo.toml\n[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nshared = "1.0"\n${appManifestTail}` +
+        `//- app/src/lib.rs\npub fn f() {}\n` +
+        `//- shared/Cargo.toml\n[package]\nname = "shared"\nversion = "1.0.0"\nedition = "2021"\n` +
+        `//- shared/src/lib.rs\npub fn g() {}\n${extra}`,
+    );
+    dirs.push(dir);
+    return dir;
+  };
+  const json = (dir: string) =>
+    JSON.parse(spawnSync(process.execPath, [CLI, 'check', dir, '--format', 'json'], { encoding: 'utf8' }).stdout) as { findings: { code: string }[] };
+
+  it('refuses to remove a dependency that a feature refers to, and changes nothing', () => {
+    const dir = workspace('\n[features]\ndefault = ["shared/std"]\n');
+    const manifest = fs.readFileSync(path.join(dir, 'app/Cargo.toml'), 'utf8');
+    assert.deepEqual(json(dir).findings.map((f) => f.code), ['inverted-dependency']);
+    const fix = spawnSync(process.execPath, [CLI, 'fix', dir, '--code', 'inverted-dependency'], { encoding: 'utf8' });
+    assert.match(fix.stdout, /^refused app\/Cargo\.toml: Remove inverted dependency: the feature default refers to shared/m);
+    assert.equal(fs.readFileSync(path.join(dir, 'app/Cargo.toml'), 'utf8'), manifest);
+  });
+
+  it('does not report a dependency on a crate `cargo vendor` put here (.cargo-checksum.json)', () => {
+    const dir = workspace('');
+    fs.writeFileSync(path.join(dir, 'shared', '.cargo-checksum.json'), '{"files":{},"package":"0"}');
+    assert.deepEqual(json(dir).findings, []);
+  });
+});
