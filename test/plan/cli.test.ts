@@ -64,3 +64,20 @@ describe('rust-consolidate check: the plan after fix', () => {
     assert.equal(item('`rust/datafusion_python/src/udf_docs.rs`').status, 'done', 'a copy the fix deleted');
   });
 });
+
+describe('rust-consolidate check --authoritative: copies kept in the folder the plan clears', () => {
+  let temp: string;
+  before(() => {
+    temp = writeFixture('');
+    fs.cpSync(path.join(repoRoot, 'demo', 'rust'), path.join(temp, 'rust'), { recursive: true });
+  });
+  after(() => removeFixture(temp));
+
+  it('leaves "Delete duplicate files from" open while its folder holds the copies kept', () => {
+    const { stdout } = run('check', path.join(temp, 'rust'), '--format', 'json', '--authoritative', 'datafusion-python');
+    const items = (JSON.parse(stdout) as { plan: JsonPlan }).plan.scopes.flatMap((s) => s.items);
+    const copies = items.find((i) => i.text === 'Delete duplicate files from `rust/datafusion_python/src/`')!;
+    assert.equal(copies.status, 'open');
+    assert.match(copies.evidence, /^12 copies left in rust\/datafusion_python\/src\/: delta_control_plane\.rs, /);
+  });
+});

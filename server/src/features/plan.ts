@@ -13,7 +13,7 @@ import type { WorkspaceIndex } from '../core/index';
 import type { AnalysisOptions, Finding, Log } from '../core/model';
 import { RustSyntax, checkboxEdit, evaluatePlan, findPlanFiles, generatePlan, markableEdits, parsePlan } from '../core/plan';
 import type { PlanItemStatus, PlanStatus } from '../core/plan';
-import { planFindings } from '../core/plan/findings';
+import { copiesIn, planFindings } from '../core/plan/findings';
 import type { CratePairNode, PlanItemNode, PlanNode, PlanView } from '../protocol';
 import { toWorkspaceEdit } from './codeActions';
 import { toDiagnostic, uriOf } from './diagnostics';
@@ -236,7 +236,7 @@ export class PlanFeature {
       if (file.endsWith('Cargo.toml')) {
         found.push(...index.findingsFor(file).filter((f) => f.code === 'inverted-dependency'));
       } else if (isFolder(file)) {
-        found.push(...index.allFindings().filter((f) => COPY_CODES.has(f.code) && f.file.startsWith(file + path.sep)));
+        found.push(...copiesIn(index.allFindings(), file).map((c) => c.finding));
       } else {
         found.push(...index.findingsFor(file).filter((f) => COPY_CODES.has(f.code)));
       }

@@ -11,6 +11,7 @@ import { packageKey } from '../workspace';
 import type { Crate } from '../workspace';
 import { isFilePath, stripLine } from './classify';
 import type { ItemState, Plan, PlanBase, PlanCheck, PlanCounts, PlanItem, PlanItemStatus, PlanScopeStatus, PlanStatus } from './model';
+import { copiesIn } from './findings';
 import type { RustFileSyntax, RustSyntax } from './syntax';
 
 /** What evaluation reads from the index. */
@@ -25,7 +26,6 @@ export interface PlanContext {
   syntax: RustSyntax;
 }
 
-const COPY_CODES = new Set(['duplicate-file', 'near-duplicate-file']);
 /** How many files an evidence string lists before "and N more". */
 const LISTED = 5;
 
@@ -112,10 +112,12 @@ function decide(check: PlanCheck, item: PlanItem, { index, syntax }: PlanContext
       const dir = located.file;
       const shown = paths.written(check.dir);
       if (!located.found) return open(`cannot find where ${stripLine(check.dir)} is in this workspace`, []);
-      const copies = index.allFindings().filter((f) => COPY_CODES.has(f.code) && f.file.startsWith(dir + path.sep));
-      if (copies.length === 0) return done(`no copy of another crate's module is left in ${shown}`, [dir]);
-      const names = listed(copies.map((f) => path.relative(dir, f.file).split(path.sep).join('/')));
-      return open(`${count(copies.length, 'copy', 'copies')} left in ${shown}: ${names}`, [dir], { file: copies[0].file, range: copies[0].range });
+      const copies = copiesIn(index.allFindings(), dir);
+      const files = [...new Set(copies.map((c) => c.file))].sort();
+      if (files.length === 0) return done(`no copy of another crate's module is left in ${shown}`, [dir]);
+      const names = listed(files.map((f) => path.relative(dir, f).split(path.sep).join('/')));
+      const first = copies.find((c) => c.finding.file === c.file)?.finding ?? copies[0].finding;
+      return open(`${count(files.length, 'copy', 'copies')} left in ${shown}: ${names}`, [dir], { file: first.file, range: first.range });
     }
     case 'dependency-present':
     case 'dependency-absent': {

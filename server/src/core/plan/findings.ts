@@ -1,5 +1,6 @@
 // Drift between a plan and the code, as findings on the plan: a box that is
 // checked while the code says the item is not done.
+import * as path from 'node:path';
 import type { AnalysisOptions, Finding } from '../model';
 import { severityOf } from '../model';
 import type { PlanStatus } from './model';
@@ -18,4 +19,21 @@ export function planFindings(status: PlanStatus, options: AnalysisOptions): Find
       related: item.at ? [{ ...item.at, message: 'the evidence' }] : [],
       fixes: [],
     }));
+}
+
+const COPY_CODES = new Set(['duplicate-file', 'near-duplicate-file']);
+
+/**
+ * The copy findings (duplicate-file, near-duplicate-file) that have a file
+ * in a folder: the finding's own file, or a file it relates, since the copy
+ * kept may be the one in that folder (an authoritative crate there). Each
+ * with its file in the folder.
+ */
+export function copiesIn(findings: readonly Finding[], dir: string): { finding: Finding; file: string }[] {
+  const inside = (file: string) => file.startsWith(dir + path.sep);
+  return findings.flatMap((finding) => {
+    if (!COPY_CODES.has(finding.code)) return [];
+    const file = inside(finding.file) ? finding.file : finding.related.find((r) => inside(r.file))?.file;
+    return file ? [{ finding, file }] : [];
+  });
 }
