@@ -63,6 +63,12 @@ describe('rust-consolidate check: the plan after fix', () => {
     assert.match(evidence, /^rust\/datafusion_python\/src\/udf_builtin\.rs \(datafusion_python\/src\/udf_builtin\.rs\) is still there/);
     assert.equal(item('`rust/datafusion_python/src/udf_docs.rs`').status, 'done', 'a copy the fix deleted');
   });
+
+  it('leaves the re-export item open while lib.rs still declares the copy the fix refused', () => {
+    const { status, evidence } = item('Update `rust/datafusion_python/src/lib.rs` to re-export modules from datafusion_ext');
+    assert.equal(status, 'open');
+    assert.match(evidence, /re-exports \d+ paths from datafusion_ext \(line \d+\), but still declares 1 copy of another crate's module: datafusion_python\/src\/udf_builtin\.rs \(line \d+\)$/);
+  });
 });
 
 describe('rust-consolidate check --authoritative: copies kept in the folder the plan clears', () => {

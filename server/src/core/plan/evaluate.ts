@@ -26,6 +26,7 @@ export interface PlanContext {
   syntax: RustSyntax;
 }
 
+const COPY_CODES = new Set(['duplicate-file', 'near-duplicate-file']);
 /** How many files an evidence string lists before "and N more". */
 const LISTED = 5;
 
@@ -214,7 +215,22 @@ function decide(check: PlanCheck, item: PlanItem, { index, syntax }: PlanContext
         const missing = check.how === 'reexport' ? `re-export anything from ${check.target}` : check.how === 'import' ? `import from ${check.target}` : `refer to ${check.target}`;
         return open(`${shown} does not ${missing}${note}`, [file]);
       }
-      return done(`${shown} ${verb} ${found.what} (line ${found.range.start.line + 1})${note}`, [file], { file, range: found.range });
+      const said = `${shown} ${verb} ${found.what} (line ${found.range.start.line + 1})${note}`;
+      if (check.how === 'reexport') {
+        // Re-exporting some modules is not done while the file still declares a copy of another crate's module.
+        const copies = index
+          .allFindings()
+          .filter((f) => COPY_CODES.has(f.code) && f.declaration?.file === file)
+          .sort((a, b) => a.declaration!.range.start.line - b.declaration!.range.start.line);
+        if (copies.length > 0) {
+          const names = listed(copies.map((f) => `${paths.display(f.file)} (line ${f.declaration!.range.start.line + 1})`));
+          return open(`${said}, but still declares ${count(copies.length, 'copy', 'copies')} of another crate's module: ${names}`, [file, ...copies.map((f) => f.file)], {
+            file,
+            range: copies[0].declaration!.range,
+          });
+        }
+      }
+      return done(said, [file], { file, range: found.range });
     }
     case 'imports-absent': {
       const scope = paths.files(check.in);
