@@ -64,6 +64,13 @@ describe('rust-consolidate check: the plan after fix', () => {
     assert.equal(item('`rust/datafusion_python/src/udf_docs.rs`').status, 'done', 'a copy the fix deleted');
   });
 
+  it('leaves open the dependency entry that names a feature the fix did not enable', () => {
+    const { status, evidence } = item('Add `datafusion_ext = { path = "../datafusion_ext", features = ["python"] }` to `rust/datafusion_python/Cargo.toml`');
+    assert.equal(status, 'open');
+    assert.match(evidence, /^datafusion_ext is a dependency in .*Cargo\.toml \(line \d+\), but without the python feature$/);
+    assert.equal(item('Add `datafusion_ext` as workspace dependency in `rust/datafusion_python/Cargo.toml`').status, 'done', 'no feature asked');
+  });
+
   it('leaves the re-export item open while lib.rs still declares the copy the fix refused', () => {
     const { status, evidence } = item('Update `rust/datafusion_python/src/lib.rs` to re-export modules from datafusion_ext');
     assert.equal(status, 'open');

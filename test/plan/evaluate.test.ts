@@ -85,7 +85,7 @@ const AFTER: Record<string, string> = {
   'Delete duplicate files from `rust/datafusion_python/src/`': `no copy of another crate's module is left in ${PY}/src/`,
   'Add optional `pyo3` dependency to `rust/datafusion_ext/Cargo.toml`': `pyo3 is a dependency in ${EXT}/Cargo.toml (line 14)`,
   'Create `python` feature flag in `rust/datafusion_ext/Cargo.toml`': `${EXT}/Cargo.toml has the python feature (line 20)`,
-  'Add `datafusion_ext = { path = "../datafusion_ext", features = ["python"] }` to `rust/datafusion_python/Cargo.toml`': `datafusion_ext is a dependency in ${PY}/Cargo.toml (line 17), by path ../datafusion_ext`,
+  'Add `datafusion_ext = { path = "../datafusion_ext", features = ["python"] }` to `rust/datafusion_python/Cargo.toml`': `datafusion_ext is a dependency in ${PY}/Cargo.toml (line 17), by path ../datafusion_ext, with the python feature`,
   'Update any imports in `datafusion_ext` that reference `datafusion_python` externally': 'no use of datafusion_python is left in crate datafusion_ext',
   'Remove line `datafusion-python = "51.0.0"` from `rust/datafusion_ext/Cargo.toml`': `${EXT}/Cargo.toml no longer depends on datafusion-python`,
   'Create `rust/datafusion_ext/src/async_runtime.rs`': `${EXT}/src/async_runtime.rs exists (11 lines)`,

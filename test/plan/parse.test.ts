@@ -200,7 +200,7 @@ describe('parsePlan on the shared plan', () => {
       removePython,
       { kind: 'dependency-present', dependency: 'pyo3', manifest: 'rust/datafusion_ext/Cargo.toml', optional: true },
       { kind: 'feature-present', feature: 'python', manifest: 'rust/datafusion_ext/Cargo.toml' },
-      { kind: 'dependency-present', dependency: 'datafusion_ext', manifest: 'rust/datafusion_python/Cargo.toml', optional: false },
+      { kind: 'dependency-present', dependency: 'datafusion_ext', manifest: 'rust/datafusion_python/Cargo.toml', optional: false, features: ['python'] },
       { kind: 'imports-absent', in: 'datafusion_ext', root: 'datafusion_python' },
       byHand,
       byHand,

@@ -22,6 +22,8 @@ export interface DependencyEntry {
   version?: string;
   git?: string;
   optional: boolean;
+  /** `features = [...]` as written on the entry (a workspace-inherited entry adds them to the workspace's). */
+  features: string[];
   /** In `[workspace.dependencies]`: the workspace's declaration, not a dependency of a package. */
   declaredForWorkspace: boolean;
   /** The dependency's key, where diagnostics go. */
@@ -304,11 +306,11 @@ function readPatches(manifest: Manifest, value: Record<string, unknown>): void {
   }
 }
 
-type SpecFields = Pick<DependencyEntry, 'name' | 'package' | 'source' | 'path' | 'version' | 'git' | 'optional'>;
+type SpecFields = Pick<DependencyEntry, 'name' | 'package' | 'source' | 'path' | 'version' | 'git' | 'optional' | 'features'>;
 
 function describeSpec(name: string, spec: unknown): SpecFields {
   if (typeof spec === 'string') {
-    return { name, package: name, source: 'registry', version: spec, optional: false };
+    return { name, package: name, source: 'registry', version: spec, optional: false, features: [] };
   }
   const t = asTable(spec) ?? {};
   const str = (k: string) => (typeof t[k] === 'string' ? (t[k] as string) : undefined);
@@ -323,6 +325,7 @@ function describeSpec(name: string, spec: unknown): SpecFields {
     version: str('version'),
     git: str('git'),
     optional: t['optional'] === true,
+    features: Array.isArray(t['features']) ? t['features'].filter((f): f is string => typeof f === 'string') : [],
   };
 }
 

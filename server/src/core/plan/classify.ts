@@ -73,6 +73,7 @@ export function classifyItem(text: ItemText, tables: readonly TargetFileTable[] 
         dependency,
         manifest: stripLine(code(m[4])!),
         optional: m[1] !== undefined || m[3] !== undefined || entry?.optional === true,
+        ...withFeatures(entry),
       };
     }
   }
@@ -80,7 +81,8 @@ export function classifyItem(text: ItemText, tables: readonly TargetFileTable[] 
     const [what, where] = [code(m[1])!, stripLine(code(m[2])!)];
     if (isManifest(where)) {
       const dependency = dependencyName(what);
-      if (dependency) return { kind: 'dependency-present', dependency, manifest: where, optional: tomlEntry(what)?.optional === true };
+      const entry = tomlEntry(what);
+      if (dependency) return { kind: 'dependency-present', dependency, manifest: where, optional: entry?.optional === true, ...withFeatures(entry) };
     } else if (where.endsWith('.rs')) {
       return { kind: 'code-present', code: what, path: where };
     }
@@ -187,8 +189,19 @@ function dependencyName(code: string): string | undefined {
   return tomlEntry(trimmed)?.name;
 }
 
+/** `{ features }` when a TOML entry names some, else nothing. */
+function withFeatures(entry: TomlEntry | undefined): { features?: string[] } {
+  return entry && entry.features.length > 0 ? { features: entry.features } : {};
+}
+
+interface TomlEntry {
+  name: string;
+  optional: boolean;
+  features: string[];
+}
+
 /** The first entry of a TOML snippet, read with the manifest parser: `[dependencies.x]` or `x = …`. */
-function tomlEntry(code: string): { name: string; optional: boolean } | undefined {
+function tomlEntry(code: string): TomlEntry | undefined {
   let value: unknown;
   try {
     value = getStaticTOMLValue(parseTOML(code));
@@ -202,7 +215,9 @@ function tomlEntry(code: string): { name: string; optional: boolean } | undefine
   }
   const [name] = Object.keys(table ?? {});
   if (name === undefined) return undefined;
-  return { name, optional: asTable(table![name])?.['optional'] === true };
+  const spec = asTable(table![name]);
+  const features = Array.isArray(spec?.['features']) ? (spec['features'] as unknown[]).filter((f): f is string => typeof f === 'string') : [];
+  return { name, optional: spec?.['optional'] === true, features };
 }
 
 function asTable(v: unknown): Record<string, unknown> | undefined {

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { getStaticTOMLValue, parseTOML } from 'toml-eslint-parser';
 import type { WorkspaceIndex } from '../index';
-import type { Manifest } from '../manifest';
+import type { DependencyEntry, Manifest } from '../manifest';
 import type { Location, Range } from '../model';
 import { packageKey } from '../workspace';
 import type { Crate } from '../workspace';
@@ -133,7 +133,12 @@ function decide(check: PlanCheck, item: PlanItem, { index, syntax }: PlanContext
       }
       if (!entry) return open(`${shown} has no ${check.dependency} dependency`, [manifest.file]);
       if (check.optional && !entry.optional) return open(`${where}, but not optional`, [manifest.file], at);
-      return done(`${where}${entry.source === 'path' && entry.path ? `, by path ${entry.path}` : ''}`, [manifest.file], at);
+      const enabled = new Set([...entry.features, ...inheritedFeatures(index, entry)]);
+      const lacking = (check.features ?? []).filter((f) => !enabled.has(f));
+      if (lacking.length > 0) return open(`${where}, but without the ${featureList(lacking)}`, [manifest.file], at);
+      const by = entry.source === 'path' && entry.path ? `, by path ${entry.path}` : '';
+      const features = check.features && check.features.length > 0 ? `, with the ${featureList(check.features)}` : '';
+      return done(`${where}${by}${features}`, [manifest.file], at);
     }
     case 'feature-present': {
       const found = paths.manifest(check.manifest);
@@ -348,6 +353,22 @@ function featureLine(text: string, name: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The features a `x = { workspace = true }` entry inherits from the `[workspace.dependencies]` declaration of x. */
+function inheritedFeatures(index: PlanIndex, entry: DependencyEntry): string[] {
+  if (entry.source !== 'workspace') return [];
+  for (const manifest of index.allManifests().values()) {
+    const declared = manifest.dependencies.find((d) => d.declaredForWorkspace && d.name === entry.name);
+    if (declared) return declared.features;
+  }
+  return [];
+}
+
+/** "python feature", "python and pyarrow features". */
+function featureList(features: string[]): string {
+  const names = features.length > 1 ? `${features.slice(0, -1).join(', ')} and ${features[features.length - 1]}` : features[0];
+  return `${names} ${features.length === 1 ? 'feature' : 'features'}`;
 }
 
 function lineRange(line: number): Range {

@@ -107,8 +107,11 @@ export type PlanCheck =
   | { kind: 'file-present'; path: string }
   /** "Delete duplicate files from `dir/`": no copy finding left in that folder. */
   | { kind: 'copies-absent'; dir: string }
-  /** "Add `x` as … dependency in `Cargo.toml`", "Add `x = { … }` to `Cargo.toml`". */
-  | { kind: 'dependency-present'; dependency: string; manifest: string; optional: boolean }
+  /**
+   * "Add `x` as … dependency in `Cargo.toml`", "Add `x = { … }` to `Cargo.toml`";
+   * `features` when the TOML entry names some: the dependency must enable them.
+   */
+  | { kind: 'dependency-present'; dependency: string; manifest: string; optional: boolean; features?: string[] }
   /** "Remove `x = "1.0"` from `Cargo.toml`", "Remove `x` dependency from …". */
   | { kind: 'dependency-absent'; dependency: string; manifest: string }
   /** "Create `python` feature flag in `Cargo.toml`". */
