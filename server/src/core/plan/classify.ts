@@ -14,36 +14,50 @@ export interface ItemText {
 const C = '⟦(\\d+)⟧';
 const rule = (source: string) => new RegExp(source.replace(/ /g, '\\s+'), 'i');
 
-const COPIES = rule(`^(?:delete|remove) (?:the )?(?:duplicate|duplicated|copied) (?:files|copies|modules) (?:from|in) ${C}$`);
+const COPIES = rule(`^(?:delete|remove) (?:all )?(?:of )?(?:the )?(?:duplicate|duplicated|copied) (?:files|copies|modules) (?:from|in|under) ${C}$`);
 const DELETE = rule(`^(?:delete|remove) (?:the )?(?:line |file |local |external )*${C}(?: (?:from|in) ${C})?(.*)$`);
+const DELETE_MANY = rule(`^(?:delete|remove) (?:the )?(?:files? )?(⟦.*)$`);
 const REMOVE_KIND = rule(`^remove (?:the )?(?:local |external |unused |old )*${C} (static|fn|function|const|struct|enum|trait|type|macro|dependency|dep) (?:from|in) ${C}(.*)$`);
+const REMOVE_KIND_FIRST = rule(`^remove (?:the )?(?:local |external |unused |old )*(static|fn|function|const|struct|enum|trait|type|macro) ${C} (?:from|in) ${C}(.*)$`);
 const FEATURE = rule(`^(?:create|add) (?:an? |the )?${C} (?:feature|feature flag|cargo feature) (?:in|to) ${C}(.*)$`);
-const CREATE = rule(`^create (?:the |a |an )?(?:new )?(?:file )?${C}(.*)$`);
+const CREATE = rule(`^(?:create (?:the |a |an )?(?:new )?(?:file )?|add (?:the |a |an )?(?:new )?file )${C}(.*)$`);
 const ADD_DEPENDENCY = rule(`^add (optional )?${C} (?:as (?:an? )?(optional )?(?:[\\w-]+ )*?)?(?:dependency|dep)(?: [\\w-]+)*? (?:in|to|of) ${C}(.*)$`);
+const ADD_DEPENDENCY_ON = rule(`^add (?:an? |the )?((?:[\\w-]+ )*?)(?:dependency|dep) on ${C} (?:in|to|of) ${C}(.*)$`);
 const ADD_TO = rule(`^add ${C} (?:to|in) ${C}(.*)$`);
 const EXPORT = rule(`^(?:export|re-?export|expose) (?:the )?${C} module (?:from|in) ${C}(.*)$`);
 const IMPORTS_ABSENT = rule(`^(?:update|remove|replace) (?:any |all )?(?:imports|uses|use declarations) (?:in|from) ${C} that (?:reference|use|import) ${C}(.*)$`);
 const UPDATE = rule(`^update (?:any |all )?((?:imports|uses) in )?${C} to (use|import|wrap|re-?export|call|reference|depend on) (.*)$`);
+const MAKE = rule(`^(?:make|have) (?:any |all )?((?:imports|uses) in )?${C} (use|import|wrap|re-?export|call|reference|depend on) (.*)$`);
+/**
+ * A path in the prose, outside backticks: it ends in `.rs` or `.toml` (a
+ * `:line` suffix allowed), or with a `/`, or has two slashes (`a/b/c`), so
+ * "PyO3/PyArrow" and "scan/write" stay prose.
+ */
+const BARE_PATH = /(?<![\w./-])((?:[\w.-]+\/)*[\w-][\w.-]*\.(?:rs|toml)(?::\d+(?:-\d+)?)?|(?:[\w.-]+\/)+|[\w.-]+(?:\/[\w.-]+){2,}\/?)(?![\w/-])/g;
 
 /** Decides how an item is checked. `tables` are its scope's target-file tables, for "to use shared runtime". */
-export function classifyItem(text: ItemText, tables: readonly TargetFileTable[] = []): PlanCheck {
-  const pattern = text.pattern.replace(/\s+/g, ' ').trim().replace(/[.;:]$/, '');
+export function classifyItem(written: ItemText, tables: readonly TargetFileTable[] = []): PlanCheck {
+  const text = withBarePaths({ pattern: written.pattern.replace(/\s+/g, ' ').trim().replace(/[.;:]$/, ''), codes: written.codes });
+  const pattern = text.pattern;
   const code = (group: string | undefined) => (group === undefined ? undefined : text.codes[Number(group)]);
   let m: RegExpExecArray | null;
 
-  // A bare path (a decommissioning entry), maybe with a note: "`x.rs` (857 lines)".
-  if ((m = new RegExp(`^${C}(?:\\s*\\(.*\\))?$`).exec(pattern)) && isFilePath(code(m[1])!)) {
-    return { kind: 'file-absent', path: stripLine(code(m[1])!) };
-  }
+  // Bare paths (a decommissioning entry), maybe with a note: "`x.rs` (857 lines)", "`a.rs`, `b.rs` — 58 lines".
+  const listed = leadingPaths(pattern, text.codes);
+  if (listed) return fileAbsent(listed);
   if ((m = COPIES.exec(pattern))) return { kind: 'copies-absent', dir: stripLine(code(m[1])!) };
   if ((m = REMOVE_KIND.exec(pattern)) && onlyNote(m[4])) {
     const [name, kind, where] = [code(m[1])!, m[2].toLowerCase(), stripLine(code(m[3])!)];
     if (kind === 'dependency' || kind === 'dep') {
       const dependency = dependencyName(name);
       if (dependency) return { kind: 'dependency-absent', dependency, manifest: where };
-    } else if (isIdentifier(name)) {
-      return { kind: 'item-absent', item: kind === 'function' ? 'fn' : (kind as RustItemKind), name, in: where };
+    } else if (isIdentifier(callee(name))) {
+      return { kind: 'item-absent', item: itemKind(kind), name: callee(name), in: where };
     }
+  }
+  // "Remove static `X` from …", "Remove function `f` from …".
+  if ((m = REMOVE_KIND_FIRST.exec(pattern)) && onlyNote(m[4]) && isIdentifier(callee(code(m[2])!))) {
+    return { kind: 'item-absent', item: itemKind(m[1].toLowerCase()), name: callee(code(m[2])!), in: stripLine(code(m[3])!) };
   }
   if ((m = DELETE.exec(pattern)) && onlyNote(m[3])) {
     const what = code(m[1])!;
@@ -53,10 +67,18 @@ export function classifyItem(text: ItemText, tables: readonly TargetFileTable[] 
     } else if (isManifest(where)) {
       const dependency = dependencyName(what);
       if (dependency) return { kind: 'dependency-absent', dependency, manifest: stripLine(where) };
+    } else if (isFilePath(what) && isFolder(where)) {
+      // "Delete `udf_async.rs` from `datafusion_python/src/`".
+      return { kind: 'file-absent', path: `${stripLine(where).replace(/\/+$/, '')}/${stripLine(what)}` };
     } else {
-      const item = rustItem(what);
+      const item = rustItem(what) ?? (isIdentifier(callee(what)) && callee(what) !== what.trim() ? { kind: 'fn' as const, name: callee(what) } : undefined);
       if (item) return { kind: 'item-absent', item: item.kind, name: item.name, in: stripLine(where) };
     }
+  }
+  // "Delete `a.rs` and `b.rs`".
+  if ((m = DELETE_MANY.exec(pattern))) {
+    const paths = leadingPaths(m[1], text.codes);
+    if (paths) return fileAbsent(paths);
   }
   if ((m = FEATURE.exec(pattern)) && onlyNote(m[3]) && isIdentifier(code(m[1])!)) {
     return { kind: 'feature-present', feature: code(m[1])!, manifest: stripLine(code(m[2])!) };
@@ -77,6 +99,20 @@ export function classifyItem(text: ItemText, tables: readonly TargetFileTable[] 
       };
     }
   }
+  // "Add a dependency on `x` to `Cargo.toml`", "Add an optional path dependency on `x` to …".
+  if ((m = ADD_DEPENDENCY_ON.exec(pattern)) && onlyNote(m[4])) {
+    const dependency = dependencyName(code(m[2])!);
+    const entry = tomlEntry(code(m[2])!);
+    if (dependency) {
+      return {
+        kind: 'dependency-present',
+        dependency,
+        manifest: stripLine(code(m[3])!),
+        optional: /\boptional\b/i.test(m[1]) || entry?.optional === true,
+        ...withFeatures(entry),
+      };
+    }
+  }
   if ((m = ADD_TO.exec(pattern)) && onlyNote(m[3])) {
     const [what, where] = [code(m[1])!, stripLine(code(m[2])!)];
     if (isManifest(where)) {
@@ -93,7 +129,7 @@ export function classifyItem(text: ItemText, tables: readonly TargetFileTable[] 
   if ((m = IMPORTS_ABSENT.exec(pattern)) && isIdentifier(code(m[2])!.replace(/-/g, '_'))) {
     return { kind: 'imports-absent', in: stripLine(code(m[1])!), root: code(m[2])!.replace(/-/g, '_') };
   }
-  if ((m = UPDATE.exec(pattern))) {
+  if ((m = UPDATE.exec(pattern) ?? MAKE.exec(pattern))) {
     const path = stripLine(code(m[2])!);
     if (isFilePath(path)) {
       const verb = m[3].toLowerCase().replace('-', '');
@@ -106,6 +142,66 @@ export function classifyItem(text: ItemText, tables: readonly TargetFileTable[] 
     }
   }
   return { kind: 'manual', reason: manualReason(pattern) };
+}
+
+/**
+ * The text with each path written outside backticks turned into a code
+ * span of its own ("Create datafusion_ext/src/errors.rs"), so the rules
+ * read it as they read `datafusion_ext/src/errors.rs`.
+ */
+export function withBarePaths(text: ItemText): ItemText {
+  const codes = [...text.codes];
+  const pattern = text.pattern
+    .split(/(⟦\d+⟧)/)
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part.replace(BARE_PATH, (path: string) => {
+            codes.push(path);
+            return `⟦${codes.length - 1}⟧`;
+          }),
+    )
+    .join('');
+  return { pattern, codes };
+}
+
+function fileAbsent([path, ...also]: string[]): PlanCheck {
+  return { kind: 'file-absent', path, ...(also.length > 0 ? { also } : {}) };
+}
+
+/**
+ * The paths an item starts with, when the rest is only a note: "`a.rs`",
+ * "`a.rs`, `b.rs` and `c.rs`", "`x.rs` — 58 lines", "`x.rs` (73 lines)".
+ * Undefined when it does not start with a path, or goes on with more than a note.
+ */
+function leadingPaths(pattern: string, codes: readonly string[]): string[] | undefined {
+  const paths: string[] = [];
+  let rest = pattern;
+  for (;;) {
+    const m = /^⟦(\d+)⟧\s*(?:(?:,|;|&|\+|\band\b)\s*)?/i.exec(rest);
+    if (!m) break;
+    if (!isFilePath(codes[Number(m[1])])) return undefined;
+    paths.push(stripLine(codes[Number(m[1])]));
+    rest = rest.slice(m[0].length);
+  }
+  if (paths.length === 0) return undefined;
+  const note = rest.trim();
+  return note === '' || /^(?:[(\[—–:→-]|\d)/.test(note) || onlyNote(note) ? paths : undefined;
+}
+
+/** `async_runtime()` → `async_runtime`. */
+function callee(code: string): string {
+  return code.trim().replace(/\(\s*\)$/, '');
+}
+
+function itemKind(word: string): RustItemKind {
+  return word === 'function' ? 'fn' : (word as RustItemKind);
+}
+
+/** A folder path, written with a `/` in it: `datafusion_python/src/`. */
+function isFolder(code: string): boolean {
+  const path = stripLine(code.trim());
+  return path.includes('/') && /^[\w./-]+$/.test(path) && !/\.(?:rs|toml)$/.test(path);
 }
 
 /** What "to use …" names: a code span, or one bare path ("from datafusion_ext"). */

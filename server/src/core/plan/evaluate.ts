@@ -99,8 +99,15 @@ function decide(check: PlanCheck, item: PlanItem, { index, syntax }: PlanContext
   const open = (evidence: string, files: string[], at?: Location): Verdict => ({ status: 'open', evidence, files, ...(at ? { at } : {}) });
 
   switch (check.kind) {
-    case 'file-absent':
-      return fileAbsent(check.path, index, paths);
+    case 'file-absent': {
+      const verdicts = [check.path, ...(check.also ?? [])].map((p) => fileAbsent(p, index, paths));
+      if (verdicts.length === 1) return verdicts[0];
+      // Every file named must be absent.
+      const files = verdicts.flatMap((v) => v.files);
+      const left = verdicts.filter((v) => v.status !== 'done');
+      if (left.length === 0) return done(verdicts.map((v) => v.evidence).join('; '), files);
+      return open(left.map((v) => v.evidence).join('; '), files, left[0].at);
+    }
     case 'file-present': {
       const file = paths.file(check.path);
       const shown = paths.written(check.path);
@@ -556,6 +563,7 @@ function planPaths(plan: Plan): string[] {
   for (const item of items) {
     const check = item.check;
     if ('path' in check) add(check.path);
+    if ('also' in check) check.also?.forEach(add);
     if ('dir' in check) add(check.dir);
     if ('manifest' in check) add(check.manifest);
     if ('in' in check) add(check.in);

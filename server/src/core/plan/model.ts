@@ -101,8 +101,8 @@ export type RustItemKind = 'static' | 'fn' | 'const' | 'struct' | 'enum' | 'unio
  * A `manifest` or `in` may also name a crate (`df_plugin_codeanatomy`).
  */
 export type PlanCheck =
-  /** "Delete `x.rs`", a decommissioning path: the file is absent. */
-  | { kind: 'file-absent'; path: string }
+  /** "Delete `x.rs`", a decommissioning path: the file is absent; with `also`, every file it names ("`a.rs`, `b.rs`"). */
+  | { kind: 'file-absent'; path: string; also?: string[] }
   /** "Create `x.rs`": the file is present. */
   | { kind: 'file-present'; path: string }
   /** "Delete duplicate files from `dir/`": no copy finding left in that folder. */

@@ -7,7 +7,7 @@ import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
 import type { ListItem, Nodes, Paragraph, PhrasingContent, Table } from 'mdast';
 import type { Position, Range } from '../model';
-import { classifyItem, isFilePath, stripLine } from './classify';
+import { classifyItem, isFilePath, stripLine, withBarePaths } from './classify';
 import type { ItemText } from './classify';
 import type { Plan, PlanCheck, PlanDecommission, PlanItem, PlanPhase, PlanScope, PlanTask, TargetFileRow } from './model';
 
@@ -80,7 +80,7 @@ export function parsePlan(file: string, text: string): Plan {
         };
         addItem(task, itemText);
       } else if (inDecommission()) {
-        const path = itemText.codes.find((c) => isFilePath(c));
+        const path = withBarePaths(itemText).codes.find((c) => isFilePath(c));
         const entry: PlanDecommission = {
           kind: 'decommission',
           text: written,
@@ -235,6 +235,11 @@ function phrasingText(children: PhrasingContent[]): ItemText {
         }
         if (n.type === 'text') return n.value;
         if (n.type === 'break') return ' ';
+        // A link to a file of the workspace ("[udf_docs.rs](datafusion_python/src/udf_docs.rs)") names that path.
+        if (n.type === 'link' && isFilePath(n.url) && !/^[a-z][\w+.-]*:|^#/i.test(n.url)) {
+          codes.push(decodeURI(n.url));
+          return `\u27e6${codes.length - 1}\u27e7`;
+        }
         if ('children' in n) return walk(n.children as PhrasingContent[]);
         return '';
       })
