@@ -2,6 +2,7 @@
 // crate graph, the module tree, clone classes and findings. Every update goes
 // through it and returns the files whose findings changed, so a front
 // republishes only those.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
@@ -132,6 +133,8 @@ export class WorkspaceIndex {
     const crate = this.graph.crateOf(file);
     if (!crate) return [];
     const before = this.facts.get(file);
+    // An editor reports a save twice (didSave and a watched-file change): the second finds the same bytes.
+    if (before && !isNew && before.normalizedFor === crate.libName && sameBytes(file, before.byteHash)) return [];
     const after = await this.fingerprint(file);
     if (before && after && before.byteHash === after.byteHash && before.normalizedFor === after.normalizedFor && !isNew) {
       return [];
@@ -557,6 +560,14 @@ export class WorkspaceIndex {
       this.serialized.set(file, text);
     }
     return true;
+  }
+}
+
+function sameBytes(file: string, byteHash: string): boolean {
+  try {
+    return createHash('sha1').update(fs.readFileSync(file)).digest('base64') === byteHash;
+  } catch {
+    return false;
   }
 }
 

@@ -361,7 +361,8 @@ export class NearMissAnalysis {
         if (this.indexed.has(o.file) && !this.wholeFileCopy(o.file) && this.canonical(o.file, k) === type) group.push(o);
       }
     }
-    return group;
+    // In path order, so a message reads the same whatever order the files were saved in.
+    return group.sort((a, b) => a.file.localeCompare(b.file) || a.index - b.index);
   }
 
   private singletonFindings(file: string): Finding[] {
@@ -372,7 +373,7 @@ export class NearMissAnalysis {
     const findings: Finding[] = [];
     this.forEachStaticKey(facts, (key, index) => {
       const all = this.singletonGroup(file, key);
-      const crates = [...new Set(all.map((o) => this.context.crateOf(o.file)!))];
+      const crates = [...new Set(all.map((o) => this.context.crateOf(o.file)!))].sort((a, b) => a.name.localeCompare(b.name));
       if (crates.length < 2) return;
       const self = facts.statics[index];
       const others = all.filter((o) => !(o.file === file && o.index === index) && !this.ignoredPair(file, o.file));
