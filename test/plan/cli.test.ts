@@ -94,3 +94,73 @@ describe('rust-consolidate check --authoritative: copies kept in the folder the 
     assert.match(copies.evidence, /^12 copies left in rust\/datafusion_python\/src\/: delta_control_plane\.rs, /);
   });
 });
+
+describe('rust-consolidate check: items outside numbered scopes', () => {
+  let temp: string;
+  let planFile: string;
+  before(() => {
+    temp = writeFixture('');
+    fs.cpSync(path.join(repoRoot, 'demo', 'rust'), path.join(temp, 'rust'), { recursive: true });
+    planFile = path.join(temp, 'rust', 'team_consolidation.md');
+    fs.writeFileSync(
+      planFile,
+      [
+        '# Plan',
+        '',
+        '- [ ] Delete `datafusion_python/src/udf_docs.rs`',
+        '',
+        '## 1. Copies',
+        '',
+        '- [ ] Delete `datafusion_python/src/udf_async.rs`',
+        '',
+        '## Scope 2: Runtime',
+        '',
+        '- [x] Run the tests',
+        '',
+        '## Appendix',
+        '',
+        '### Decommissioning',
+        '',
+        '- `datafusion_python/src/udf_registry.rs`',
+        '',
+      ].join('\n'),
+    );
+  });
+  after(() => removeFixture(temp));
+
+  it('lists them in the JSON report, beside the scopes, with the fields of a scope\'s items', () => {
+    const { stdout } = run('check', path.join(temp, 'rust'), '--format', 'json', '--plan', planFile);
+    const plan = (JSON.parse(stdout) as { plan: JsonPlan & { other: JsonItem[] } }).plan;
+    assert.deepEqual(plan.scopes.map((s) => s.title), ['Copies', 'Runtime']);
+    assert.deepEqual(
+      plan.other.map((i) => [i.text, i.line, i.checked, i.status]),
+      [
+        ['Delete `datafusion_python/src/udf_docs.rs`', 2, false, 'open'],
+        ['`datafusion_python/src/udf_registry.rs`', 16, null, 'done'],
+      ],
+    );
+    assert.match(plan.other[0].evidence, /is still there/);
+  });
+
+  it('shows them in the text report', () => {
+    const { stdout } = run('check', path.join(temp, 'rust'), '--plan', planFile);
+    const lines = stdout.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('plan team_consolidation.md: '));
+    assert.deepEqual(lines.slice(at, at + 6), [
+      'plan team_consolidation.md: 1 of 4 items done (1 decided by hand)',
+      '  1. Copies: 0/1',
+      '  2. Runtime: 1/1',
+      '  Other items: 1/2',
+      `    team_consolidation.md:3: open: Delete \`datafusion_python/src/udf_docs.rs\` (${plan0Evidence(lines)})`,
+      '    team_consolidation.md:17: done: `datafusion_python/src/udf_registry.rs` (datafusion_python/src/udf_registry.rs is absent)',
+    ]);
+  });
+});
+
+/** The evidence the text report gives for the first other item, checked for its shape. */
+function plan0Evidence(lines: string[]): string {
+  const line = lines.find((l) => l.startsWith('    team_consolidation.md:3: open: '))!;
+  const evidence = /\((datafusion_python\/src\/udf_docs\.rs is still there \(\d+ lines, a copy of datafusion_ext\/src\/udf_docs\.rs\))\)$/.exec(line ?? '');
+  assert.ok(evidence, line);
+  return evidence[1];
+}

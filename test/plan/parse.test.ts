@@ -317,6 +317,34 @@ describe('parsePlan on small plans', () => {
     );
   });
 
+  it('reads `## 2) Title` and `## Scope 3: Title` as scopes too, but not a phase or a numbered sub-section', () => {
+    const plan = parse(
+      [
+        '## 1. Dotted',
+        '- [ ] Delete `a.rs`',
+        '## 2) Parenthesised',
+        '- [ ] Delete `b.rs`',
+        '## Scope 3: Named',
+        '- [ ] Delete `c.rs`',
+        '## Scope #4 \u2014 Dashed',
+        '## Phase 1: Not a scope',
+        '## 1.2 Not a scope either',
+        '- [ ] Delete `d.rs`',
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      plan.scopes.map((s) => [s.number, s.title, s.line, s.tasks.map((t) => t.text)]),
+      [
+        [1, 'Dotted', 0, ['Delete `a.rs`']],
+        [2, 'Parenthesised', 2, ['Delete `b.rs`']],
+        [3, 'Named', 4, ['Delete `c.rs`']],
+        [4, 'Dashed', 6, []],
+      ],
+    );
+    assert.deepEqual(plan.other.map((i) => i.text), ['Delete `d.rs`']);
+  });
+
   it('reads the scope list of a phase in its several spellings', () => {
     const plan = parse(
       [

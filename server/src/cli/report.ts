@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { WorkspaceIndex } from '../core/index';
-import type { PlanStatus } from '../core/plan';
+import type { PlanItemStatus, PlanStatus } from '../core/plan';
 import { documentationUrl } from '../core/assets';
 import { FINDING_CODES } from '../core/model';
 import type { Finding, FindingCode, Range } from '../core/model';
@@ -56,8 +56,10 @@ export function formatJson({ root, index, findings, plan, elapsedMs }: Report): 
               number: scope.number,
               done: scope.done,
               total: scope.total,
-              items: scope.items.map((i) => ({ text: i.text, line: i.line, checked: i.checked ?? null, status: i.status, evidence: i.evidence })),
+              items: scope.items.map(jsonItem),
             })),
+            // Task items and decommissioning entries outside any numbered scope.
+            other: plan.other.map(jsonItem),
           },
         }
       : {}),
@@ -70,6 +72,15 @@ export function formatJson({ root, index, findings, plan, elapsedMs }: Report): 
     },
   };
   return JSON.stringify(json, null, 2) + '\n';
+}
+
+function jsonItem(i: PlanItemStatus) {
+  return { text: i.text, line: i.line, checked: i.checked ?? null, status: i.status, evidence: i.evidence };
+}
+
+/** Done by the code, or a manual item whose box is ticked: as a scope counts it. */
+function isDone(i: PlanItemStatus): boolean {
+  return i.status === 'done' || (i.status === 'manual' && i.checked === true);
 }
 
 export function formatText({ root, index, findings, plan, elapsedMs }: Report): string {
@@ -87,6 +98,11 @@ export function formatText({ root, index, findings, plan, elapsedMs }: Report): 
     lines.push(`plan ${rel(plan.file)}: ${plan.counts.done} of ${plan.counts.total} items done (${plan.counts.manual} decided by hand)`);
     for (const scope of plan.scopes) {
       lines.push(`  ${scope.number}. ${scope.title}: ${scope.done}/${scope.total}${scope.phase ? ` (${scope.phase})` : ''}`);
+    }
+    if (plan.other.length > 0) {
+      // Outside any numbered scope: listed one by one, as nothing else shows them.
+      lines.push(`  Other items: ${plan.other.filter(isDone).length}/${plan.other.length}`);
+      for (const item of plan.other) lines.push(`    ${rel(plan.file)}:${item.line + 1}: ${item.status}: ${item.text} (${item.evidence})`);
     }
     lines.push('');
   }

@@ -17,7 +17,7 @@ export interface Plan {
 }
 
 export interface PlanScope {
-  /** The N of `## N. Title`. */
+  /** The N of `## N. Title`, `## N) Title` or `## Scope N: Title`. */
   number: number;
   title: string;
   /** The heading's line. */

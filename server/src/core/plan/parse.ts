@@ -11,7 +11,8 @@ import { classifyItem, isFilePath, stripLine, withBarePaths } from './classify';
 import type { ItemText } from './classify';
 import type { Plan, PlanCheck, PlanDecommission, PlanItem, PlanPhase, PlanScope, PlanTask, TargetFileRow } from './model';
 
-const NUMBERED = /^(\d+)\.\s+(\S.*)$/;
+/** A scope's heading: `1. Title`, `2) Title`, `Scope 3: Title`. */
+const NUMBERED = /^(?:scope\s+#?(\d+)\b\s*[:.)\u2013\u2014-]?|(\d+)[.)])\s+(\S.*)$/i;
 const ROADMAP = /roadmap|implementation order|phases/i;
 const DECOMMISSION = /decommission/i;
 const PHASE = /^Phase\s+(\d+)\b\s*[:.\u2013\u2014-]?\s*(.*)$/i;
@@ -135,8 +136,8 @@ export function parsePlan(file: string, text: string): Plan {
         const numbered = NUMBERED.exec(title);
         if (numbered && node.depth === scopeDepth) {
           const scope: PlanScope = {
-            number: Number(numbered[1]),
-            title: numbered[2].trim(),
+            number: Number(numbered[1] ?? numbered[2]),
+            title: numbered[3].trim(),
             line,
             endLine: line,
             tasks: [],
