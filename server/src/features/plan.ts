@@ -135,7 +135,7 @@ export class PlanFeature {
     if (!index || !folder) return undefined;
     let file = path.join(folder, 'consolidation_plan.md');
     for (let n = 2; fs.existsSync(file); n++) file = path.join(folder, `consolidation_plan-${n}.md`);
-    const text = generatePlan(index, { relativeTo: folder });
+    const text = generatePlan(index, { relativeTo: folder, authoritativeCrates: this.host.options().authoritativeCrates });
     const uri = uriOf(file);
     const applied = await this.host.applyEdit('Generate a consolidation plan', {
       documentChanges: [

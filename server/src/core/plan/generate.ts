@@ -1,16 +1,24 @@
 // A new plan from the live findings, in the style of the user's plan: one
-// numbered scope per kind of finding, with tables of files, a checklist whose
-// items the evaluator can decide from the code, and decommissioning lists;
+// numbered scope per kind of finding (whole-file copies, inverted
+// dependencies, cycles, and the near misses: diverged copies, copied items,
+// duplicated singletons), with tables of files, a checklist whose items the
+// evaluator can decide from the code, and decommissioning lists;
 // then a roadmap and a summary of duplicated lines. It is built as data
 // first (PlanDraft), so a test can compare what was written with what
 // parsePlan reads back.
 import * as path from 'node:path';
+import { compareCrates } from '../clones';
 import type { CloneMember } from '../clones';
 import type { WorkspaceIndex } from '../index';
-import type { Finding } from '../model';
+import { DEFAULT_OPTIONS } from '../model';
+import type { Finding, Location } from '../model';
+import type { ItemFact, StaticFact } from '../rust';
 import type { Crate } from '../workspace';
 
-export type PlanSourceIndex = Pick<WorkspaceIndex, 'roots' | 'rootOf' | 'allFindings' | 'cloneClassOf' | 'factsOf' | 'manifestOf' | 'graph'>;
+export type PlanSourceIndex = Pick<
+  WorkspaceIndex,
+  'roots' | 'rootOf' | 'allFindings' | 'cloneClassOf' | 'factsOf' | 'manifestOf' | 'moduleOf' | 'graph' | 'display'
+>;
 
 export interface GenerateOptions {
   /** The first heading. */
@@ -20,6 +28,8 @@ export interface GenerateOptions {
    * written to, usually. By default each file's workspace folder.
    */
   relativeTo?: string;
+  /** The `authoritativeCrates` setting: where the one singleton kept lives, as for copies. */
+  authoritativeCrates?: string[];
 }
 
 export interface PlanDraft {
@@ -67,15 +77,19 @@ export function draftPlan(index: PlanSourceIndex, options: GenerateOptions = {})
   };
   const findings = index.allFindings();
   const byCode = (code: Finding['code']) => findings.filter((f) => f.code === code);
-  const context: DraftContext = { index, shown, asked: new Set() };
-  const kinds: { title: string; build: () => DraftScope | undefined; phase: 'dependencies' | 'files' }[] = [
-    { title: 'Duplicate File Elimination', phase: 'files', build: () => copyScope(context, byCode('duplicate-file'), 'exact') },
-    { title: 'Near-Duplicate File Elimination', phase: 'files', build: () => copyScope(context, byCode('near-duplicate-file'), 'near') },
-    { title: 'Inverted Dependency Removal', phase: 'dependencies', build: () => invertedScope(context, byCode('inverted-dependency')) },
-    { title: 'Dependency Cycle Removal', phase: 'dependencies', build: () => cycleScope(context, byCode('dependency-cycle')) },
+  const context: DraftContext = { index, shown, asked: new Set(), authoritativeCrates: options.authoritativeCrates ?? [] };
+  // One scope per kind of finding, in the order of the roadmap's phases within each.
+  const kinds: { build: () => DraftScope | undefined; phase: Phase }[] = [
+    { phase: 'files', build: () => copyScope(context, byCode('duplicate-file'), 'exact') },
+    { phase: 'files', build: () => copyScope(context, byCode('near-duplicate-file'), 'near') },
+    { phase: 'dependencies', build: () => invertedScope(context, byCode('inverted-dependency')) },
+    { phase: 'dependencies', build: () => cycleScope(context, byCode('dependency-cycle')) },
+    { phase: 'files', build: () => divergedScope(context, byCode('diverged-copy')) },
+    { phase: 'items', build: () => itemScope(context, byCode('duplicate-item')) },
+    { phase: 'items', build: () => singletonScope(context, byCode('duplicate-singleton')) },
   ];
   const scopes: DraftScope[] = [];
-  const numbers = { dependencies: [] as number[], files: [] as number[] };
+  const numbers: Record<Phase, number[]> = { dependencies: [], files: [], items: [] };
   for (const kind of kinds) {
     const scope = kind.build();
     if (!scope) continue;
@@ -91,18 +105,24 @@ export function draftPlan(index: PlanSourceIndex, options: GenerateOptions = {})
   const intro = [
     `This plan was written by Rust Consolidate from the findings in ${folders}: ` +
       `${count(copies, 'file')} copied between crates (${count(lines, 'duplicated line')}), ` +
-      `${count(byCode('inverted-dependency').length, 'inverted dependency', 'inverted dependencies')} and ` +
-      `${count(byCode('dependency-cycle').length, 'dependency cycle')}.`,
+      `${count(byCode('inverted-dependency').length, 'inverted dependency', 'inverted dependencies')}, ` +
+      `${count(byCode('dependency-cycle').length, 'dependency cycle')}, ` +
+      `${count(byCode('diverged-copy').length, 'diverged copy', 'diverged copies')}, ` +
+      `${count(byCode('duplicate-item').length, 'copied item')} and ` +
+      `${count(singletonGroups(index, byCode('duplicate-singleton')).length, 'duplicated singleton')}.`,
     'Each checklist item is worded so that Rust Consolidate can tell from the code whether it is done; the items it cannot decide (builds, tests) are ticked by hand.',
   ];
   return { title: options.title ?? 'Rust Consolidation Plan', intro, scopes, summary };
 }
+
+type Phase = 'dependencies' | 'files' | 'items';
 
 interface DraftContext {
   index: PlanSourceIndex;
   shown(file: string): string;
   /** Checklist items an earlier scope already has: a dependency to add, a file to re-export from. */
   asked: Set<string>;
+  authoritativeCrates: string[];
 }
 
 interface Copy {
@@ -285,7 +305,7 @@ function cycleScope(context: DraftContext, findings: Finding[]): DraftScope | un
   };
 }
 
-function roadmapScope(numbers: { dependencies: number[]; files: number[] }): DraftScope {
+function roadmapScope(numbers: Record<Phase, number[]>): DraftScope {
   const sections: DraftSection[] = [];
   let phase = 0;
   if (numbers.dependencies.length > 0) {
@@ -300,12 +320,253 @@ function roadmapScope(numbers: { dependencies: number[]; files: number[] }): Dra
       steps: ['Replace each copy with a re-export from the crate that keeps it', 'Delete the copies', 'Verify all tests pass'],
     });
   }
+  if (numbers.items.length > 0) {
+    sections.push({
+      heading: `Phase ${++phase}: Items and Shared State (${scopeList(numbers.items)})`,
+      steps: ['Use the item or the global the crate that keeps it provides', 'Remove the copies', 'Verify all tests pass'],
+    });
+  }
   sections.push({
     heading: 'Verification Steps',
     paragraphs: ['After completing all phases:'],
     tasks: ['`cargo build --workspace` succeeds', '`cargo test --workspace` passes'],
   });
   return { title: 'Implementation Roadmap', sections };
+}
+
+/** A path dependency to ask for, once in the whole plan, when `from` does not depend on `to` yet. */
+function dependencyTask(context: DraftContext, from: Crate, to: Crate, tasks: string[], changes?: string[][]): void {
+  if (from === to || dependsOn(context, from, to)) return;
+  const manifest = context.shown(from.manifest);
+  const task = `Add \`${to.name}\` as path dependency in \`${manifest}\``;
+  changes?.push([code(manifest), `Add \`${to.name}\` as a path dependency`]);
+  if (!context.asked.has(task)) tasks.push(task);
+  context.asked.add(task);
+}
+
+/**
+ * Diverged copies: a table with how alike each is to the file it came from
+ * and the items that differ, then per copy "align" (by hand), the re-export
+ * that replaces its `mod` and its deletion (both decided from the code).
+ */
+function divergedScope(context: DraftContext, findings: Finding[]): DraftScope | undefined {
+  const { index, shown } = context;
+  const copies = findings.flatMap((finding) => {
+    const original = finding.related[0];
+    const from = index.graph.crateOf(original?.file ?? '');
+    const crate = index.graph.crateOf(finding.file);
+    if (!original || !from || !crate) return [];
+    const similarity = /(\d+)% similar/.exec(original.message)?.[1];
+    return [{ finding, file: finding.file, original: original.file, from, crate, similarity, align: itemsToAlign(index, original.file, finding.file) }];
+  });
+  if (copies.length === 0) return undefined;
+  copies.sort((a, b) => shown(a.file).localeCompare(shown(b.file)));
+  const lines = copies.reduce((n, c) => n + (index.factsOf(c.file)?.lines ?? 0), 0);
+  const tasks: string[] = [];
+  const changes: string[][] = [];
+  for (const copy of copies) {
+    dependencyTask(context, copy.crate, copy.from, tasks, changes);
+    const items = copy.align.length > 0 ? `: ${copy.align.map((a) => a.text).join('; ')}` : '';
+    tasks.push(`Align \`${shown(copy.file)}\` with \`${shown(copy.original)}\`${items}`);
+    const declared = index.moduleOf(copy.file)?.declaredBy;
+    const kept = index.moduleOf(copy.original);
+    if (declared && kept && kept.path.length > 0) {
+      const visibility = declared.declaration.visibility || 'pub';
+      const use = `${visibility} use ${[copy.from.libName, ...kept.path].join('::')};`;
+      tasks.push(`Add \`${use}\` to \`${shown(declared.file)}\``);
+      changes.push([code(shown(declared.file)), `Replace \`mod ${declared.declaration.name}\` with \`${use}\``]);
+    }
+    tasks.push(`Delete \`${shown(copy.file)}\` after aligning it with \`${shown(copy.original)}\``);
+    changes.push([code(shown(copy.file)), `**DELETE** once aligned with \`${shown(copy.original)}\``]);
+  }
+  tasks.push(BUILD);
+  return {
+    title: 'Diverged Copy Alignment',
+    sections: [
+      {
+        heading: 'Architecture Overview',
+        paragraphs: [
+          `${count(copies.length, 'file')} ${copies.length === 1 ? 'is a copy' : 'are copies'} of a module of another crate that diverged: ` +
+            'mostly the same code, with items changed, added or removed on one side. ' +
+            'Each is aligned with the file it came from (the changes worth keeping moved there), then replaced by a re-export of it.',
+        ],
+      },
+      {
+        heading: 'Current State: Diverged Copies',
+        table: {
+          columns: ['File', 'Lines', 'Diverged from', 'Similarity', 'Items to align'],
+          rows: copies.map((c) => [
+            code(shown(c.file)),
+            String(index.factsOf(c.file)?.lines ?? ''),
+            code(shown(c.original)),
+            c.similarity !== undefined ? `${c.similarity}%` : '',
+            cell(c.align.map((a) => a.text).join('; ') || 'none: they differ outside items'),
+          ]),
+        },
+        after: [`**Total: ${count(lines, 'line')} in ${count(copies.length, 'file')}**`],
+      },
+      { heading: 'Target File List', table: { columns: ['File', 'Change'], rows: changes } },
+      { heading: 'Implementation Checklist', tasks },
+      {
+        heading: 'Decommissioning List',
+        paragraphs: [`Delete once aligned (${count(copies.length, 'file')}, ${count(lines, 'line')}):`],
+        bullets: copies.map((c) => code(shown(c.file))),
+      },
+    ],
+  };
+}
+
+/** The items of a diverged copy that differ from the original's: changed, missing from the copy, or only in it. */
+function itemsToAlign(index: PlanSourceIndex, original: string, copy: string): { text: string }[] {
+  const theirs = index.factsOf(original)?.items ?? [];
+  const ours = index.factsOf(copy)?.items ?? [];
+  const key = (i: ItemFact) => `${i.kind} ${i.name}`;
+  const mine = new Map(ours.map((i) => [key(i), i]));
+  const out: { text: string }[] = [];
+  for (const item of theirs) {
+    const own = mine.get(key(item));
+    if (!own) {
+      out.push({ text: `\`${key(item)}\` is missing here` });
+    } else if (own.shapeHash !== item.shapeHash || own.members.join() !== item.members.join()) {
+      const lacking = item.members.filter((m) => !own.members.includes(m));
+      const extra = own.members.filter((m) => !item.members.includes(m));
+      const detail = [lacking.length > 0 ? `lacks ${lacking.join(', ')}` : '', extra.length > 0 ? `adds ${extra.join(', ')}` : ''].filter(Boolean).join(', ');
+      out.push({ text: `\`${key(item)}\` ${detail || 'differs'}` });
+    }
+  }
+  const theirKeys = new Set(theirs.map(key));
+  for (const item of ours) if (!theirKeys.has(key(item))) out.push({ text: `\`${key(item)}\` is only here` });
+  return out;
+}
+
+const REMOVABLE = new Set(['fn', 'struct', 'enum', 'union', 'trait', 'static', 'const']);
+
+/**
+ * Copied items: per copy, "Remove `fn x` from `file`" and "Update `file` to
+ * use `<crate>::<module>::x`" (both decided from the code) when the item is
+ * a named item of its module; a manual item for an impl or a method.
+ */
+function itemScope(context: DraftContext, findings: Finding[]): DraftScope | undefined {
+  const { index, shown } = context;
+  const copies = findings.flatMap((finding) => {
+    const item = itemAt(index, finding);
+    const kept = finding.related.find((r) => r.message.startsWith('the copy to keep')) ?? finding.related[0];
+    const source = kept && itemAt(index, kept);
+    const crate = index.graph.crateOf(finding.file);
+    const from = kept && index.graph.crateOf(kept.file);
+    if (!item || !kept || !source || !crate || !from) return [];
+    return [{ finding, item, kept, source, crate, from }];
+  });
+  if (copies.length === 0) return undefined;
+  copies.sort((a, b) => shown(a.finding.file).localeCompare(shown(b.finding.file)) || a.item.range.start.line - b.item.range.start.line);
+  const tasks: string[] = [];
+  for (const c of copies) {
+    const file = shown(c.finding.file);
+    const what = `${c.item.kind} ${c.item.name}`;
+    const module = index.moduleOf(c.kept.file);
+    if (REMOVABLE.has(c.item.kind) && !c.item.name.includes('::') && !c.source.name.includes('::') && module) {
+      dependencyTask(context, c.crate, c.from, tasks);
+      tasks.push(`Remove \`${what}\` from \`${file}\``);
+      tasks.push(`Update \`${file}\` to use \`${[c.from.libName, ...module.path, c.source.name].join('::')}\``);
+    } else {
+      tasks.push(`Replace the copy of \`${what}\` in \`${file}\` (line ${c.item.range.start.line + 1}) with the one in crate \`${c.from.name}\``);
+    }
+  }
+  tasks.push(BUILD);
+  const lines = copies.reduce((n, c) => n + c.item.lines, 0);
+  return {
+    title: 'Copied Item Elimination',
+    sections: [
+      {
+        heading: 'Architecture Overview',
+        paragraphs: [
+          `${count(copies.length, 'item')} (functions, types, impls) ${copies.length === 1 ? 'is a copy' : 'are copies'} of an item of another crate, ` +
+            `${count(lines, 'line')} in all: each copy is removed and the crate uses the one kept instead.`,
+        ],
+      },
+      {
+        heading: 'Current State: Copied Items',
+        table: {
+          columns: ['File', 'Item', 'Lines', 'Copy of'],
+          rows: copies.map((c) => [
+            code(`${shown(c.finding.file)}:${c.item.range.start.line + 1}`),
+            code(`${c.item.kind} ${c.item.name}`),
+            String(c.item.lines),
+            `\`${c.source.kind} ${c.source.name}\` in \`${shown(c.kept.file)}:${c.source.range.start.line + 1}\``,
+          ]),
+        },
+      },
+      { heading: 'Implementation Checklist', tasks },
+    ],
+  };
+}
+
+/** The item a finding or related location starts at. */
+function itemAt(index: PlanSourceIndex, at: Location): ItemFact | undefined {
+  return index.factsOf(at.file)?.items.find((i) => i.range.start.line === at.range.start.line && i.range.start.character === at.range.start.character);
+}
+
+interface Singleton {
+  file: string;
+  fact: StaticFact;
+  crate: Crate;
+}
+
+/** The globals each duplicate-singleton finding relates, once per group (every member carries a finding). */
+function singletonGroups(index: PlanSourceIndex, findings: Finding[]): Singleton[][] {
+  const groups = new Map<string, Singleton[]>();
+  for (const finding of findings) {
+    const members = [finding, ...finding.related].flatMap((at) => {
+      const fact = index.factsOf(at.file)?.statics.find((s) => s.range.start.line === at.range.start.line);
+      const crate = index.graph.crateOf(at.file);
+      return fact && crate ? [{ file: at.file, fact, crate }] : [];
+    });
+    if (members.length < 2) continue;
+    members.sort((a, b) => a.file.localeCompare(b.file) || a.fact.range.start.line - b.fact.range.start.line);
+    const key = members.map((m) => `${m.file}:${m.fact.range.start.line}`).join('\0');
+    if (!groups.has(key)) groups.set(key, members);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Duplicated singletons: one global is kept, in the crate the others depend
+ * on (the rule for copies); "Remove `static X` from `file`" for the others,
+ * decided from the code.
+ */
+function singletonScope(context: DraftContext, findings: Finding[]): DraftScope | undefined {
+  const { index, shown } = context;
+  const groups = singletonGroups(index, findings);
+  if (groups.length === 0) return undefined;
+  const clones = { graph: index.graph, options: { ...DEFAULT_OPTIONS, authoritativeCrates: context.authoritativeCrates }, display: (f: string) => index.display(f) };
+  const overview: string[] = [];
+  const rows: string[][] = [];
+  const tasks: string[] = [];
+  for (const group of groups) {
+    const [kept] = [...group].sort((a, b) => compareCrates(a.crate, b.crate, clones) || a.file.localeCompare(b.file));
+    overview.push(
+      `${count(group.length, 'lazily initialised global')} of the same type, one per crate (${group.map((m) => `\`${m.crate.name}\``).join(', ')}): ` +
+        `a process that links them gets one of each. Keep \`static ${kept.fact.name}\` in \`${shown(kept.file)}\`, in crate \`${kept.crate.name}\`, and share it.`,
+    );
+    for (const m of group) {
+      rows.push([code(`${shown(m.file)}:${m.fact.range.start.line + 1}`), code(`static ${m.fact.name}`), code(m.fact.type), `\`${m.crate.name}\`${m === kept ? ' (kept)' : ''}`]);
+    }
+    for (const m of group) {
+      if (m === kept) continue;
+      dependencyTask(context, m.crate, kept.crate, tasks);
+      tasks.push(`Remove \`static ${m.fact.name}\` from \`${shown(m.file)}\``);
+    }
+  }
+  tasks.push(BUILD);
+  overview.push('The global to keep is chosen by the rule for copies: a crate named in the `authoritativeCrates` setting, then the crate more local crates depend on, then the name.');
+  return {
+    title: 'Duplicated Singleton Consolidation',
+    sections: [
+      { heading: 'Architecture Overview', paragraphs: overview },
+      { heading: 'Current State: Duplicated Singletons', table: { columns: ['File', 'Static', 'Type', 'Crate'], rows } },
+      { heading: 'Implementation Checklist', tasks },
+    ],
+  };
 }
 
 function summaryTable(context: DraftContext, findings: Finding[]): DraftTable {
