@@ -133,6 +133,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       if (!index) return;
       publish(await index.setOptions(await readOptions()));
       await plans.reload();
+      sendStatus();
     });
   });
 
@@ -230,6 +231,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     } else {
       plans.refresh();
     }
+    // With the files the plans read for this change.
+    sendStatus();
   }
 
   async function fullIndex(): Promise<void> {
@@ -263,8 +266,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       );
     } finally {
       indexing = false;
-      progress.done();
+      // The status counts what the plans read too: sent before the progress ends, as after every index.
       sendStatus();
+      progress.done();
     }
   }
 
@@ -329,7 +333,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       copies: stats?.copies ?? 0,
       duplicatedLines: stats?.duplicatedLines ?? 0,
       findings: stats?.findings ?? 0,
-      filesRead: index?.filesRead ?? 0,
+      // The plans' reads too: a save must not make them read files that did not change.
+      filesRead: (index?.filesRead ?? 0) + plans.filesRead,
     };
   }
 

@@ -1,51 +1,10 @@
-// The plan feature of the server on its own, with a host that records what
-// it would send: which findings stand behind an item, for its fix.
+// The plan feature of the server on its own: which findings stand behind an
+// item, for its fix, and which files it reads when the index changes.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { WorkspaceIndex } from '../../server/src/core/index';
-import { DEFAULT_OPTIONS, silentLog } from '../../server/src/core/model';
-import type { AnalysisOptions } from '../../server/src/core/model';
-import { RustParser } from '../../server/src/core/rust';
-import { PlanFeature } from '../../server/src/features/plan';
-import type { PlanItemNode, PlanView } from '../../server/src/protocol';
-import { removeFixture, repoRoot, writeFixture } from '../support/fixture';
-
-/** A PlanFeature on a copy of the demo under rust/, indexed with these options. */
-export async function demoFeature(options: AnalysisOptions = DEFAULT_OPTIONS) {
-  const temp = writeFixture('');
-  const root = path.join(temp, 'rust');
-  fs.cpSync(path.join(repoRoot, 'demo', 'rust'), root, { recursive: true });
-  const parser = await RustParser.load();
-  const index = new WorkspaceIndex([root], options, parser, silentLog);
-  await index.build();
-  const feature = new PlanFeature({
-    index: () => index,
-    folders: () => [root],
-    options: () => options,
-    log: silentLog,
-    publish: () => undefined,
-    viewChanged: () => undefined,
-    applyEdit: async () => true,
-  });
-  await feature.reload();
-  return {
-    temp,
-    root,
-    index,
-    feature,
-    dispose: () => {
-      parser.dispose();
-      removeFixture(temp);
-    },
-  };
-}
-
-export function viewItem(view: PlanView, text: string): PlanItemNode {
-  const found = view.plans.flatMap((p) => [...p.scopes.flatMap((s) => s.items), ...p.other]).find((i) => i.text === text);
-  assert.ok(found, text);
-  return found;
-}
+import { DEFAULT_OPTIONS } from '../../server/src/core/model';
+import { demoFeature, viewItem } from './demo';
 
 describe('PlanFeature: the findings behind an item', () => {
   it('counts, for a folder, the copies kept there too: the authoritative copy may be on either side', async () => {
@@ -56,6 +15,41 @@ describe('PlanFeature: the findings behind an item', () => {
       // The copies in datafusion_ext, kept in the folder, are behind the item; their fixes are refused for a reason.
       const refused = await demo.feature.fixNode(item.id);
       assert.match(refused ?? '', /datafusion_ext already depends on datafusion-python from the registry/);
+    } finally {
+      demo.dispose();
+    }
+  });
+});
+
+describe('PlanFeature: what a change makes it read', () => {
+  it('reads, after a save, only the saved file an item names; nothing when the change touches no file it parses', async () => {
+    const demo = await demoFeature();
+    try {
+      const { feature, index, root } = demo;
+      const first = feature.filesRead;
+      // The plan, and the Rust files its items parse (lib.rs files, utils.rs, errors.rs, codeanatomy_ext.rs, the plugin).
+      assert.ok(first > 1, `read ${first}`);
+      feature.refresh();
+      assert.equal(feature.filesRead, first, 'nothing changed: nothing read');
+
+      // A file no item parses: the index reads it, the plan does not.
+      const copy = path.join(root, 'datafusion_python', 'src', 'registry_snapshot.rs');
+      fs.appendFileSync(copy, '\npub fn added() {}\n');
+      await index.updateSource(copy);
+      feature.refresh();
+      assert.equal(feature.filesRead, first);
+
+      // A file an item parses: read once, and its item decided again from what was saved.
+      const utils = path.join(root, 'datafusion_python', 'src', 'utils.rs');
+      const text = fs.readFileSync(utils, 'utf8');
+      fs.writeFileSync(utils, `use datafusion_ext::async_runtime::get_shared_runtime;\n${text}`);
+      await index.updateSource(utils);
+      feature.refresh();
+      assert.equal(feature.filesRead, first + 1);
+      const item = viewItem(feature.currentView(), 'Update `rust/datafusion_python/src/utils.rs` to use shared runtime');
+      assert.equal(item.status, 'done');
+      feature.refresh();
+      assert.equal(feature.filesRead, first + 1);
     } finally {
       demo.dispose();
     }

@@ -1,7 +1,10 @@
 // What a plan check reads from a Rust file, through the real grammar: the
 // paths `use` brings in, items at any depth, and the names the code mentions.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { RustSyntax } from '../../server/src/core/plan';
+import { removeFixture, writeFixture } from '../support/fixture';
 
 describe('RustSyntax', () => {
   let syntax: RustSyntax;
@@ -78,5 +81,34 @@ describe('RustSyntax', () => {
     assert.deepEqual(identifiers.get('get_shared_runtime')?.start, { line: 3, character: 35 });
     assert.equal(identifiers.has('Helper'), true, 'names inside a macro call count');
     assert.equal(identifiers.has('Runtime'), true);
+  });
+
+  it('reads a file again only when its fingerprint changes: the index\'s hash, else its time and size', () => {
+    const dir = writeFixture('//- a.rs\npub fn a() {}\n//- b.rs\npub fn b() {}\n');
+    try {
+      const a = path.join(dir, 'a.rs');
+      const b = path.join(dir, 'b.rs');
+      const read = syntax.filesRead;
+      assert.equal(syntax.readFile(a, 'hash-1')?.syntax.items[0].name, 'a');
+      assert.equal(syntax.readFile(a, 'hash-1')?.syntax.items[0].name, 'a');
+      assert.equal(syntax.filesRead, read + 1, 'the same hash: not read again');
+      fs.writeFileSync(a, 'pub fn renamed() {}\n');
+      assert.equal(syntax.readFile(a, 'hash-1')?.syntax.items[0].name, 'a', 'the index has not seen the change yet');
+      assert.equal(syntax.readFile(a, 'hash-2')?.syntax.items[0].name, 'renamed');
+      assert.equal(syntax.filesRead, read + 2);
+
+      // A file the index does not hold: its modification time and size.
+      assert.equal(syntax.readFile(b)?.syntax.items[0].name, 'b');
+      assert.equal(syntax.readFile(b)?.syntax.items[0].name, 'b');
+      assert.equal(syntax.filesRead, read + 3);
+      fs.writeFileSync(b, 'pub fn longer_name() {}\n');
+      assert.equal(syntax.readFile(b)?.syntax.items[0].name, 'longer_name');
+      assert.equal(syntax.filesRead, read + 4);
+      fs.rmSync(b);
+      assert.equal(syntax.readFile(b), undefined);
+      assert.equal(syntax.filesRead, read + 4);
+    } finally {
+      removeFixture(dir);
+    }
   });
 });

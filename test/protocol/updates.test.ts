@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { FileChangeType } from 'vscode-languageserver-protocol/node';
+import { filesThePlanReads } from '../plan/demo';
 import { DUPLICATES, EXT_MANIFEST, NEAR_DUPLICATE, PYTHON_LIB, ext, messageOf, modLine, ofCode, python, useDemoServer } from './demo';
 import type { DemoServer } from './demo';
 
@@ -170,7 +171,9 @@ describe('protocol: a save is answered through the index', function () {
   it('reads the saved file alone, and updates the diverged copy it is', async function () {
     const { client } = server;
     const ready = client.events.flatMap((e) => (e.kind === 'status' ? [e.status] : [])).at(-1)!;
-    assert.equal(ready.filesRead, ready.files, 'the first index reads each file once');
+    // The plan's reads are counted too: the plan file, and the files its items parse.
+    const planReads = await filesThePlanReads(server.root);
+    assert.equal(ready.filesRead, ready.files + planReads, 'the first index reads each file once, and the plan each file it parses once');
     const before = ofCode(client.diagnostics.get(client.uri(copy)) ?? [], 'diverged-copy');
     assert.match(messageOf(before[0]), /4 fields this copy lacks: simplify, coerce_types, short_circuits, config_defaults/);
 
@@ -183,5 +186,9 @@ describe('protocol: a save is answered through the index', function () {
     assert.match(messageOf(ofCode(after, 'diverged-copy')[0]), /3 fields this copy lacks: coerce_types, short_circuits, config_defaults/);
     const status = await client.waitForStatus((s) => s.filesRead === ready.filesRead + 1, { since: mark });
     assert.equal(status.filesRead, ready.filesRead + 1, 'one file read for one save');
+    // The plan is decided again in the same update, and its status sent before the answer to a later request.
+    await client.planView();
+    const last = client.events.flatMap((e) => (e.kind === 'status' ? [e.status] : [])).at(-1)!;
+    assert.equal(last.filesRead, ready.filesRead + 1, 'the plan re-read no file that did not change');
   });
 });

@@ -12,7 +12,7 @@ import type { TextEdit } from '../core/fixes';
 import type { WorkspaceIndex } from '../core/index';
 import type { AnalysisOptions, Finding, Log } from '../core/model';
 import { RustSyntax, checkboxEdit, evaluatePlan, findPlanFiles, generatePlan, markableEdits, parsePlan } from '../core/plan';
-import type { PlanItemStatus, PlanStatus } from '../core/plan';
+import type { Plan, PlanItemStatus, PlanStatus } from '../core/plan';
 import { copiesIn, planFindings } from '../core/plan/findings';
 import type { CratePairNode, PlanItemNode, PlanNode, PlanView } from '../protocol';
 import { toWorkspaceEdit } from './codeActions';
@@ -30,6 +30,8 @@ export interface PlanHost {
 
 interface LoadedPlan {
   file: string;
+  /** As read when the plans were last found: a save of a plan file reloads them. */
+  plan: Plan;
   status: PlanStatus;
 }
 
@@ -40,6 +42,8 @@ export class PlanFeature {
   private nodes = new Map<string, string>();
   /** The diagnostics last sent for each plan, as JSON: an unchanged plan is not published again. */
   private readonly published = new Map<string, string>();
+  /** Plan files read. */
+  private plansRead = 0;
 
   constructor(private readonly host: PlanHost) {}
 
@@ -50,8 +54,17 @@ export class PlanFeature {
     this.syntax ??= await RustSyntax.load();
     const files = findPlanFiles(this.host.folders(), this.host.options().planFiles);
     for (const gone of this.plans.filter((p) => !files.includes(p.file))) this.publish(gone.file, []);
-    this.plans = files.map((file) => ({ file, status: this.evaluate(file) })).filter((p): p is LoadedPlan => p.status !== undefined);
+    this.plans = files.flatMap((file) => {
+      const plan = this.read(file);
+      const status = plan && this.evaluate(plan);
+      return plan && status ? [{ file, plan, status }] : [];
+    });
     this.publishAll();
+  }
+
+  /** Files the plans made the server read: the plans themselves, and the Rust files their items parse, each once per change. */
+  get filesRead(): number {
+    return this.plansRead + (this.syntax?.filesRead ?? 0);
   }
 
   isPlanFile(file: string): boolean {
@@ -61,7 +74,7 @@ export class PlanFeature {
   /** After any change to the index or a plan: decide every item again and send what changed. */
   refresh(): void {
     if (!this.syntax || !this.host.index()) return;
-    for (const plan of this.plans) plan.status = this.evaluate(plan.file) ?? plan.status;
+    for (const plan of this.plans) plan.status = this.evaluate(plan.plan) ?? plan.status;
     this.publishAll();
   }
 
@@ -149,11 +162,22 @@ export class PlanFeature {
 
   // -------------------------------------------------------------------------
 
-  private evaluate(file: string): PlanStatus | undefined {
+  private read(file: string): Plan | undefined {
     try {
-      return evaluatePlan(parsePlan(file, fs.readFileSync(file, 'utf8')), { index: this.host.index()!, syntax: this.syntax! });
+      const text = fs.readFileSync(file, 'utf8');
+      this.plansRead++;
+      return parsePlan(file, text);
     } catch (e) {
       this.host.log.warn(`${file}: cannot read the plan: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private evaluate(plan: Plan): PlanStatus | undefined {
+    try {
+      return evaluatePlan(plan, { index: this.host.index()!, syntax: this.syntax! });
+    } catch (e) {
+      this.host.log.warn(`${plan.file}: cannot evaluate the plan: ${(e as Error).message}`);
       return undefined;
     }
   }

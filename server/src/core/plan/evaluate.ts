@@ -159,7 +159,7 @@ function decide(check: PlanCheck, item: PlanItem, { index, syntax }: PlanContext
       if ('missing' in scope) return open(scope.missing, []);
       const what = `${check.item} ${check.name}`;
       for (const file of scope.files) {
-        const read = syntax.readFile(file);
+        const read = syntax.readFile(file, index.factsOf(file)?.byteHash);
         if (!read || !read.text.includes(check.name)) continue;
         const found = read.syntax.items.find((i) => i.kind === check.item && i.name === check.name);
         if (found) {
@@ -174,7 +174,7 @@ function decide(check: PlanCheck, item: PlanItem, { index, syntax }: PlanContext
     case 'module-exported': {
       const file = paths.file(check.path);
       const shown = paths.written(check.path);
-      const read = syntax.readFile(file);
+      const read = syntax.readFile(file, index.factsOf(file)?.byteHash);
       if (!read) return open(`${shown} does not exist`, [file]);
       const declared = read.syntax.items.find((i) => i.kind === 'mod' && i.name === check.module);
       const at = declared && { file, range: declared.range };
@@ -187,7 +187,7 @@ function decide(check: PlanCheck, item: PlanItem, { index, syntax }: PlanContext
     case 'code-present': {
       const file = paths.file(check.path);
       const shown = paths.written(check.path);
-      const read = syntax.readFile(file);
+      const read = syntax.readFile(file, index.factsOf(file)?.byteHash);
       if (!read) return open(`${shown} does not exist`, [file]);
       const own = crateName(index, file);
       const snippet = syntax.read(check.code);
@@ -216,7 +216,7 @@ function decide(check: PlanCheck, item: PlanItem, { index, syntax }: PlanContext
     case 'refers-to': {
       const file = paths.file(check.path);
       const shown = paths.written(check.path);
-      const read = syntax.readFile(file);
+      const read = syntax.readFile(file, index.factsOf(file)?.byteHash);
       if (!read) return open(`${shown} does not exist`, [file]);
       const note = check.fromTable ? ' (the change its target-file table names)' : '';
       const own = crateName(index, file);

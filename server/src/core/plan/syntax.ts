@@ -64,7 +64,9 @@ const PATHS = new Set(['scoped_identifier', 'scoped_type_identifier']);
 const CACHE_SIZE = 256;
 
 export class RustSyntax {
-  private readonly cache = new Map<string, { text: string; syntax: RustFileSyntax }>();
+  private readonly cache = new Map<string, { key: string; text: string; syntax: RustFileSyntax }>();
+  /** Files read from disk: a file whose fingerprint has not changed is never read again. */
+  filesRead = 0;
 
   private constructor(private readonly parser: Parser) {}
 
@@ -78,8 +80,33 @@ export class RustSyntax {
     return new RustSyntax(parser);
   }
 
-  /** A file as it is on disk; undefined when it cannot be read. */
-  readFile(file: string): { text: string; syntax: RustFileSyntax } | undefined {
+  /**
+   * A file as it is on disk; undefined when it cannot be read. `byteHash` is
+   * the index's fingerprint of the file, when the index holds it; else the
+   * file's modification time and size stand for it. A file whose fingerprint
+   * is the one last read is not read again.
+   */
+  readFile(file: string, byteHash?: string): { text: string; syntax: RustFileSyntax } | undefined {
+    let key: string;
+    if (byteHash !== undefined) {
+      key = `hash:${byteHash}`;
+    } else {
+      try {
+        const stat = fs.statSync(file);
+        if (!stat.isFile()) throw new Error('not a file');
+        key = `stat:${stat.mtimeMs}:${stat.size}`;
+      } catch {
+        this.cache.delete(file);
+        return undefined;
+      }
+    }
+    const cached = this.cache.get(file);
+    if (cached && cached.key === key) {
+      // Most recently used last.
+      this.cache.delete(file);
+      this.cache.set(file, cached);
+      return cached;
+    }
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');
@@ -87,9 +114,8 @@ export class RustSyntax {
       this.cache.delete(file);
       return undefined;
     }
-    const cached = this.cache.get(file);
-    if (cached && cached.text === text) return cached;
-    const entry = { text, syntax: this.read(text) };
+    this.filesRead++;
+    const entry = { key, text, syntax: cached && cached.text === text ? cached.syntax : this.read(text) };
     this.cache.delete(file);
     this.cache.set(file, entry);
     if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
