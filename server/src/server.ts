@@ -200,8 +200,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   function enqueue(uri: string, change: Change): void {
     if (!uri.startsWith('file:')) return;
     const file = fileURLToPath(uri);
-    if (/\.(md|markdown)$/.test(file)) {
-      if (!plans.isPlanFile(file)) return;
+    if (plans.isPlanFile(file)) {
       plansChanged = true;
     } else if (!file.endsWith('.rs') && path.basename(file) !== 'Cargo.toml') {
       return;
@@ -215,7 +214,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     while (pending.size > 0 && index) {
       const [file, change] = pending.entries().next().value as [string, Change];
       pending.delete(file);
-      if (/\.(md|markdown)$/.test(file)) continue;
+      if (!file.endsWith('.rs') && path.basename(file) !== 'Cargo.toml') continue; // a plan: read again below
       const changed =
         path.basename(file) === 'Cargo.toml'
           ? await index.updateManifest(file)

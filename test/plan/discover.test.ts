@@ -1,7 +1,7 @@
 // Finding plan files under the workspace folders.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { DEFAULT_PLAN_GLOBS, findPlanFiles } from '../../server/src/core/plan';
+import { DEFAULT_PLAN_GLOBS, findPlanFiles, isPlanPath } from '../../server/src/core/plan';
 import { removeFixture, writeFixture } from '../support/fixture';
 
 describe('findPlanFiles', () => {
@@ -38,5 +38,16 @@ describe('findPlanFiles', () => {
       [path.join('rust', 'plans', 'next.md')],
     );
     assert.deepEqual(findPlanFiles([dir], []), []);
+  });
+
+  it('says a file is a plan as findPlanFiles would find it, for a file that is not there yet too', () => {
+    for (const file of findPlanFiles([dir])) assert.equal(isPlanPath([dir], DEFAULT_PLAN_GLOBS, file), true, file);
+    for (const relative of ['docs/notes.md', 'docs/consolidation.txt', 'target/doc/consolidation.md', 'node_modules/pkg/consolidation.md']) {
+      assert.equal(isPlanPath([dir], DEFAULT_PLAN_GLOBS, path.join(dir, relative)), false, relative);
+    }
+    assert.equal(isPlanPath([dir], DEFAULT_PLAN_GLOBS, path.join(dir, 'new', 'next_consolidation.md')), true);
+    assert.equal(isPlanPath([path.join(dir, 'rust')], ['plans/*.md'], path.join(dir, 'rust', 'plans', 'next.md')), true);
+    assert.equal(isPlanPath([dir], ['plans/*.md'], path.join(dir, 'rust', 'plans', 'next.md')), false);
+    assert.equal(isPlanPath([dir], [], path.join(dir, 'rust_codebase_consolidation_plan.md')), false);
   });
 });

@@ -55,3 +55,30 @@ describe('PlanFeature: what a change makes it read', () => {
     }
   });
 });
+
+describe('PlanFeature: which files are plans', () => {
+  it('follows the planFiles globs, relative to the workspace folder, not a file name pattern', async () => {
+    const demo = await demoFeature({ ...DEFAULT_OPTIONS, planFiles: ['docs/plans/*.md'] });
+    try {
+      const { feature, root } = demo;
+      assert.equal(feature.isPlanFile(path.join(root, 'docs', 'plans', 'next.md')), true);
+      assert.equal(feature.isPlanFile(path.join(root, 'docs', 'plans', 'deep', 'next.md')), false);
+      // Its name says consolidation, but the setting does not make it a plan.
+      assert.equal(feature.isPlanFile(path.join(root, 'rust_codebase_consolidation_plan.md')), false);
+      assert.equal(feature.isPlanFile(path.join(path.dirname(root), 'docs', 'plans', 'next.md')), false, 'outside the folder');
+      assert.deepEqual(feature.currentView().plans, []);
+    } finally {
+      demo.dispose();
+    }
+    const defaults = await demoFeature();
+    try {
+      const { feature, root } = defaults;
+      assert.equal(feature.isPlanFile(path.join(root, 'rust_codebase_consolidation_plan.md')), true);
+      assert.equal(feature.isPlanFile(path.join(root, 'docs', 'Consolidation.MARKDOWN')), true);
+      assert.equal(feature.isPlanFile(path.join(root, 'docs', 'notes.md')), false);
+      assert.equal(feature.isPlanFile(path.join(root, 'target', 'doc', 'consolidation.md')), false, 'build output');
+    } finally {
+      defaults.dispose();
+    }
+  });
+});

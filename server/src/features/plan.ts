@@ -11,7 +11,7 @@ import { COPY_CODES, fixesTogether, mergeFixes } from '../core/fixes';
 import type { TextEdit } from '../core/fixes';
 import type { WorkspaceIndex } from '../core/index';
 import type { AnalysisOptions, Finding, Log } from '../core/model';
-import { RustSyntax, checkboxEdit, evaluatePlan, findPlanFiles, generatePlan, markableEdits, parsePlan } from '../core/plan';
+import { RustSyntax, checkboxEdit, evaluatePlan, findPlanFiles, generatePlan, isPlanPath, markableEdits, parsePlan } from '../core/plan';
 import type { Plan, PlanItemStatus, PlanStatus } from '../core/plan';
 import { copiesIn, planFindings } from '../core/plan/findings';
 import type { CratePairNode, PlanItemNode, PlanNode, PlanView } from '../protocol';
@@ -67,8 +67,9 @@ export class PlanFeature {
     return this.plansRead + (this.syntax?.filesRead ?? 0);
   }
 
+  /** A plan loaded, or a file the `planFiles` globs match (relative to its workspace folder): one that may have become a plan. */
   isPlanFile(file: string): boolean {
-    return this.plans.some((p) => p.file === file) || /consolidation.*\.(md|markdown)$/i.test(path.basename(file));
+    return this.plans.some((p) => p.file === file) || isPlanPath(this.host.folders(), this.host.options().planFiles, file);
   }
 
   /** After any change to the index or a plan: decide every item again and send what changed. */

@@ -10,6 +10,22 @@ export const DEFAULT_PLAN_GLOBS: readonly string[] = ['**/*consolidation*.md', '
 const SKIPPED = new Set(['target', '.git', 'node_modules']);
 
 /**
+ * Whether a file is a plan: under one of the roots, its path relative to
+ * that root matches a glob (as findPlanFiles finds them), outside build
+ * output and dependencies.
+ */
+export function isPlanPath(roots: readonly string[], globs: readonly string[], file: string): boolean {
+  if (globs.length === 0) return false;
+  const matches = picomatch([...globs], { dot: true, nocase: true });
+  return roots.some((root) => {
+    const relative = path.relative(path.resolve(root), file);
+    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return false;
+    const parts = relative.split(path.sep);
+    return !parts.slice(0, -1).some((p) => SKIPPED.has(p)) && matches(parts.join('/'));
+  });
+}
+
+/**
  * Plan files under the roots, as absolute paths in path order. Globs are
  * relative to each root and match names whatever their case
  * (`Consolidation_Plan.md`); build output and dependencies are skipped.

@@ -6,7 +6,7 @@ export { evaluatePlan } from './evaluate';
 export type { PlanContext, PlanIndex } from './evaluate';
 export { draftPlan, generatePlan, renderPlan } from './generate';
 export type { DraftScope, DraftSection, DraftTable, GenerateOptions, PlanDraft, PlanSourceIndex } from './generate';
-export { DEFAULT_PLAN_GLOBS, findPlanFiles } from './discover';
+export { DEFAULT_PLAN_GLOBS, findPlanFiles, isPlanPath } from './discover';
 export { checkboxEdit, markableEdits } from './edits';
 export { RustSyntax } from './syntax';
 export type { RustFileSyntax, RustItem, RustPath, RustUse } from './syntax';
