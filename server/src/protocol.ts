@@ -13,7 +13,7 @@ export interface IndexStatus {
   duplicatedLines: number;
   /** All findings, every code. */
   findings: number;
-  /** Source files read since the index was built: a save adds one, not a pass over the workspace. */
+  /** Files read since the index was built, by the index and by the plans: a save adds one, not a pass over the workspace. */
   filesRead: number;
 }
 
