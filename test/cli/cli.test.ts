@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { removeFixture, repoRoot, writeFixture } from '../support/fixture';
+import { file, removeFixture, repoRoot, rustCrate, rustModule, writeFixture } from '../support/fixture';
 
 const CLI = path.join(repoRoot, 'dist', 'cli.js');
 
@@ -12,34 +12,6 @@ function run(...args: string[]) {
   const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
   assert.equal(result.error, undefined);
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** A module big enough to count as a copy (well over 50 tokens), distinct per seed. */
-function rustModule(seed: string): string {
-  return `use std::collections::HashMap;
-
-pub fn ${seed}_count(words: &[&str]) -> HashMap<String, usize> {
-    let mut counts = HashMap::new();
-    for word in words {
-        *counts.entry(word.to_string()).or_insert(0) += 1;
-    }
-    counts
-}
-
-pub fn ${seed}_total(values: &[i64]) -> i64 {
-    values.iter().map(|v| v * 2 + 1).sum()
-}
-`;
-}
-
-const file = (relative: string, content: string) => `//- ${relative}\n${content.endsWith('\n') ? content : content + '\n'}`;
-
-function rustCrate(dir: string, name: string, modules: Record<string, string>, tail = ''): string {
-  return [
-    file(`${dir}/Cargo.toml`, `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n${tail}`),
-    file(`${dir}/src/lib.rs`, Object.keys(modules).map((m) => `pub mod ${m};`).join('\n')),
-    ...Object.entries(modules).map(([m, content]) => file(`${dir}/src/${m}.rs`, content)),
-  ].join('');
 }
 
 interface JsonRange {

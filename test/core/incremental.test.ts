@@ -7,35 +7,7 @@ import * as path from 'node:path';
 import { WorkspaceIndex } from '../../server/src/core/index';
 import { silentLog } from '../../server/src/core/model';
 import { RustParser } from '../../server/src/core/rust';
-import { removeFixture, writeFixture, WHOLE_FILE_OPTIONS } from '../support/fixture';
-
-/** A module big enough to count as a copy (well over 50 tokens), distinct per seed. */
-function rustModule(seed: string): string {
-  return `use std::collections::HashMap;
-
-pub fn ${seed}_count(words: &[&str]) -> HashMap<String, usize> {
-    let mut counts = HashMap::new();
-    for word in words {
-        *counts.entry(word.to_string()).or_insert(0) += 1;
-    }
-    counts
-}
-
-pub fn ${seed}_total(values: &[i64]) -> i64 {
-    values.iter().map(|v| v * 2 + 1).sum()
-}
-`;
-}
-
-const file = (relative: string, content: string) => `//- ${relative}\n${content.endsWith('\n') ? content : content + '\n'}`;
-
-function rustCrate(dir: string, name: string, modules: Record<string, string>, tail = ''): string {
-  return [
-    file(`${dir}/Cargo.toml`, `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n${tail}`),
-    file(`${dir}/src/lib.rs`, Object.keys(modules).map((m) => `pub mod ${m};`).join('\n')),
-    ...Object.entries(modules).map(([m, content]) => file(`${dir}/src/${m}.rs`, content)),
-  ].join('');
-}
+import { removeFixture, rustCrate, rustModule, WHOLE_FILE_OPTIONS, writeFixture } from '../support/fixture';
 
 /** a holds x, y and z; b copies x and y; c is an unrelated crate. */
 const WORKSPACE =

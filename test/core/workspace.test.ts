@@ -8,25 +8,7 @@ import type { AnalysisOptions } from '../../server/src/core/model';
 import { RustParser } from '../../server/src/core/rust';
 import { discoverFiles } from '../../server/src/core/workspace';
 import type { Crate } from '../../server/src/core/workspace';
-import { removeFixture, writeFixture, WHOLE_FILE_OPTIONS } from '../support/fixture';
-
-/** A module big enough to count as a copy (well over 50 tokens), distinct per seed. */
-function rustModule(seed: string): string {
-  return `use std::collections::HashMap;
-
-pub fn ${seed}_count(words: &[&str]) -> HashMap<String, usize> {
-    let mut counts = HashMap::new();
-    for word in words {
-        *counts.entry(word.to_string()).or_insert(0) += 1;
-    }
-    counts
-}
-
-pub fn ${seed}_total(values: &[i64]) -> i64 {
-    values.iter().map(|v| v * 2 + 1).sum()
-}
-`;
-}
+import { removeFixture, rustModule, WHOLE_FILE_OPTIONS, writeFixture } from '../support/fixture';
 
 const pkg = (name: string, extra = '') => `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n${extra}`;
 

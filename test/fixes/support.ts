@@ -1,6 +1,7 @@
 // What the fix tests share: fixture builders, the fix's changes written to
 // disk the way the CLI writes them, `cargo check --offline` on the result,
 // and a hash of a whole tree to prove that nothing changed.
+import { file, rustModule } from '../support/fixture';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -11,27 +12,6 @@ import { editedTexts, stillMatches } from '../../server/src/core/fixes';
 import type { FileChange } from '../../server/src/core/fixes';
 
 /** One file of an inline fixture; the text gets a final newline if it has none. */
-export const file = (relative: string, content: string): string =>
-  `//- ${relative}\n${content.endsWith('\n') ? content : content + '\n'}`;
-
-/** A module big enough to count as a copy (well over 50 tokens), with functions named after `seed`. */
-export function rustModule(seed: string): string {
-  return `use std::collections::HashMap;
-
-pub fn ${seed}_count(words: &[&str]) -> HashMap<String, usize> {
-    let mut counts = HashMap::new();
-    for word in words {
-        *counts.entry(word.to_string()).or_insert(0) += 1;
-    }
-    counts
-}
-
-pub fn ${seed}_total(values: &[i64]) -> i64 {
-    values.iter().map(|v| v * 2 + 1).sum()
-}
-`;
-}
-
 /** A `[package]` table for a crate without dependencies. */
 export const packageToml = (name: string, version = '0.1.0'): string =>
   `[package]\nname = "${name}"\nversion = "${version}"\nedition = "2021"\n`;
@@ -100,3 +80,6 @@ export function treeHash(dir: string): string {
 }
 
 export const read = (file: string): string => fs.readFileSync(file, 'utf8');
+
+// Shared with the other suites; the fix tests import them from here.
+export { file, rustModule };

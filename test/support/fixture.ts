@@ -87,3 +87,34 @@ export const WHOLE_FILE_OPTIONS: AnalysisOptions = {
   ...DEFAULT_OPTIONS,
   severity: { 'diverged-copy': 'off', 'duplicate-item': 'off', 'duplicate-singleton': 'off' },
 };
+
+/** One file of an inline fixture: its `//- path` header and content, ending in a newline. */
+export const file = (relative: string, content: string): string =>
+  `//- ${relative}\n${content.endsWith('\n') ? content : content + '\n'}`;
+
+/** A module big enough to count as a copy (well over 50 tokens), with functions named after `seed`. */
+export function rustModule(seed: string): string {
+  return `use std::collections::HashMap;
+
+pub fn ${seed}_count(words: &[&str]) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    for word in words {
+        *counts.entry(word.to_string()).or_insert(0) += 1;
+    }
+    counts
+}
+
+pub fn ${seed}_total(values: &[i64]) -> i64 {
+    values.iter().map(|v| v * 2 + 1).sum()
+}
+`;
+}
+
+/** A crate of an inline fixture: its manifest (`head` before `[package]`, `tail` after it), a lib.rs declaring each module, the modules. */
+export function rustCrate(dir: string, name: string, modules: Record<string, string>, tail = '', head = ''): string {
+  return [
+    file(`${dir}/Cargo.toml`, `${head}[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n${tail}`),
+    file(`${dir}/src/lib.rs`, Object.keys(modules).map((m) => `pub mod ${m};`).join('\n')),
+    ...Object.entries(modules).map(([m, content]) => file(`${dir}/src/${m}.rs`, content)),
+  ].join('');
+}
