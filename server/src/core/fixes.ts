@@ -12,6 +12,7 @@ import type { DependencyEntry, Manifest } from './manifest';
 import type { Finding, FindingCode, Position, Range } from './model';
 import type { ModuleInfo } from './modules';
 import type { ModDeclaration } from './rust';
+import { tokenId } from './winnow';
 import { packageKey, workspaceRootOf } from './workspace';
 import type { Crate, CrateGraph } from './workspace';
 
@@ -91,8 +92,8 @@ export function fixTitles(index: WorkspaceIndex, finding: Finding): string[] {
   if (COPY_CODES.has(finding.code)) {
     const plan = planReexport(index, finding);
     if ('refused' in plan && plan.needs) {
-      const fix = reexportFix(index, finding);
-      return fix.refused ? [] : [fix.title];
+      const title = neededCopiesTitle(index, finding, plan.title);
+      return title ? [title] : [];
     }
     return 'refused' in plan ? [] : [plan.title];
   }
@@ -213,20 +214,25 @@ export function reexportFix(index: WorkspaceIndex, finding: Finding, together: R
 }
 
 /** The re-export of a copy together with the copies its `crate::` paths need, as one fix. */
-function withNeededCopies(index: WorkspaceIndex, finding: Finding, title: string): Fix {
-  // From the clone classes, not the stored findings: titles are computed while findings are being stored.
-  const copyFinding = (file: string): Finding | undefined => {
-    const keeper = index.cloneClassOf(file)?.members[0];
-    const facts = index.factsOf(file);
-    if (!keeper || !facts) return undefined;
-    const code = facts.tokenHash === keeper.facts.tokenHash ? 'duplicate-file' : 'near-duplicate-file';
-    return { code, severity: 'warning', message: '', file, range: finding.range, related: [], fixes: [] };
-  };
+/**
+ * A copy's finding made from its clone class, not the stored findings: titles
+ * are computed while findings are being stored.
+ */
+function copyFindingOf(index: WorkspaceIndex, file: string, range: Range): Finding | undefined {
+  const keeper = index.cloneClassOf(file)?.members[0];
+  const facts = index.factsOf(file);
+  if (!keeper || !facts) return undefined;
+  const code = facts.tokenHash === keeper.facts.tokenHash ? 'duplicate-file' : 'near-duplicate-file';
+  return { code, severity: 'warning', message: '', file, range, related: [], fixes: [] };
+}
+
+/** The copy and the copies its `crate::` paths need, and theirs, as findings. */
+function neededCopies(index: WorkspaceIndex, finding: Finding): Finding[] {
   const group = new Set([finding.file]);
   for (let grew = true; grew; ) {
     grew = false;
     for (const file of [...group]) {
-      const f = copyFinding(file);
+      const f = copyFindingOf(index, file, finding.range);
       const plan = f && planReexport(index, f, group);
       for (const needed of plan && 'needs' in plan ? plan.needs ?? [] : []) {
         if (!group.has(needed)) {
@@ -236,12 +242,33 @@ function withNeededCopies(index: WorkspaceIndex, finding: Finding, title: string
       }
     }
   }
-  const fixes = fixesTogether(index, [...group].map((f) => copyFinding(f)!).filter(Boolean));
+  return [...group].map((f) => copyFindingOf(index, f, finding.range)).filter((f): f is Finding => f !== undefined);
+}
+
+function withNeededTitle(index: WorkspaceIndex, finding: Finding, title: string, group: Finding[]): string {
+  const others = group.filter((f) => f.file !== finding.file).map((f) => path.basename(f.file));
+  return `${title} (with ${others.join(', ')}, which it uses)`;
+}
+
+/** The re-export of a copy together with the copies its `crate::` paths need, as one fix. */
+function withNeededCopies(index: WorkspaceIndex, finding: Finding, title: string): Fix {
+  const group = neededCopies(index, finding);
+  const fixes = fixesTogether(index, group);
   const base = { code: finding.code, file: finding.file };
   const refused = fixes.find((f) => f.refused);
   if (refused) return { ...base, title, changes: [], refused: `${index.display(refused.file)} cannot go with it: ${refused.refused}` };
-  const others = [...group].filter((f) => f !== finding.file).map((f) => path.basename(f));
-  return { ...base, title: `${title} (with ${others.join(', ')}, which it uses)`, changes: mergeFixes(fixes).changes };
+  return { ...base, title: withNeededTitle(index, finding, title, group), changes: mergeFixes(fixes).changes };
+}
+
+/** The title of that fix from the plans alone, reading no file: it is shown before anyone asks for the edit. */
+function neededCopiesTitle(index: WorkspaceIndex, finding: Finding, title: string): string | undefined {
+  const group = neededCopies(index, finding);
+  const files = new Set(group.map((f) => f.file));
+  const planned = group.map((f): Fix => {
+    const plan = planReexport(index, f, files);
+    return { title: plan.title, code: f.code, file: f.file, changes: [], refused: 'refused' in plan ? plan.refused : undefined };
+  });
+  return refuseCycles(index, planned).some((f) => f.refused) ? undefined : withNeededTitle(index, finding, title, group);
 }
 
 function reexportChanges(index: WorkspaceIndex, plan: ReexportPlan): FileChange[] {
@@ -309,6 +336,17 @@ function copiedSubmodules(
   return { files };
 }
 
+function hasId(sorted: Uint32Array, id: number): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return sorted[lo] === id;
+}
+
 /** Why other crates cannot use the keeper's library, if they cannot. */
 function keeperLinkable(index: WorkspaceIndex, keeper: Crate): string | undefined {
   const pkg = index.manifestOf(keeper.manifest)?.package;
@@ -357,19 +395,13 @@ function usedOnlyInside(index: WorkspaceIndex, copy: CloneMember): string | unde
       if (sameFile) return `the copy is also declared by ${index.display(file)}, another target of ${copy.crate.name}`;
     }
   }
-  const restricted = facts.restrictedNames;
-  const types = facts.typeNames;
-  if (restricted.length === 0 && types.length === 0) return undefined;
+  // From each file's facts, not its text: fix titles are computed on every save.
   for (const [file] of others) {
-    let text: string;
-    try {
-      text = readText(file);
-    } catch {
-      continue;
-    }
-    const used = restricted.find((n) => new RegExp(`\\b${n}\\b`).test(text));
+    const theirs = index.factsOf(file);
+    if (!theirs) continue;
+    const used = facts.restrictedNames.find((n) => hasId(theirs.identifiers, tokenId(n)));
     if (used) return `${index.display(file)} uses ${used}, which the copy makes visible in this crate only (pub(crate) or narrower)`;
-    const implemented = types.find((t) => new RegExp(`\\bimpl\\b[^{;]*\\b${t}\\b`).test(text));
+    const implemented = facts.typeNames.find((t) => theirs.implTargets.includes(t));
     if (implemented) return `${index.display(file)} has an impl for ${implemented}, which would become another crate's type`;
   }
   return undefined;

@@ -111,6 +111,10 @@ export interface SourceFacts {
   typeNames: string[];
   /** Declares a `#[macro_export]` macro, which lives at its crate's root. */
   exportsMacro: boolean;
+  /** tokenId of every identifier the file names, without repeats, sorted: which names it uses. */
+  identifiers: Uint32Array;
+  /** The types the file's `impl` blocks are for (`X` of `impl Trait for a::X<T>`), top level and in inline modules. */
+  implTargets: string[];
   /** `use x::...` declarations naming another crate (not crate, self, super, std, core or alloc). */
   useSites: UseSite[];
   /** ERROR and MISSING nodes: the grammar could not parse everything. */
@@ -172,7 +176,7 @@ export class RustParser implements SourceAnalyzer {
     if (!tree) throw new Error('tree-sitter returned no tree');
     try {
       const scan = scanTokens(tree.walk(), text, libName);
-      const { mods, trivial, items } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss);
+      const { mods, trivial, items, implTargets } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss);
       const firstNewline = text.indexOf('\n');
       const firstLine = firstNewline < 0 ? text : text.slice(0, firstNewline);
       return {
@@ -199,6 +203,8 @@ export class RustParser implements SourceAnalyzer {
           .map((n) => n!.childForFieldName('name')?.text ?? '')
           .filter(Boolean),
         exportsMacro: /#\[\s*macro_export\b/.test(text),
+        identifiers: scan.identifiers,
+        implTargets,
         generated: GENERATED.test(text.slice(0, 1000)),
         useSites: scan.useSites,
         syntaxErrors: scan.errors,
@@ -222,6 +228,7 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
   const useSites: UseSite[] = [];
   const statics: StaticFact[] = [];
   const restrictedNames: string[] = [];
+  const identifierSet = new Set<number>();
   let errors = 0;
   // Tokens before this index belong to a visibility modifier: `pub fn` and `fn` have the same shape.
   let visibilityEnd = -1;
@@ -258,6 +265,7 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
       if (token.length > 0) {
         if (token === '::' && tokens.length > 0 && tokens[tokens.length - 1] === 'crate') crateAt.push(tokens.length - 1);
         tokens.push(token);
+        if (IDENTIFIERS.has(type)) identifierSet.add(tokenId(token));
         if (cursor.startIndex >= visibilityEnd) {
           ids.push(IDENTIFIERS.has(type) ? ID_IDENTIFIER : LITERALS.has(type) ? ID_LITERAL : tokenId(token));
           starts.push(cursor.startIndex);
@@ -309,6 +317,7 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
           useSites,
           statics,
           restrictedNames,
+          identifiers: Uint32Array.from(identifierSet).sort(),
           ids: Uint32Array.from(ids),
           starts: Int32Array.from(starts),
         };
@@ -322,14 +331,19 @@ function readItems(
   ids: Uint32Array,
   starts: Int32Array,
   withItems: boolean,
-): { mods: ModDeclaration[]; trivial: boolean; items: ItemFact[] } {
+): { mods: ModDeclaration[]; trivial: boolean; items: ItemFact[]; implTargets: string[] } {
   const mods: ModDeclaration[] = [];
+  const implTargets: string[] = [];
   const facts: ItemFact[] = [];
   let trivial = true;
   const visit = (items: (Node | null)[], parents: string[], inTest = false) => {
     let leading: Node[] = [];
     for (const item of items) {
       if (!item) continue;
+      if (item.type === 'impl_item') {
+        const target = item.childForFieldName('type')?.text.replace(/<.*$/s, '').split('::').pop()?.trim();
+        if (target) implTargets.push(target);
+      }
       if (withItems && ITEM_KINDS[item.type]) {
         const first = facts.length;
         readItem(item, ids, starts, facts);
@@ -373,7 +387,7 @@ function readItems(
     }
   };
   visit(root.namedChildren, []);
-  return { mods, trivial, items: facts };
+  return { mods, trivial, items: facts, implTargets };
 }
 
 function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemFact[], parent?: number, owner?: string): void {
