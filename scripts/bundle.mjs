@@ -26,7 +26,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' }),
-  build({ ...common, entryPoints: ['server/src/core/worker.ts'], outfile: 'dist/worker.js' }),
+  build({ ...common, entryPoints: ['server/src/core/source/worker.ts'], outfile: 'dist/worker.js' }),
 ]);
 copyFileSync(join(dirname(require.resolve('web-tree-sitter')), 'web-tree-sitter.wasm'), 'dist/web-tree-sitter.wasm');
 copyFileSync('grammars/tree-sitter-rust.wasm', 'dist/tree-sitter-rust.wasm');

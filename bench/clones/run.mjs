@@ -527,14 +527,14 @@ function score(run, baseline, truth) {
 // with the compiled analyser (out/, written by `tsc -b`), when it is there.
 
 async function toolSimilarity() {
-  const rustJs = join(ROOT, 'out/server/src/core/rust.js');
-  const winnowJs = join(ROOT, 'out/server/src/core/winnow.js');
+  const rustJs = join(ROOT, 'out/server/src/core/source/rust.js');
+  const winnowJs = join(ROOT, 'out/server/src/core/source/winnow.js');
   if (!existsSync(rustJs) || !existsSync(winnowJs)) return undefined;
   const require = createRequire(import.meta.url);
   const { RustParser } = require(rustJs);
   const { similarity } = require(winnowJs);
   const parser = await RustParser.load();
-  const stale = statSync(winnowJs).mtimeMs < statSync(join(ROOT, 'server/src/core/winnow.ts')).mtimeMs;
+  const stale = statSync(winnowJs).mtimeMs < statSync(join(ROOT, 'server/src/core/source/winnow.ts')).mtimeMs;
   return {
     stale,
     of(textA, libA, textB, libB) {
@@ -712,7 +712,7 @@ async function main() {
     ...(jscpdFp.length ? ['', 'jscpd\'s false positives:', '', ...jscpdFp] : []),
   ].join('\n');
   console.log(report);
-  if (sim?.stale) process.stderr.write('note: out/ is older than server/src/core/winnow.ts; the similarity column may not match dist/cli.js\n');
+  if (sim?.stale) process.stderr.write('note: out/ is older than server/src/core/source/winnow.ts; the similarity column may not match dist/cli.js\n');
 
   if (opts.write) {
     const cliInfo = `\`dist/cli.js\` built ${statSync(CLI).mtime.toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +

@@ -18,7 +18,7 @@ import { WorkspaceIndex } from './core/index';
 import type { IndexProgress, IndexStats } from './core/index';
 import { DEFAULT_OPTIONS, FINDING_CODES } from './core/model';
 import type { AnalysisOptions, FindingCode, Log, Severity } from './core/model';
-import { createAnalyzer } from './core/pool';
+import { createAnalyzer } from './core/source/pool';
 import type { SourceAnalyzer } from './core/index';
 import { FIX_ALL_KIND, REPLACE_ALL_IN_CRATE, codeActions, replaceAllInCrate } from './features/codeActions';
 import type { EditorSupport } from './features/codeActions';

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { WorkspaceIndex } from '../../server/src/core/index';
 import { silentLog } from '../../server/src/core/model';
 import type { AnalysisOptions, Finding, Log } from '../../server/src/core/model';
-import { RustParser } from '../../server/src/core/rust';
+import { RustParser } from '../../server/src/core/source/rust';
 import { file, removeFixture, rustCrate, rustModule, WHOLE_FILE_OPTIONS, writeFixture } from '../support/fixture';
 
 const FIRST_LINE = { start: { line: 0, character: 0 }, end: { line: 0, character: 'use std::collections::HashMap;'.length } };

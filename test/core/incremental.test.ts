@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WorkspaceIndex } from '../../server/src/core/index';
 import { silentLog } from '../../server/src/core/model';
-import { RustParser } from '../../server/src/core/rust';
+import { RustParser } from '../../server/src/core/source/rust';
 import { removeFixture, rustCrate, rustModule, WHOLE_FILE_OPTIONS, writeFixture } from '../support/fixture';
 
 /** a holds x, y and z; b copies x and y; c is an unrelated crate. */

@@ -1,8 +1,8 @@
 // parseManifest: every dependency form Cargo accepts, with the exact ranges
 // diagnostics and fixes rely on (0-based lines, UTF-16 columns, as in LSP).
 import * as assert from 'node:assert/strict';
-import { parseManifest } from '../../server/src/core/manifest';
-import type { DependencyEntry, Manifest } from '../../server/src/core/manifest';
+import { parseManifest } from '../../server/src/core/cargo/manifest';
+import type { DependencyEntry, Manifest } from '../../server/src/core/cargo/manifest';
 import type { Range } from '../../server/src/core/model';
 
 const range = (line: number, start: number, endLine: number, end: number): Range => ({

@@ -6,7 +6,7 @@ import fs = require('node:fs');
 import * as path from 'node:path';
 import { WorkspaceIndex } from '../../server/src/core/index';
 import { DEFAULT_OPTIONS, silentLog } from '../../server/src/core/model';
-import { RustParser } from '../../server/src/core/rust';
+import { RustParser } from '../../server/src/core/source/rust';
 import { copyToTemp, removeFixture } from '../support/fixture';
 
 describe('files read for a save', () => {

@@ -1,6 +1,6 @@
 // Fingerprints and `mod` declarations read with the real tree-sitter-rust grammar.
 import * as assert from 'node:assert/strict';
-import { RustParser, countLines } from '../../server/src/core/rust';
+import { RustParser, countLines } from '../../server/src/core/source/rust';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

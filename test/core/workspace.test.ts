@@ -5,9 +5,9 @@ import * as path from 'node:path';
 import { WorkspaceIndex } from '../../server/src/core/index';
 import { silentLog } from '../../server/src/core/model';
 import type { AnalysisOptions } from '../../server/src/core/model';
-import { RustParser } from '../../server/src/core/rust';
-import { discoverFiles } from '../../server/src/core/workspace';
-import type { Crate } from '../../server/src/core/workspace';
+import { RustParser } from '../../server/src/core/source/rust';
+import { discoverFiles } from '../../server/src/core/cargo/workspace';
+import type { Crate } from '../../server/src/core/cargo/workspace';
 import { removeFixture, rustModule, WHOLE_FILE_OPTIONS, writeFixture } from '../support/fixture';
 
 const pkg = (name: string, extra = '') => `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n${extra}`;

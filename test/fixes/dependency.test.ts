@@ -4,11 +4,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fixesFor } from '../../server/src/core/fixes';
+import { fixesFor } from '../../server/src/core/fixes/fixes';
 import { WorkspaceIndex } from '../../server/src/core/index';
 import { silentLog } from '../../server/src/core/model';
 import type { Finding } from '../../server/src/core/model';
-import { RustParser } from '../../server/src/core/rust';
+import { RustParser } from '../../server/src/core/source/rust';
 import { removeFixture, writeFixture, WHOLE_FILE_OPTIONS } from '../support/fixture';
 import { applyChanges, file, packageToml, read } from './support';
 

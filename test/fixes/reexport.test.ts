@@ -6,12 +6,12 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { COPY_CODES, fixesFor, mergeFixes } from '../../server/src/core/fixes';
-import type { Fix } from '../../server/src/core/fixes';
+import { COPY_CODES, fixesFor, mergeFixes } from '../../server/src/core/fixes/fixes';
+import type { Fix } from '../../server/src/core/fixes/fixes';
 import { WorkspaceIndex } from '../../server/src/core/index';
 import { silentLog } from '../../server/src/core/model';
 import type { AnalysisOptions, Finding } from '../../server/src/core/model';
-import { RustParser } from '../../server/src/core/rust';
+import { RustParser } from '../../server/src/core/source/rust';
 import { removeFixture, repoRoot, writeFixture, WHOLE_FILE_OPTIONS } from '../support/fixture';
 import { Cargo, applyChanges, file, packageToml, read, rustModule, treeHash } from './support';
 

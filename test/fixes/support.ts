@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { editedTexts, stillMatches } from '../../server/src/core/fixes';
-import type { FileChange } from '../../server/src/core/fixes';
+import { editedTexts, stillMatches } from '../../server/src/core/fixes/fixes';
+import type { FileChange } from '../../server/src/core/fixes/fixes';
 
 /** One file of an inline fixture; the text gets a final newline if it has none. */
 /** A `[package]` table for a crate without dependencies. */

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { WorkspaceIndex } from '../../server/src/core/index';
-import { RustParser } from '../../server/src/core/rust';
+import { RustParser } from '../../server/src/core/source/rust';
 import { removeFixture, writeFixture } from '../support/fixture';
 import { buildIndex, lineCount, makeWorkspace, only, summary } from './support';
 import { extrasCopy, scatteredCopy } from './udfCustom';

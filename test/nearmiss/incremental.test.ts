@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { WorkspaceIndex } from '../../server/src/core/index';
-import { RustParser } from '../../server/src/core/rust';
+import { RustParser } from '../../server/src/core/source/rust';
 import { removeFixture } from '../support/fixture';
 import { FIXTURE, buildIndex, makeWorkspace, only, summary } from './support';
 import { originalUdfText } from './udfCustom';

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { AnalysisOptions } from '../../server/src/core/model';
-import { RustParser } from '../../server/src/core/rust';
+import { RustParser } from '../../server/src/core/source/rust';
 import { removeFixture, writeFixture } from '../support/fixture';
 import { NEAR_MISS, buildIndex, checkJson, summary } from './support';
 

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { WorkspaceIndex } from '../../server/src/core/index';
 import { DEFAULT_OPTIONS, silentLog } from '../../server/src/core/model';
 import type { AnalysisOptions, Finding } from '../../server/src/core/model';
-import type { RustParser } from '../../server/src/core/rust';
+import type { RustParser } from '../../server/src/core/source/rust';
 import { copyToTemp, repoRoot } from '../support/fixture';
 import { extrasCopy, originalUdfModule, originalUdfText, scatteredCopy } from './udfCustom';
 

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { WorkspaceIndex } from '../../server/src/core/index';
 import { DEFAULT_OPTIONS, silentLog } from '../../server/src/core/model';
-import { RustParser } from '../../server/src/core/rust';
+import { RustParser } from '../../server/src/core/source/rust';
 import { evaluatePlan, parsePlan, RustSyntax } from '../../server/src/core/plan';
 import type { PlanStatus } from '../../server/src/core/plan';
 import { removeFixture, writeFixture } from '../support/fixture';

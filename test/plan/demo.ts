@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { WorkspaceIndex } from '../../server/src/core/index';
 import { DEFAULT_OPTIONS, silentLog } from '../../server/src/core/model';
 import type { AnalysisOptions } from '../../server/src/core/model';
-import { RustParser } from '../../server/src/core/rust';
+import { RustParser } from '../../server/src/core/source/rust';
 import { PlanFeature } from '../../server/src/features/plan';
 import type { PlanItemNode, PlanView } from '../../server/src/protocol';
 import { removeFixture, repoRoot, writeFixture } from '../support/fixture';

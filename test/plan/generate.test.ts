@@ -4,11 +4,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { applyEdits } from '../../server/src/core/fixes';
-import type { TextEdit } from '../../server/src/core/fixes';
+import { applyEdits } from '../../server/src/core/fixes/fixes';
+import type { TextEdit } from '../../server/src/core/fixes/fixes';
 import { WorkspaceIndex } from '../../server/src/core/index';
 import { DEFAULT_OPTIONS, silentLog } from '../../server/src/core/model';
-import { RustParser } from '../../server/src/core/rust';
+import { RustParser } from '../../server/src/core/source/rust';
 import { draftPlan, evaluatePlan, generatePlan, parsePlan, renderPlan, RustSyntax } from '../../server/src/core/plan';
 import type { PlanDraft, PlanItemStatus } from '../../server/src/core/plan';
 import { removeFixture, repoRoot, writeFixture } from '../support/fixture';

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WorkspaceIndex } from '../../server/src/core/index';
 import { DEFAULT_OPTIONS, silentLog } from '../../server/src/core/model';
-import { RustParser } from '../../server/src/core/rust';
+import { RustParser } from '../../server/src/core/source/rust';
 import { evaluatePlan, parsePlan, RustSyntax } from '../../server/src/core/plan';
 import type { PlanCheck } from '../../server/src/core/plan';
 import { removeFixture, repoRoot, writeFixture } from '../support/fixture';

@@ -47,7 +47,7 @@ import type {
 } from 'vscode-languageserver-protocol/node';
 import { planViewChangedNotification, planViewRequest, reindexRequest, statusNotification } from '../../server/src/protocol';
 import type { IndexStatus, PlanView } from '../../server/src/protocol';
-import { applyEdits } from '../../server/src/core/fixes';
+import { applyEdits } from '../../server/src/core/fixes/fixes';
 import { repoRoot } from '../support/fixture';
 
 /** Everything the server sent, in the order it arrived. `seq` is the position in that order. */

@@ -3,8 +3,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { COPY_CODES, editedTexts, fixesTogether, mergeFixes, stillMatches } from '../core/fixes';
-import type { Fix } from '../core/fixes';
+import { COPY_CODES, editedTexts, fixesTogether, mergeFixes, stillMatches } from '../core/fixes/fixes';
+import type { Fix } from '../core/fixes/fixes';
 import { FINDING_CODES } from '../core/model';
 import type { FindingCode } from '../core/model';
 import { UsageError, indexWorkspace, parseCommand, write } from './workspace';

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { WorkspaceIndex } from '../core/index';
 import type { PlanItemStatus, PlanStatus } from '../core/plan';
-import { documentationUrl } from '../core/assets';
+import { documentationUrl } from '../core/source/assets';
 import { FINDING_CODES } from '../core/model';
 import type { Finding, FindingCode, Range } from '../core/model';
 

@@ -3,11 +3,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { locateAsset } from '../core/assets';
+import { locateAsset } from '../core/source/assets';
 import { WorkspaceIndex } from '../core/index';
 import { DEFAULT_OPTIONS } from '../core/model';
 import type { AnalysisOptions, Log } from '../core/model';
-import { createAnalyzer } from '../core/pool';
+import { createAnalyzer } from '../core/source/pool';
 
 export class UsageError extends Error {}
 

@@ -6,19 +6,19 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
-import { copyFindings, makeCloneClass } from './clones';
-import type { CloneClass, CloneContext, CloneMember } from './clones';
-import { manifestFindings } from './dependencies';
-import { fixTitles } from './fixes';
-import { parseManifest } from './manifest';
-import type { Manifest } from './manifest';
+import { copyFindings, makeCloneClass } from './clones/clones';
+import type { CloneClass, CloneContext, CloneMember } from './clones/clones';
+import { manifestFindings } from './cargo/dependencies';
+import { fixTitles } from './fixes/fixes';
+import { parseManifest } from './cargo/manifest';
+import type { Manifest } from './cargo/manifest';
 import type { AnalysisOptions, Finding, Location, Log } from './model';
-import { buildModuleTree } from './modules';
-import { NearMissAnalysis } from './nearMiss';
-import type { ModuleInfo } from './modules';
-import type { SourceFacts } from './rust';
-import { CrateGraph, SourceFolders, discoverFiles } from './workspace';
-import type { Crate } from './workspace';
+import { buildModuleTree } from './source/modules';
+import { NearMissAnalysis } from './clones/nearMiss';
+import type { ModuleInfo } from './source/modules';
+import type { SourceFacts } from './source/rust';
+import { CrateGraph, SourceFolders, discoverFiles } from './cargo/workspace';
+import type { Crate } from './cargo/workspace';
 
 /** Reads and fingerprints one source file: on this thread, or on a pool of workers. */
 export interface SourceAnalyzer {

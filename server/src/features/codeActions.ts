@@ -2,8 +2,8 @@
 import { fileURLToPath } from 'node:url';
 import { CodeActionKind } from 'vscode-languageserver/node';
 import type { CodeAction, CodeActionParams, Diagnostic, WorkspaceEdit } from 'vscode-languageserver/node';
-import { COPY_CODES, fixesFor, fixesTogether, mergeFixes } from '../core/fixes';
-import type { FileChange, Fix } from '../core/fixes';
+import { COPY_CODES, fixesFor, fixesTogether, mergeFixes } from '../core/fixes/fixes';
+import type { FileChange, Fix } from '../core/fixes/fixes';
 import type { WorkspaceIndex } from '../core/index';
 import type { Finding } from '../core/model';
 import { SOURCE, uriOf } from './diagnostics';

@@ -3,7 +3,7 @@
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver/node';
 import type { Diagnostic } from 'vscode-languageserver/node';
-import { documentationUrl } from '../core/assets';
+import { documentationUrl } from '../core/source/assets';
 import type { Finding, Severity } from '../core/model';
 
 export const SOURCE = 'rust-consolidate';

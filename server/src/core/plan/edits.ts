@@ -1,5 +1,5 @@
 // Ticking and unticking boxes: the one edit a plan gets from the tool.
-import type { TextEdit } from '../fixes';
+import type { TextEdit } from '../fixes/fixes';
 import type { PlanItemStatus, PlanStatus, PlanTask } from './model';
 
 /** `[ ]` to `[x]` or back, on a task item; undefined for a decommissioning entry or a box already so. */

@@ -7,13 +7,13 @@
 // first (PlanDraft), so a test can compare what was written with what
 // parsePlan reads back.
 import * as path from 'node:path';
-import { compareCrates } from '../clones';
-import type { CloneMember } from '../clones';
+import { compareCrates } from '../clones/clones';
+import type { CloneMember } from '../clones/clones';
 import type { WorkspaceIndex } from '../index';
 import { DEFAULT_OPTIONS } from '../model';
 import type { Finding, Location } from '../model';
-import type { ItemFact, StaticFact } from '../rust';
-import type { Crate } from '../workspace';
+import type { ItemFact, StaticFact } from '../source/rust';
+import type { Crate } from '../cargo/workspace';
 
 export type PlanSourceIndex = Pick<
   WorkspaceIndex,

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import { Language, Parser } from 'web-tree-sitter';
 import type { Node } from 'web-tree-sitter';
-import { locateAsset } from '../assets';
+import { locateAsset } from '../source/assets';
 import type { Range } from '../model';
 import type { RustItemKind } from './model';
 

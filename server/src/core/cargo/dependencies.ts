@@ -2,10 +2,10 @@
 // local crates, and manifests that do not parse.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AnalysisOptions, Finding, Location } from './model';
-import { severityOf } from './model';
+import type { AnalysisOptions, Finding, Location } from '../model';
+import { severityOf } from '../model';
 import type { Manifest } from './manifest';
-import type { CloneClass } from './clones';
+import type { CloneClass } from '../clones/clones';
 import { packageKey } from './workspace';
 import type { Crate, CrateGraph, Dependency } from './workspace';
 

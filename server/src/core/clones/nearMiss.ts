@@ -7,12 +7,12 @@ import { diffArrays } from 'diff';
 import picomatch from 'picomatch';
 import { compareCrates, firstLine, moduleName } from './clones';
 import type { CloneClass, CloneContext, CloneMember } from './clones';
-import type { Finding, FindingCode, RelatedLocation } from './model';
-import { severityOf } from './model';
-import type { ModuleInfo } from './modules';
-import type { ItemFact, SourceFacts, StaticFact } from './rust';
-import { sharedCount } from './winnow';
-import type { Crate } from './workspace';
+import type { Finding, FindingCode, RelatedLocation } from '../model';
+import { severityOf } from '../model';
+import type { ModuleInfo } from '../source/modules';
+import type { ItemFact, SourceFacts, StaticFact } from '../source/rust';
+import { sharedCount } from '../source/winnow';
+import type { Crate } from '../cargo/workspace';
 
 export interface NearMissContext extends CloneContext {
   facts(file: string): SourceFacts | undefined;

@@ -3,7 +3,7 @@
 // on the dependency's key and a fix can delete exactly its entry.
 import { getStaticTOMLValue, parseTOML } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
-import type { Range } from './model';
+import type { Range } from '../model';
 
 export type DependencyKind = 'normal' | 'dev' | 'build';
 export type DependencySource = 'path' | 'registry' | 'git' | 'workspace';

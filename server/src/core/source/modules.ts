@@ -3,7 +3,7 @@
 // "Modules": module source filenames and the `path` attribute).
 import * as path from 'node:path';
 import type { ModDeclaration, SourceFacts } from './rust';
-import type { Crate, CrateGraph, SourceFolders, TargetKind } from './workspace';
+import type { Crate, CrateGraph, SourceFolders, TargetKind } from '../cargo/workspace';
 
 export interface ModuleInfo {
   crate: Crate;

@@ -7,8 +7,8 @@ import { Language, Parser } from 'web-tree-sitter';
 import type { Node, TreeCursor } from 'web-tree-sitter';
 import { locateAsset } from './assets';
 import { tokenId, winnow } from './winnow';
-import type { SourceAnalyzer } from './index';
-import type { Range } from './model';
+import type { SourceAnalyzer } from '../index';
+import type { Range } from '../model';
 
 export interface ModDeclaration {
   name: string;

@@ -2,12 +2,12 @@
 // N-way, with the copy to keep (the authoritative one) chosen by a fixed rule.
 import * as fs from 'node:fs';
 import { diffLines } from 'diff';
-import type { AnalysisOptions, Finding, Range, RelatedLocation } from './model';
-import { severityOf } from './model';
-import type { ModuleInfo } from './modules';
-import type { SourceFacts } from './rust';
-import { packageKey } from './workspace';
-import type { Crate, CrateGraph } from './workspace';
+import type { AnalysisOptions, Finding, Range, RelatedLocation } from '../model';
+import { severityOf } from '../model';
+import type { ModuleInfo } from '../source/modules';
+import type { SourceFacts } from '../source/rust';
+import { packageKey } from '../cargo/workspace';
+import type { Crate, CrateGraph } from '../cargo/workspace';
 
 export interface CloneMember {
   file: string;

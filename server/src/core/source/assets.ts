@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { FindingCode } from './model';
+import type { FindingCode } from '../model';
 
 /**
  * Finds a shipped file by walking up from the running script: beside a bundle

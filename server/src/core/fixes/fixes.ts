@@ -6,15 +6,15 @@ import { createHash } from 'node:crypto';
 import { getStaticTOMLValue, parseTOML } from 'toml-eslint-parser';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CloneMember } from './clones';
-import type { WorkspaceIndex } from './index';
-import type { DependencyEntry, Manifest } from './manifest';
-import type { Finding, FindingCode, Position, Range } from './model';
-import type { ModuleInfo } from './modules';
-import type { ModDeclaration } from './rust';
-import { tokenId } from './winnow';
-import { packageKey, workspaceRootOf } from './workspace';
-import type { Crate, CrateGraph } from './workspace';
+import type { CloneMember } from '../clones/clones';
+import type { WorkspaceIndex } from '../index';
+import type { DependencyEntry, Manifest } from '../cargo/manifest';
+import type { Finding, FindingCode, Position, Range } from '../model';
+import type { ModuleInfo } from '../source/modules';
+import type { ModDeclaration } from '../source/rust';
+import { tokenId } from '../source/winnow';
+import { packageKey, workspaceRootOf } from '../cargo/workspace';
+import type { Crate, CrateGraph } from '../cargo/workspace';
 
 export interface TextEdit {
   range: Range;
