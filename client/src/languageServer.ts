@@ -143,6 +143,9 @@ export class LanguageServer implements vscode.Disposable {
         fileEvents: this.sourceWatcher,
       },
       outputChannel: this.outputChannel,
+      // Facts about files, kept by content in the extension's own storage so
+      // that the next start parses only what changed.
+      initializationOptions: { cacheFolder: vscode.Uri.joinPath(this.context.globalStorageUri, 'facts').fsPath },
       // Without this the library shows its own, second notification for the
       // same failure; start() reports it once.
       initializationFailedHandler: () => false,

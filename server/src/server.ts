@@ -32,6 +32,8 @@ type Change = 'changed' | 'deleted';
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
   let folders: string[] = [];
   let initializationSettings: Partial<ServerSettings> = {};
+  /** Where the analysis keeps facts by content between sessions: the client's storage, if it gives one. */
+  let cacheFolder: string | undefined;
   let canPullConfiguration = false;
   let canRegisterWatchers = false;
   let canRegisterConfiguration = false;
@@ -79,6 +81,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     folders = (params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri));
     if (folders.length === 0 && params.rootUri) folders = [fileURLToPath(params.rootUri)];
     initializationSettings = (params.initializationOptions as Partial<ServerSettings> | undefined) ?? {};
+    const cache = (params.initializationOptions as { cacheFolder?: unknown } | undefined)?.cacheFolder;
+    cacheFolder = typeof cache === 'string' && path.isAbsolute(cache) ? cache : undefined;
     const workspace = params.capabilities.workspace;
     canPullConfiguration = workspace?.configuration === true;
     canRegisterWatchers = workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
@@ -235,7 +239,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 
   async function fullIndex(): Promise<void> {
-    analyzer ??= await createAnalyzer();
+    analyzer ??= await createAnalyzer({ cacheFolder });
     const previous = index ? index.filesWithFindings() : [];
     index = new WorkspaceIndex(folders, await readOptions(), analyzer, log);
     indexing = true;

@@ -22,6 +22,9 @@ check   Analyses the Cargo workspace at path (default: the bundled demo workspac
         and prints its findings, and the status of its consolidation plan (--plan
         <file>, else the first *consolidation*.md found). Exit status: 0 no
         findings, 1 findings, 2 usage error.
+        Facts about each file are kept by content in a cache folder
+        ($XDG_CACHE_HOME/rust-consolidate, else ~/.cache/rust-consolidate;
+        --cache-dir <dir> to choose, --no-cache to read and parse everything).
 fix     Applies the fixes the editor offers (re-export copies, remove inverted
         dependencies) and prints what it changed and what it refused, and why.
         --dry-run prints a unified diff and writes nothing. Exit status: 0 all
@@ -57,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function check(args: string[]): Promise<number> {
-  const { root, options, values } = parseCommand(args, {
+  const { root, options, values, cacheFolder } = parseCommand(args, {
     format: { type: 'string', default: 'text' },
     plan: { type: 'string' },
   });
@@ -66,7 +69,7 @@ async function check(args: string[]): Promise<number> {
   const planFile = values.plan as string | undefined;
   if (planFile !== undefined && !fs.existsSync(planFile)) throw new UsageError(`no such plan: ${planFile}`);
   const started = performance.now();
-  const index = await indexWorkspace(root, options);
+  const index = await indexWorkspace(root, options, cacheFolder);
   const plan = await readPlan(index, root, options, planFile && path.resolve(planFile));
   const findings = [...index.allFindings(), ...(plan ? planFindings(plan, options) : [])];
   const report = { root, index, findings, plan, elapsedMs: Math.round(performance.now() - started) };
@@ -82,8 +85,8 @@ async function readPlan(index: WorkspaceIndex, root: string, options: AnalysisOp
 }
 
 async function plan(args: string[]): Promise<number> {
-  const { root, options, values } = parseCommand(args, { output: { type: 'string' } });
-  const index = await indexWorkspace(root, options);
+  const { root, options, values, cacheFolder } = parseCommand(args, { output: { type: 'string' } });
+  const index = await indexWorkspace(root, options, cacheFolder);
   const output = values.output as string | undefined;
   const text = generatePlan(index, { relativeTo: output ? path.dirname(path.resolve(output)) : root });
   if (output) {

@@ -7,6 +7,7 @@ import { locateAsset } from '../core/source/assets';
 import { WorkspaceIndex } from '../core/index';
 import { DEFAULT_OPTIONS } from '../core/model';
 import type { AnalysisOptions, Log } from '../core/model';
+import { defaultCacheFolder } from '../core/source/cache';
 import { createAnalyzer } from '../core/source/pool';
 
 export class UsageError extends Error {}
@@ -19,6 +20,8 @@ const COMMON: NonNullable<ParseArgsConfig['options']> = {
   'include-tests': { type: 'boolean', default: false },
   'ignore-path': { type: 'string', multiple: true, default: [] },
   'no-near-miss': { type: 'boolean', default: false },
+  'no-cache': { type: 'boolean', default: false },
+  'cache-dir': { type: 'string' },
 };
 
 /** Parses a command's arguments: the common options, the command's own, and at most one path. */
@@ -53,7 +56,9 @@ export function parseCommand(args: string[], own: NonNullable<ParseArgsConfig['o
   options.ignorePaths = values['ignore-path'] as string[];
   const root = path.resolve(positionals[0] ?? demoWorkspace());
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`not a folder: ${root}`);
-  return { root, options, values, demo: positionals.length === 0 };
+  const cacheDir = values['cache-dir'] as string | undefined;
+  const cacheFolder = values['no-cache'] ? undefined : cacheDir ? path.resolve(cacheDir) : defaultCacheFolder();
+  return { root, options, values, cacheFolder, demo: positionals.length === 0 };
 }
 
 /** The demo workspace bundled with the project, which mirrors the consolidation plan. */
@@ -63,12 +68,13 @@ function demoWorkspace(): string {
   return demo;
 }
 
-export async function indexWorkspace(root: string, options: AnalysisOptions): Promise<WorkspaceIndex> {
+/** `cacheFolder`: where facts are kept by content between runs; none, no cache. */
+export async function indexWorkspace(root: string, options: AnalysisOptions, cacheFolder?: string): Promise<WorkspaceIndex> {
   const log: Log = {
     info: () => {},
     warn: (message) => process.stderr.write(`rust-consolidate: ${message}\n`),
   };
-  const analyzer = await createAnalyzer();
+  const analyzer = await createAnalyzer({ cacheFolder });
   try {
     const index = new WorkspaceIndex([root], options, analyzer, log);
     await index.build();

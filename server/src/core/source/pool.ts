@@ -8,6 +8,8 @@ import { Worker } from 'node:worker_threads';
 import type { SourceAnalyzer } from '../index';
 import { RustParser } from './rust';
 import type { SourceFacts } from './rust';
+import { FactCache, analysisVersion } from './cache';
+import { locateAsset } from './assets';
 
 export interface AnalyzeRequest {
   id: number;
@@ -34,9 +36,9 @@ export class AnalyzerPool implements SourceAnalyzer {
   private readonly queue: Pending[] = [];
   private nextId = 0;
 
-  private constructor(script: string, size: number) {
+  private constructor(script: string, size: number, cache?: WorkerCache) {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(script);
+      const worker = new Worker(script, { workerData: cache });
       worker.unref();
       worker.on('message', (response: AnalyzeResponse) => this.settle(i, response));
       worker.on('error', (error) => this.failAll(error));
@@ -49,9 +51,21 @@ export class AnalyzerPool implements SourceAnalyzer {
    * A pool of `size` threads, or undefined when the worker script is not
    * beside this module (a test running the sources some other way).
    */
-  static create(size = availableParallelism()): AnalyzerPool | undefined {
+  static create(size = availableParallelism(), cacheFolder?: string): AnalyzerPool | undefined {
     const script = path.join(__dirname, 'worker.js');
-    return existsSync(script) ? new AnalyzerPool(script, Math.max(1, size)) : undefined;
+    if (!existsSync(script)) return undefined;
+    let cache: WorkerCache | undefined;
+    if (cacheFolder) {
+      // In a bundle the worker script holds all the code that computes facts;
+      // running from out/, the modules beside it do.
+      const code = [script, ...['rust.js', 'winnow.js'].map((f) => path.join(__dirname, f)).filter((f) => existsSync(f))];
+      const grammar = locateAsset('tree-sitter-rust.wasm');
+      const version = analysisVersion(grammar ? [...code, grammar] : code);
+      const facts = new FactCache(cacheFolder, version);
+      facts.pruneOtherVersions();
+      cache = { folder: cacheFolder, version };
+    }
+    return new AnalyzerPool(script, Math.max(1, size), cache);
   }
 
   analyzeFile(file: string, libName: string, nearMiss = true): Promise<SourceFacts> {
@@ -95,7 +109,17 @@ export class AnalyzerPool implements SourceAnalyzer {
   }
 }
 
-/** Threads where the worker script ships beside this module, else the calling thread. */
-export async function createAnalyzer(): Promise<SourceAnalyzer> {
-  return AnalyzerPool.create() ?? (await RustParser.load());
+/** What a worker needs to open the fact cache: its folder and the analysis version. */
+export interface WorkerCache {
+  folder: string;
+  version: string;
+}
+
+/**
+ * Threads where the worker script ships beside this module, else the calling
+ * thread. `cacheFolder`: where the threads keep facts by content, so a
+ * restart need not parse the files that did not change.
+ */
+export async function createAnalyzer(options: { cacheFolder?: string } = {}): Promise<SourceAnalyzer> {
+  return AnalyzerPool.create(availableParallelism(), options.cacheFolder) ?? (await RustParser.load());
 }

@@ -1,0 +1,136 @@
+// A persisted cache of per-file facts, keyed by the file's content, so a
+// restart reads facts instead of parsing. An entry is trusted only when its
+// header names this analysis version and its payload's checksum matches: a
+// corrupt, truncated, foreign or half-written entry is ignored (and the file
+// parsed again), never used.
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import { homedir } from 'node:os';
+import * as path from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import type { SourceFacts } from './rust';
+
+const MAGIC = Buffer.from('RCF1');
+/** MAGIC, the version (20 bytes), the payload's sha1 (20 bytes), the payload's length (u32). */
+const HEADER = MAGIC.length + 20 + 20 + 4;
+
+/**
+ * The analysis version: a hash of the code that computes facts (the worker
+ * script and the modules beside it that it loads) and of the grammar, so any
+ * change to either starts a new cache rather than trusting facts an older
+ * build computed.
+ */
+export function analysisVersion(codeFiles: string[]): string {
+  const hash = createHash('sha1');
+  for (const file of codeFiles) {
+    try {
+      hash.update(fs.readFileSync(file));
+    } catch {
+      hash.update(`missing:${file}`);
+    }
+  }
+  return hash.digest('hex');
+}
+
+export class FactCache {
+  private readonly dir: string;
+  private readonly versionBytes: Buffer;
+
+  /** `root`: the cache folder; entries go in a subfolder named after `version` (40 hex digits). */
+  constructor(root: string, readonly version: string) {
+    this.dir = path.join(root, version);
+    this.versionBytes = Buffer.from(version, 'hex');
+    if (this.versionBytes.length !== 20) throw new Error(`analysis version must be a sha1 in hex, got ${version}`);
+  }
+
+  /** Where the entry for `key` lives: two levels, so no folder holds more than a few hundred files. */
+  private entryPath(key: string): string {
+    const name = createHash('sha1').update(key).digest('hex');
+    return path.join(this.dir, name.slice(0, 2), name.slice(2));
+  }
+
+  /** The key of a file's facts: its bytes' hash and what the analysis was asked for. */
+  static key(byteHash: string, libName: string, nearMiss: boolean): string {
+    return `${byteHash}\0${libName}\0${nearMiss ? 1 : 0}`;
+  }
+
+  get(key: string): SourceFacts | undefined {
+    let data: Buffer;
+    try {
+      data = fs.readFileSync(this.entryPath(key));
+    } catch {
+      return undefined;
+    }
+    return this.decode(data);
+  }
+
+  /** The facts in an entry's bytes, or undefined when anything about them is off. */
+  decode(data: Buffer): SourceFacts | undefined {
+    if (data.length < HEADER || !data.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+    if (!data.subarray(MAGIC.length, MAGIC.length + 20).equals(this.versionBytes)) return undefined;
+    const sum = data.subarray(MAGIC.length + 20, MAGIC.length + 40);
+    const length = data.readUInt32LE(MAGIC.length + 40);
+    const payload = data.subarray(HEADER);
+    if (payload.length !== length) return undefined;
+    if (!createHash('sha1').update(payload).digest().equals(sum)) return undefined;
+    try {
+      const facts = deserialize(payload) as SourceFacts;
+      return facts && typeof facts === 'object' && typeof facts.byteHash === 'string' ? facts : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  encode(facts: SourceFacts): Buffer {
+    const payload = serialize(facts);
+    const header = Buffer.alloc(HEADER);
+    MAGIC.copy(header, 0);
+    this.versionBytes.copy(header, MAGIC.length);
+    createHash('sha1').update(payload).digest().copy(header, MAGIC.length + 20);
+    header.writeUInt32LE(payload.length, MAGIC.length + 40);
+    return Buffer.concat([header, payload]);
+  }
+
+  /**
+   * Stores an entry: written beside its place under a unique name, then
+   * renamed over it, so a reader (another process included) sees the old
+   * entry, the new one, or none, never half of one. Failures are ignored: the
+   * cache is an optimisation, and a read-only or full disk must not stop the
+   * analysis.
+   */
+  put(key: string, facts: SourceFacts): void {
+    const target = this.entryPath(key);
+    const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(temp, this.encode(facts));
+      fs.renameSync(temp, target);
+    } catch {
+      try {
+        fs.rmSync(temp, { force: true });
+      } catch {
+        // nothing more to do
+      }
+    }
+  }
+
+  /** Removes the entries of other analysis versions: they can never be read again. */
+  pruneOtherVersions(): void {
+    const root = path.dirname(this.dir);
+    let names: string[];
+    try {
+      names = fs.readdirSync(root);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (name !== this.version && /^[0-9a-f]{40}$/.test(name)) fs.rmSync(path.join(root, name), { recursive: true, force: true });
+    }
+  }
+}
+
+/** The CLI's default cache folder: $XDG_CACHE_HOME/rust-consolidate, else ~/.cache/rust-consolidate. */
+export function defaultCacheFolder(env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
+  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(home, '.cache');
+  return path.join(base, 'rust-consolidate');
+}

@@ -1,0 +1,145 @@
+// The fact cache as the CLI uses it: a second run answers from the cache with
+// the same output, and an entry that is corrupt, truncated, of another
+// analysis version or half written is never trusted.
+import * as assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { FactCache } from '../../server/src/core/source/cache';
+import { copyToTemp, removeFixture, repoRoot } from '../support/fixture';
+
+const CLI = path.join(repoRoot, 'dist', 'cli.js');
+
+/** check's JSON without the one field that measures time. */
+function check(workspace: string, ...args: string[]): string {
+  const result = spawnSync(process.execPath, [CLI, 'check', workspace, '--format', 'json', ...args], { encoding: 'utf8' });
+  assert.equal(result.error, undefined);
+  assert.ok(result.status === 0 || result.status === 1, result.stderr);
+  return withoutTime(result.stdout);
+}
+
+function withoutTime(json: string): string {
+  return json.replace(/"elapsedMs": \d+/g, '"elapsedMs": 0');
+}
+
+/** Every entry file under a cache folder. */
+function entries(cache: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(p);
+    }
+  };
+  walk(cache);
+  return out.sort();
+}
+
+/** The analysis version a cache folder was written for: the name of its one subfolder. */
+function versionOf(cache: string): string {
+  const [version, ...others] = fs.readdirSync(cache);
+  assert.equal(others.length, 0);
+  return version;
+}
+
+describe('the fact cache (check --cache-dir)', function () {
+  this.timeout(60000);
+  let workspace: string;
+  let cache: string;
+  let fresh: string;
+
+  before(() => {
+    workspace = copyToTemp('demo/rust');
+    fresh = check(workspace, '--no-cache');
+  });
+  after(() => removeFixture(path.dirname(workspace)));
+  beforeEach(() => {
+    cache = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-cache-'));
+  });
+  afterEach(() => fs.rmSync(cache, { recursive: true, force: true }));
+
+  it('writes an entry per file on the first run, and a second run gives the same output byte for byte', () => {
+    assert.equal(check(workspace, '--cache-dir', cache), fresh);
+    const written = entries(cache);
+    assert.ok(written.length >= 20, `only ${written.length} entries`);
+    assert.equal(check(workspace, '--cache-dir', cache), fresh);
+    assert.deepEqual(entries(cache), written);
+  });
+
+  it('is read on the second run: entries rewritten with other facts change the output (the control for the tests below)', () => {
+    check(workspace, '--cache-dir', cache);
+    const facts = new FactCache(cache, versionOf(cache));
+    for (const file of entries(cache)) {
+      const decoded = facts.decode(fs.readFileSync(file))!;
+      assert.ok(decoded);
+      fs.writeFileSync(file, facts.encode({ ...decoded, lines: decoded.lines + 1000 }));
+    }
+    assert.notEqual(check(workspace, '--cache-dir', cache), fresh);
+  });
+
+  const damages: [string, (data: Buffer, version: string) => Buffer][] = [
+    ['a flipped byte in the payload', (data) => {
+      const copy = Buffer.from(data);
+      copy[copy.length - 7] ^= 0xff;
+      return copy;
+    }],
+    ['a truncated entry', (data) => data.subarray(0, Math.floor(data.length / 2))],
+    ['an empty entry', () => Buffer.alloc(0)],
+    ['another analysis version in the header', (data) => {
+      const copy = Buffer.from(data);
+      copy[4] ^= 0x01;
+      return copy;
+    }],
+    ['bytes that are not an entry at all', () => Buffer.from('{"lines": 5}')],
+  ];
+  for (const [what, damage] of damages) {
+    it(`ignores ${what}, and the output equals a run without the cache`, () => {
+      check(workspace, '--cache-dir', cache);
+      const version = versionOf(cache);
+      const facts = new FactCache(cache, version);
+      for (const file of entries(cache)) {
+        // Other facts under the damage: trusted, they would change the output.
+        const decoded = facts.decode(fs.readFileSync(file))!;
+        fs.writeFileSync(file, damage(facts.encode({ ...decoded, lines: decoded.lines + 1000 }), version));
+      }
+      assert.equal(check(workspace, '--cache-dir', cache), fresh);
+    });
+  }
+
+  it('ignores a folder of another analysis version and removes it', () => {
+    check(workspace, '--cache-dir', cache);
+    const version = versionOf(cache);
+    const foreign = '0'.repeat(40);
+    fs.renameSync(path.join(cache, version), path.join(cache, foreign));
+    const facts = new FactCache(cache, version);
+    for (const file of entries(cache)) {
+      const decoded = facts.decode(fs.readFileSync(file))!;
+      fs.writeFileSync(file, facts.encode({ ...decoded, lines: decoded.lines + 1000 }));
+    }
+    assert.equal(check(workspace, '--cache-dir', cache), fresh);
+    assert.deepEqual(fs.readdirSync(cache), [version]);
+  });
+
+  it('gives the same output to runs that write the same cache at once', async () => {
+    const runs = [0, 1, 2].map(
+      () =>
+        new Promise<string>((resolve, reject) => {
+          const child = spawn(process.execPath, [CLI, 'check', workspace, '--format', 'json', '--cache-dir', cache]);
+          let out = '';
+          child.stdout.on('data', (d) => (out += d));
+          child.on('error', reject);
+          child.on('close', () => resolve(withoutTime(out)));
+        }),
+    );
+    for (const out of await Promise.all(runs)) assert.equal(out, fresh);
+    assert.equal(check(workspace, '--cache-dir', cache), fresh);
+    assert.ok(entries(cache).every((f) => !f.endsWith('.tmp')), 'a temporary file was left behind');
+  });
+
+  it('--no-cache writes nothing', () => {
+    check(workspace, '--no-cache', '--cache-dir', cache);
+    assert.deepEqual(fs.readdirSync(cache), []);
+  });
+});
