@@ -91,6 +91,7 @@ export class CrateGraph {
   readonly excludedDirs: string[] = [];
   /** Every folder with a manifest: cargo never counts one as part of an enclosing package. */
   private readonly manifestDirs = new Set<string>();
+  private readonly crateByFolder = new Map<string, Crate | undefined>();
 
   constructor(manifests: Iterable<Manifest>, sources: SourceFolders, vendoredDirs: ReadonlySet<string>) {
     const every = [...manifests];
@@ -143,11 +144,22 @@ export class CrateGraph {
 
   /** The crate a file belongs to: the one whose directory is its nearest ancestor. */
   crateOf(file: string): Crate | undefined {
-    for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    // Asked for every file many times over by the clone analyses; a graph is
+    // never changed once built (a manifest change builds a new one), so the
+    // answer per folder is kept.
+    const folder = path.dirname(file);
+    if (this.crateByFolder.has(folder)) return this.crateByFolder.get(folder);
+    let found: Crate | undefined;
+    for (let dir = folder; ; dir = path.dirname(dir)) {
       const crate = this.byDir.get(dir);
-      if (crate) return crate;
-      if (this.manifestDirs.has(dir) || path.dirname(dir) === dir) return undefined;
+      if (crate) {
+        found = crate;
+        break;
+      }
+      if (this.manifestDirs.has(dir) || path.dirname(dir) === dir) break;
     }
+    this.crateByFolder.set(folder, found);
+    return found;
   }
 
   localPackages(name: string): Crate[] {
