@@ -38,7 +38,10 @@ describe('rust-consolidate fix on the demo workspace', () => {
     assert.match(stdout, /^\+pub use datafusion_ext::delta_protocol;$/m);
     assert.match(stdout, /^--- a\/datafusion_python\/src\/delta_protocol\.rs$/m, 'the deleted copy is shown');
     assert.match(stdout, /^\+\+\+ \/dev\/null$/m);
-    assert.match(stdout, /^-\[dependencies\.datafusion-python\]$/m, 'the inverted dependency goes');
+    // datafusion_ext still uses datafusion_python: the removal waits for that use to move, and says where it is.
+    assert.doesNotMatch(stdout, /^-\[dependencies\.datafusion-python\]$/m, 'the inverted dependency stays while it is used');
+    assert.match(stdout, /^refused datafusion_ext\/Cargo\.toml: Remove inverted dependency: the crate still uses datafusion_python: datafusion_ext\/src\/udf_builtin\.rs:7; move those uses first$/m);
+    assert.match(stdout, /^refused datafusion_python\/src\/udf_builtin\.rs: .*It waits for the inverted-dependency fix at datafusion_ext\/Cargo\.toml:\d+/m);
     assert.match(stdout, /^would fix datafusion_python\/src\/delta_protocol\.rs: Replace with re-export from datafusion_ext$/m);
     assert.equal(treeHash(dir), before, 'no file changed');
   });

@@ -17,7 +17,7 @@ const EXPECTED: Record<string, RegExp[]> = {
   glob: [/^refused b\/src\/counter\.rs: .*it uses super::\*/m],
   vis: [/^refused b\/src\/counter\.rs: .*b\/src\/lib\.rs uses helper, which the copy makes visible in this crate only/m],
   macro: [/^refused b\/src\/counter\.rs: .*exports a macro \(#\[macro_export\]\)/m],
-  impl: [/^refused b\/src\/counter\.rs: .*has an impl for Counter/m],
+  impl: [/^refused b\/src\/counter\.rs: .*b\/src\/lib\.rs:2 an inherent impl of Counter, which would be another crate's type \(E0116\)/m],
   twotargets: [/^refused b\/src\/counter\.rs: .*also declared by b\/src\/main\.rs/m],
   cfg: [/^refused b\/src\/counter\.rs: .*compiled only under a #\[cfg\(\.\.\.\)\]/m],
   cdylib: [/^refused b\/src\/counter\.rs: .*built as cdylib only/m],
