@@ -57,6 +57,21 @@ describe('rust-consolidate fix on the demo workspace', () => {
     assert.deepEqual(report.findings.filter((f) => f.code === 'duplicate-file').map((f) => f.file), []);
   });
 
+  it('run twice, the second run ends and refuses what is left, with no crash', () => {
+    const dir = demoCopy();
+    const first = run('fix', dir);
+    assert.ok(first.status === 0 || first.status === 1, first.stderr);
+    const second = run('fix', dir);
+    assert.ok(second.status === 0 || second.status === 1, `exit ${second.status}: ${second.stderr}`);
+    assert.doesNotMatch(second.stderr + second.stdout, /RangeError|Maximum call stack/);
+    assert.match(second.stdout, /^refused datafusion_python\/src\/udf_builtin\.rs: /m);
+    for (const code of ['duplicate-file', 'near-duplicate-file', 'inverted-dependency']) {
+      const filtered = spawnSync(process.execPath, [CLI, 'fix', demoCopy(), '--code', code], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(filtered.signal, null, `fix --code ${code} did not return`);
+      assert.ok(filtered.status === 0 || filtered.status === 1, `fix --code ${code} exited ${filtered.status}: ${filtered.stderr}`);
+    }
+  });
+
   it('without a path shows the demo\'s diff but never changes demo/rust', () => {
     const before = treeHash(DEMO);
     const { stdout, stderr } = run('fix');
