@@ -351,8 +351,10 @@ function reexportChanges(index: IndexView, plan: ReexportPlan): FileChange[] {
   const shadowed = parentFacts && [...parentFacts.itemNames, ...parentFacts.importedNames, ...parentFacts.mods.map((m) => m.name)].includes(plan.externName);
   lines.push(`${visibility}use ${shadowed ? '::' : ''}${[plan.externName, ...authoritative.module.path].join('::')}${alias};`);
   const indent = /^[ \t]*/.exec(lineAt(parentText, declaration.fullRange.start.line))![0];
+  // The kept doc comments and attributes end their lines as the file does.
+  const eol = /\r\n/.test(slice(parentText, declaration.fullRange)) || /^[^\n]*\r\n/.test(parentText) ? '\r\n' : '\n';
   const changes: FileChange[] = [
-    { kind: 'edit', file: parent, edits: [{ range: declaration.fullRange, newText: lines.join('\n' + indent) }] },
+    { kind: 'edit', file: parent, edits: [{ range: declaration.fullRange, newText: lines.join(eol + indent) }] },
   ];
   if (!plan.existing) changes.push(addDependency(index, copy.crate, authoritative.crate));
   for (const { file, declaration: d } of plan.publicize) {
@@ -363,9 +365,13 @@ function reexportChanges(index: IndexView, plan: ReexportPlan): FileChange[] {
   }
   const doomed = [copy.file, ...plan.submodules];
   for (const file of doomed) changes.push({ kind: 'delete', file, byteHash: index.factsOf(file)!.byteHash });
-  if (path.basename(copy.file) === 'mod.rs') {
-    const dir = path.dirname(copy.file);
-    if (filesUnder(dir).every((f) => doomed.includes(f))) changes.push({ kind: 'deleteFolder', dir });
+  // The folder of an `x/mod.rs` copy, or the `x/` beside an `x.rs` copy that holds its submodules, once nothing else is in it.
+  const dir = path.basename(copy.file) === 'mod.rs' ? path.dirname(copy.file) : copy.file.replace(/\.rs$/, '');
+  if (fs.existsSync(dir) && fs.statSync(dir).isDirectory() && filesUnder(dir).every((f) => doomed.includes(f))) {
+    // Deepest first: each folder is empty once those below it are gone.
+    const folders = fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isDirectory()).map((e) => path.join(e.parentPath ?? e.path, e.name));
+    for (const folder of folders.sort((a, b) => b.length - a.length)) changes.push({ kind: 'deleteFolder', dir: folder });
+    changes.push({ kind: 'deleteFolder', dir });
   }
   return changes;
 }
