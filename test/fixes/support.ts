@@ -46,6 +46,8 @@ export class Cargo {
   run(manifest: string, ...extra: string[]): { status: number | null; stderr: string } {
     const result = spawnSync('cargo', ['check', '--offline', '--quiet', '--manifest-path', manifest, ...extra], {
       encoding: 'utf8',
+      // Cargo reads .cargo/config.toml from the folder it runs in, not the manifest's: a fixture's vendored sources need this.
+      cwd: path.dirname(manifest),
       env: { ...process.env, CARGO_TARGET_DIR: this.targetDir, CARGO_TERM_COLOR: 'never', PATH: cargoPath() },
     });
     assert.equal(result.error, undefined, `cannot run cargo: ${result.error?.message}`);
