@@ -11,10 +11,12 @@ import type { IndexView } from '../view';
 import type { DependencyEntry, Manifest } from '../cargo/manifest';
 import type { Finding, FindingCode, Position, Range } from '../model';
 import type { ModuleInfo } from '../source/modules';
-import type { ModDeclaration } from '../source/rust';
+import type { ModDeclaration, SourceFacts } from '../source/rust';
 import { externCrate } from '../source/resolve/externs';
 import type { ExternCrate } from '../source/resolve/externs';
-import { implOnMovedType, mayUse } from '../source/resolve/names';
+import { hasIdentifier, implOnMovedType } from '../source/resolve/names';
+import { CrateScopes } from '../source/resolve/scopes';
+import type { Reach } from '../source/resolve/scopes';
 import { packageKey, workspaceRootOf } from '../cargo/workspace';
 import type { Crate, CrateGraph } from '../cargo/workspace';
 
@@ -481,12 +483,14 @@ function usedOnlyInside(index: IndexView, copy: CloneMember, keeper: Crate, sour
   const local = new Set<string>();
   for (const [file] of crateFiles) if (!goesAlong(file)) index.factsOf(file)?.typeNames.forEach((t) => local.add(t));
   const requires: string[] = [];
+  const reached = reachedFromOutside(index, copy);
   // From each file's facts, not its text: fix titles are computed on every save.
   for (const [file] of crateFiles) {
     const theirs = index.factsOf(file);
     if (!theirs) continue;
-    const restricted = facts.restrictedNames.find((n) => mayUse(theirs, n, name));
-    const testOnly = facts.testOnlyNames.find((n) => mayUse(theirs, n, name));
+    const uses = (names: string[]) => names.find((n) => reached(file, n, theirs));
+    const restricted = uses(facts.restrictedNames);
+    const testOnly = uses(facts.testOnlyNames);
     const impl = implOnMovedType(theirs, moved, local, name);
     if (!restricted && !testOnly && !impl) continue;
     if (goesAlong(file)) {
@@ -502,6 +506,30 @@ function usedOnlyInside(index: IndexView, copy: CloneMember, keeper: Crate, sour
   const downstream = implementedForBoth(index, copy, keeper, moved);
   if (downstream) return reason(downstream);
   return { requires };
+}
+
+/**
+ * Whether a file of the copy's crate reaches item `name` of the copy, by the
+ * resolver: a `use` or path that resolves to it, or a glob import of the
+ * copy's module in a file that names it. Where the resolver cannot tell (an
+ * unresolved path ending in that name), it counts as reached.
+ */
+function reachedFromOutside(index: IndexView, copy: CloneMember): (file: string, name: string, theirs: SourceFacts) => boolean {
+  const externs = (n: string) => ['std', 'core', 'alloc'].includes(n) || externCrate(index, copy.crate, n) !== undefined;
+  const scopes = new CrateScopes(index, copy.crate, copy.module!.target, externs);
+  const reaches = scopes.reachersOf(copy.module!.path);
+  const byFile = new Map<string, Reach[]>();
+  for (const r of reaches) byFile.set(r.file, [...(byFile.get(r.file) ?? []), r]);
+  return (file, name, theirs) => {
+    const mine = byFile.get(file) ?? [];
+    if (mine.some((r) => r.name === name)) return true;
+    if (mine.some((r) => r.glob) && hasIdentifier(theirs, name)) return true;
+    // A path or use that the syntax does not resolve, ending in this name: it may be the copy's.
+    const moduleOf = index.moduleOf(file)?.path ?? [];
+    const unresolved = (module: string[], written: string[]) =>
+      written[written.length - 1] === name && scopes.resolve([...moduleOf, ...module], written).kind === 'unresolved';
+    return theirs.uses.some((u) => !u.glob && unresolved(u.module, u.path)) || theirs.paths.some((p) => unresolved(p.module, p.path));
+  };
 }
 
 /** Another declaration that compiles the copy's file (`#[path]` from build.rs, tests or another crate), or an `include!` of it. */

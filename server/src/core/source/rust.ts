@@ -82,6 +82,37 @@ export interface ImplFact {
   line: number;
 }
 
+/** One name a `use` declaration brings in (a use tree is flattened into one of these per leaf). */
+export interface UseFact {
+  /** The inline modules of this file the `use` is written in, outermost first. */
+  module: string[];
+  /** As written, spacing removed: '', 'pub', 'pub(crate)', ... */
+  visibility: string;
+  /** The path to the item, `self` leaves folded into their parent (`a::b::{self}` is `a::b`). */
+  path: string[];
+  /** The name it is known by here: the alias of `as`, else the last segment; absent for a glob. */
+  name?: string;
+  glob: boolean;
+  line: number;
+}
+
+/** An item a module of this file declares (top level, or in an inline module). */
+export interface DeclaredItem {
+  module: string[];
+  name: string;
+  /** The grammar's node type without `_item`: fn, struct, mod, macro_definition, ... */
+  kind: string;
+  visibility: string;
+  line: number;
+}
+
+/** A path of two or more segments written outside `use` declarations, as `a::b::c`, with its first line. */
+export interface PathFact {
+  module: string[];
+  path: string[];
+  line: number;
+}
+
 /** A path that starts with `super::`, read from where it is written. */
 export interface SuperPath {
   /** How many `super::` it starts with. */
@@ -154,6 +185,12 @@ export interface SourceFacts {
   itemNames: string[];
   /** Names the file's top-level `use` declarations bring in (globs left out). */
   importedNames: string[];
+  /** Every `use` leaf, in every module of the file: what the resolver reads. */
+  uses: UseFact[];
+  /** Every named item of every module of the file, with its visibility. */
+  declared: DeclaredItem[];
+  /** Paths in code (types, expressions, macro calls and their arguments), without repeats. */
+  paths: PathFact[];
   /** Macros invoked by a bare name (`m!()`, not `a::m!()`), without repeats. */
   macroCalls: string[];
   /** `macro_rules!` names the file defines. */
@@ -228,7 +265,7 @@ export class RustParser implements SourceAnalyzer {
     if (!tree) throw new Error('tree-sitter returned no tree');
     try {
       const scan = scanTokens(tree.walk(), text, libName);
-      const { mods, trivial, items, implTargets, impls, itemNames, importedNames, testOnlyNames } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss);
+      const { mods, trivial, items, implTargets, impls, itemNames, importedNames, uses, declared, testOnlyNames } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss);
       const firstNewline = text.indexOf('\n');
       const firstLine = firstNewline < 0 ? text : text.slice(0, firstNewline);
       return {
@@ -260,6 +297,9 @@ export class RustParser implements SourceAnalyzer {
         impls,
         itemNames,
         importedNames,
+        uses,
+        declared,
+        paths: scan.paths,
         testOnlyNames,
         pathUses: scan.pathUses,
         superPaths: scan.superPaths,
@@ -302,6 +342,13 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
   // End offsets of the inline modules around the cursor, innermost last.
   const modEnds: number[] = [];
   let previous = { token: '', type: '', start: 0 };
+  // Offsets of the tokens and whether each is outside `use` declarations, for the paths of the post-pass.
+  const tokenStarts: number[] = [];
+  const tokenInUse: boolean[] = [];
+  const tokenDepth: number[] = [];
+  const modNames: string[] = [];
+  // Each inline module's extent and path, to say which module a token is in.
+  const modStack: { start: number; end: number; path: string[] }[] = [];
   let beforePrevious = '';
   let errors = 0;
   // Tokens before this index belong to a visibility modifier: `pub fn` and `fn` have the same shape.
@@ -321,7 +368,11 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
         if (name) restrictedNames.push(name);
       }
     }
-    if (type === 'mod_item' && cursor.currentNode.childForFieldName('body')) modEnds.push(cursor.endIndex);
+    if (type === 'mod_item' && cursor.currentNode.childForFieldName('body')) {
+      modEnds.push(cursor.endIndex);
+      modNames[modEnds.length - 1] = cursor.currentNode.childForFieldName('name')?.text ?? '';
+      modStack.push({ start: cursor.startIndex, end: cursor.endIndex, path: modNames.slice(0, modEnds.length) });
+    }
     if (type === 'macro_definition') {
       const name = cursor.currentNode.childForFieldName('name')?.text;
       if (name) macroDefs.push(name);
@@ -369,6 +420,9 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
         if (type === 'super' && previous.token !== '::') superStarts.push({ at: tokens.length, depth: modEnds.length });
         beforePrevious = previous.token;
         previous = { token, type, start: cursor.startIndex };
+        tokenStarts.push(cursor.startIndex);
+        tokenInUse.push(cursor.startIndex < useEnd);
+        tokenDepth.push(modEnds.length);
         tokens.push(token);
         if (IDENTIFIERS.has(type)) identifierSet.add(tokenId(token));
         if (cursor.startIndex >= visibilityEnd) {
@@ -419,7 +473,22 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
             if (first) superPaths.set(`${ups} ${depth} ${first}`, { ups, depth, first });
           }
         }
-        const lineStarts = pathUseAt.length > 0 ? lineStartsOf(text) : [];
+        const lineStarts = lineStartsOf(text);
+        const paths = new Map<string, PathFact>();
+        const isSegment = (t: string | undefined) => t !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(t);
+        for (let i = 0; i + 2 < tokens.length; i++) {
+          if (tokenInUse[i] || !isSegment(tokens[i]) || tokens[i + 1] !== '::' || (i > 0 && tokens[i - 1] === '::')) continue;
+          const segments = [tokens[i]];
+          let j = i + 1;
+          while (tokens[j] === '::' && isSegment(tokens[j + 1])) {
+            segments.push(tokens[j + 1]);
+            j += 2;
+          }
+          if (segments.length < 2) continue;
+          const module = moduleAt(modStack, tokenStarts[i], tokenDepth[i]);
+          const key = `${module.join('::')} ${segments.join('::')}`;
+          if (!paths.has(key)) paths.set(key, { module, path: segments, line: lineOfOffset(lineStarts, tokenStarts[i]) });
+        }
         const pathUses = [...new Map(pathUseAt.map((u) => {
           const line = lineOfOffset(lineStarts, u.offset);
           return [`${u.name} ${line}`, { name: u.name, line }] as const;
@@ -441,6 +510,7 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
           statics,
           restrictedNames,
           pathUses,
+          paths: [...paths.values()],
           superPaths: [...superPaths.values()],
           macroCalls: [...macroCalls].sort(),
           macroDefs,
@@ -459,12 +529,14 @@ function readItems(
   ids: Uint32Array,
   starts: Int32Array,
   withItems: boolean,
-): { mods: ModDeclaration[]; trivial: boolean; items: ItemFact[]; implTargets: string[]; impls: ImplFact[]; itemNames: string[]; importedNames: string[]; testOnlyNames: string[] } {
+): { mods: ModDeclaration[]; trivial: boolean; items: ItemFact[]; implTargets: string[]; impls: ImplFact[]; itemNames: string[]; importedNames: string[]; uses: UseFact[]; declared: DeclaredItem[]; testOnlyNames: string[] } {
   const mods: ModDeclaration[] = [];
   const implTargets: string[] = [];
   const impls: ImplFact[] = [];
   const itemNames: string[] = [];
   const importedNames: string[] = [];
+  const uses: UseFact[] = [];
+  const declaredItems: DeclaredItem[] = [];
   const testOnlyNames: string[] = [];
   const facts: ItemFact[] = [];
   let trivial = true;
@@ -490,6 +562,15 @@ function readItems(
       }
       if (item.type !== 'attribute_item' && !item.type.endsWith('comment')) {
         const declared = declaredNames(item);
+        const visibilityNode = item.namedChildren.find((c) => c?.type === 'visibility_modifier');
+        const visibilityText = visibilityNode ? visibilityNode.text.replace(/\s+/g, '') : '';
+        if (item.type === 'use_declaration') {
+          for (const leaf of useLeaves(item.childForFieldName('argument'), [])) {
+            uses.push({ module: parents, visibility: visibilityText, ...leaf, line: item.startPosition.row });
+          }
+        } else {
+          for (const name of declared) declaredItems.push({ module: parents, name, kind: item.type.replace(/_item$|_declaration$/, ''), visibility: visibilityText, line: item.startPosition.row });
+        }
         if (parents.length === 0 && item.type === 'use_declaration') importedNames.push(...useNames(item.childForFieldName('argument')));
         else if (parents.length === 0) itemNames.push(...declared);
         const testOnly = leading.some((a) => a.text.replace(/\s+/g, '') === '#[cfg(test)]');
@@ -539,7 +620,7 @@ function readItems(
     }
   };
   visit(root.namedChildren, []);
-  return { mods, trivial, items: facts, implTargets, impls, itemNames: [...new Set(itemNames)], importedNames: [...new Set(importedNames)], testOnlyNames: [...new Set(testOnlyNames)] };
+  return { mods, trivial, items: facts, implTargets, impls, itemNames: [...new Set(itemNames)], importedNames: [...new Set(importedNames)], uses, declared: declaredItems, testOnlyNames: [...new Set(testOnlyNames)] };
 }
 
 function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemFact[], parent?: number, owner?: string): void {
@@ -653,6 +734,37 @@ function useNames(node: Node | null): string[] {
   }
 }
 
+/** The leaves of a `use` tree, each with its full path: `a::{b, c as d, e::*}` is a::b, a::c (as d), a::e::* . */
+function useLeaves(node: Node | null, prefix: string[]): { path: string[]; name?: string; glob: boolean }[] {
+  if (!node) return [];
+  const segments = (n: Node | null): string[] => (n ? n.text.replace(/\s+/g, '').split('::').filter(Boolean) : []);
+  switch (node.type) {
+    case 'identifier':
+    case 'crate':
+    case 'self':
+    case 'super':
+    case 'scoped_identifier': {
+      const full = [...prefix, ...segments(node)];
+      // `a::b::{self}` imports the module `a::b` under its own name.
+      if (full[full.length - 1] === 'self' && full.length > 1) full.pop();
+      return [{ path: full, name: full[full.length - 1], glob: false }];
+    }
+    case 'use_as_clause': {
+      const full = [...prefix, ...segments(node.childForFieldName('path'))];
+      if (full[full.length - 1] === 'self' && full.length > 1) full.pop();
+      return [{ path: full, name: node.childForFieldName('alias')?.text, glob: false }];
+    }
+    case 'use_wildcard':
+      return [{ path: [...prefix, ...segments(node.namedChildren[0] ?? null)], glob: true }];
+    case 'scoped_use_list':
+      return useLeaves(node.childForFieldName('list'), [...prefix, ...segments(node.childForFieldName('path'))]);
+    case 'use_list':
+      return node.namedChildren.flatMap((c) => useLeaves(c, prefix));
+    default:
+      return [];
+  }
+}
+
 /** The names an item declares in its module. */
 function declaredNames(item: Node): string[] {
   if (item.type === 'extern_crate_declaration') return [item.childForFieldName('alias')?.text ?? item.childForFieldName('name')?.text ?? ''].filter(Boolean);
@@ -679,6 +791,15 @@ function listHeads(tokens: string[], open: number): string[] {
     }
   }
   return heads;
+}
+
+/** The inline module a token at `offset` is in: the innermost recorded module that contains it, at `depth`. */
+function moduleAt(stack: { start: number; end: number; path: string[] }[], offset: number, depth: number): string[] {
+  if (depth === 0) return [];
+  for (const entry of stack) {
+    if (entry.path.length === depth && entry.start <= offset && offset < entry.end) return entry.path;
+  }
+  return [];
 }
 
 function lineStartsOf(text: string): number[] {

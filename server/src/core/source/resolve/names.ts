@@ -1,18 +1,9 @@
-// What the names of one file of a crate refer to, as far as a file's facts
-// can tell: enough to say whether a file uses an item of a module, and
-// whether an impl would break once a module's types belong to another crate.
-// Name-level, not a full per-module scope resolution: a use is assumed
-// wherever the name appears, unless the file declares its own item of that
-// name and never names the module; so it errs towards "used".
+// Which impls name which types and traits, from a file's impl headers: enough
+// to say whether an impl would break once a module's types belong to another
+// crate. Type names are matched by their last segment; a file that declares
+// its own type of that name (and does not name the module) means its own.
 import type { ImplFact, SourceFacts } from '../rust';
 import { tokenId } from '../winnow';
-
-/** Whether `theirs` may name `name` declared by module `moduleName` of the same crate. */
-export function mayUse(theirs: SourceFacts, name: string, moduleName: string): boolean {
-  if (!hasIdentifier(theirs, name)) return false;
-  // Its own item of that name shadows a glob import and names something else (the Reference, "Use declarations": glob imports are shadowed by items).
-  return !(theirs.itemNames.includes(name) && !hasIdentifier(theirs, moduleName));
-}
 
 export function hasIdentifier(facts: SourceFacts, name: string): boolean {
   const sorted = facts.identifiers;
