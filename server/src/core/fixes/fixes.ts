@@ -456,6 +456,9 @@ function usedOnlyInside(index: IndexView, copy: CloneMember, keeper: Crate, sour
   if (facts.cfgFeature) {
     return reason(`the copy has #[cfg(feature = ...)] items: the re-exported module is built with ${keeper.name}'s features, not ${copy.crate.name}'s`);
   }
+  // env!() is expanded with the crate being compiled: CARGO_PKG_NAME, a build script's cargo:rustc-env, would be the keeper's.
+  const env = facts.macroCalls.find((m) => m === 'env' || m === 'option_env');
+  if (env) return reason(`the copy reads ${env}!(...) at compile time, where ${keeper.name}'s values (its package, its build script) would replace ${copy.crate.name}'s`);
   const included = facts.includes[0];
   if (included !== undefined) {
     return reason(`the copy reads ${included ? `"${included}"` : 'a file'} with include!: the re-exported module would read ${keeper.name}'s instead`);
