@@ -486,7 +486,8 @@ function usedOnlyInside(index: IndexView, copy: CloneMember, keeper: Crate, sour
   const local = new Set<string>();
   for (const [file] of crateFiles) if (!goesAlong(file)) index.factsOf(file)?.typeNames.forEach((t) => local.add(t));
   const requires: string[] = [];
-  const reached = reachedFromOutside(index, copy);
+  // The resolver reads the whole crate: only for a copy that has crate-only or test-only items to look for.
+  const reached = facts.restrictedNames.length + facts.testOnlyNames.length > 0 ? reachedFromOutside(index, copy) : () => false;
   // From each file's facts, not its text: fix titles are computed on every save.
   for (const [file] of crateFiles) {
     const theirs = index.factsOf(file);

@@ -357,7 +357,10 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
   for (;;) {
     const type = cursor.nodeType;
     if (type === 'ERROR' || cursor.nodeIsMissing) errors++;
-    while (modEnds.length > 0 && cursor.startIndex >= modEnds[modEnds.length - 1]) modEnds.pop();
+    if (modEnds.length > 0) {
+      const start = cursor.startIndex;
+      while (modEnds.length > 0 && start >= modEnds[modEnds.length - 1]) modEnds.pop();
+    }
     if (type === 'visibility_modifier') {
       visibilityEnd = cursor.endIndex;
       if (cursor.endIndex - cursor.startIndex > 3) {
@@ -410,7 +413,9 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
     }
     if (!COMMENTS.has(type) && cursor.gotoFirstChild()) continue;
     if (!COMMENTS.has(type)) {
-      const token = text.slice(cursor.startIndex, cursor.endIndex);
+      // Each cursor getter crosses into wasm: read the start once per leaf.
+      const start = cursor.startIndex;
+      const token = text.slice(start, cursor.endIndex);
       if (token.length > 0) {
         if (token === '::' && tokens.length > 0 && tokens[tokens.length - 1] === 'crate') crateAt.push(tokens.length - 1);
         // `name::` not after another `::`: the first segment of a path, which may name a crate.
@@ -419,15 +424,15 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
         }
         if (type === 'super' && previous.token !== '::') superStarts.push({ at: tokens.length, depth: modEnds.length });
         beforePrevious = previous.token;
-        previous = { token, type, start: cursor.startIndex };
-        tokenStarts.push(cursor.startIndex);
-        tokenInUse.push(cursor.startIndex < useEnd);
+        previous = { token, type, start };
+        tokenStarts.push(start);
+        tokenInUse.push(start < useEnd);
         tokenDepth.push(modEnds.length);
         tokens.push(token);
         if (IDENTIFIERS.has(type)) identifierSet.add(tokenId(token));
-        if (cursor.startIndex >= visibilityEnd) {
+        if (start >= visibilityEnd) {
           ids.push(IDENTIFIERS.has(type) ? ID_IDENTIFIER : LITERALS.has(type) ? ID_LITERAL : tokenId(token));
-          starts.push(cursor.startIndex);
+          starts.push(start);
         }
       }
     }
@@ -477,7 +482,7 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
         const paths = new Map<string, PathFact>();
         const isSegment = (t: string | undefined) => t !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(t);
         for (let i = 0; i + 2 < tokens.length; i++) {
-          if (tokenInUse[i] || !isSegment(tokens[i]) || tokens[i + 1] !== '::' || (i > 0 && tokens[i - 1] === '::')) continue;
+          if (tokens[i + 1] !== '::' || tokenInUse[i] || (i > 0 && tokens[i - 1] === '::') || !isSegment(tokens[i])) continue;
           const segments = [tokens[i]];
           let j = i + 1;
           while (tokens[j] === '::' && isSegment(tokens[j + 1])) {
@@ -562,7 +567,9 @@ function readItems(
       }
       if (item.type !== 'attribute_item' && !item.type.endsWith('comment')) {
         const declared = declaredNames(item);
-        const visibilityNode = item.namedChildren.find((c) => c?.type === 'visibility_modifier');
+        // The visibility is written first; one child is cheaper to ask for than all of them.
+        const firstChild = item.firstNamedChild;
+        const visibilityNode = firstChild?.type === 'visibility_modifier' ? firstChild : undefined;
         const visibilityText = visibilityNode ? visibilityNode.text.replace(/\s+/g, '') : '';
         if (item.type === 'use_declaration') {
           for (const leaf of useLeaves(item.childForFieldName('argument'), [])) {
@@ -573,9 +580,8 @@ function readItems(
         }
         if (parents.length === 0 && item.type === 'use_declaration') importedNames.push(...useNames(item.childForFieldName('argument')));
         else if (parents.length === 0) itemNames.push(...declared);
-        const testOnly = leading.some((a) => a.text.replace(/\s+/g, '') === '#[cfg(test)]');
-        const visible = item.namedChildren.some((c) => c?.type === 'visibility_modifier');
-        if (testOnly || (inTest && visible)) testOnlyNames.push(...declared);
+        const testOnly = leading.length > 0 && leading.some((a) => a.text.replace(/\s+/g, '') === '#[cfg(test)]');
+        if (testOnly || (inTest && visibilityNode)) testOnlyNames.push(...declared);
       }
       if (withItems && ITEM_KINDS[item.type]) {
         const first = facts.length;
