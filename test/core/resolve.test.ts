@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { WorkspaceIndex } from '../../server/src/core/index';
 import { silentLog } from '../../server/src/core/model';
+import { externCrate } from '../../server/src/core/source/resolve/externs';
 import { CrateScopes } from '../../server/src/core/source/resolve/scopes';
 import type { Resolution } from '../../server/src/core/source/resolve/scopes';
 import { RustParser } from '../../server/src/core/source/rust';
@@ -93,5 +94,47 @@ describe('resolver: names per module', () => {
     ]);
     const intoA = scopes.reachersOf(['a']).filter((r) => r.glob).map((r) => r.file.slice(dir.length + 1)).sort();
     assert.deepEqual(intoA, ['c/src/b.rs', 'c/src/lib.rs'], 'glob imports of a');
+  });
+});
+
+describe('resolver: extern crate names down to one identity', () => {
+  let parser: RustParser;
+  let dir: string;
+  let index: WorkspaceIndex;
+  const crate = (name: string, dependencies: string) =>
+    `//- ${name}/Cargo.toml\n[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n${dependencies}\n//- ${name}/src/lib.rs\npub fn f() {}\n`;
+  before(async () => {
+    parser = await RustParser.load();
+    dir = writeFixture(
+      '//- Cargo.toml\n[workspace]\nmembers = ["a", "b", "c", "local"]\n\n[workspace.dependencies]\nregex = "1.10"\n' +
+        crate('a', 'regex = "1.5"\nserde = { git = "https://example.invalid/serde", rev = "abc" }\nold = { package = "tokio", version = "0.2" }\nmine = { path = "../local" }') +
+        crate('b', 'regex = { workspace = true }\nserde = { git = "https://example.invalid/serde", rev = "def" }\nold = { package = "tokio", version = "1" }\nmine = { path = "../local", package = "local" }') +
+        crate('c', 'regex = "2"\nserde = { git = "https://example.invalid/serde", rev = "abc" }\nold = { package = "tokio", version = "0.2.25" }') +
+        crate('local', ''),
+    );
+    index = new WorkspaceIndex([dir], { ...WHOLE_FILE_OPTIONS }, parser, silentLog);
+    await index.build();
+  });
+  after(() => {
+    removeFixture(dir);
+    parser.dispose();
+  });
+  const identity = (crateName: string, name: string) => {
+    const found = index.graph.crates.find((c) => c.name === crateName)!;
+    return externCrate(index, found, name)?.identity;
+  };
+
+  it('reads semver-compatible requirements as one version, through workspace = true', () => {
+    assert.equal(identity('a', 'regex'), identity('b', 'regex'), '1.5 and the workspace\'s 1.10 are both ^1');
+    assert.notEqual(identity('a', 'regex'), identity('c', 'regex'), '^1 and ^2');
+    assert.equal(identity('a', 'old'), identity('c', 'old'), '0.2 and 0.2.25 are both ^0.2');
+    assert.notEqual(identity('a', 'old'), identity('b', 'old'), 'tokio 0.2 and 1');
+  });
+
+  it('tells git revisions apart, and follows package renames to the local crate', () => {
+    assert.equal(identity('a', 'serde'), identity('c', 'serde'));
+    assert.notEqual(identity('a', 'serde'), identity('b', 'serde'));
+    assert.equal(identity('a', 'mine'), identity('b', 'mine'));
+    assert.equal(identity('a', 'nothing'), undefined);
   });
 });
