@@ -87,6 +87,34 @@ export function treeHash(dir: string): string {
   return hash.digest('hex');
 }
 
+/**
+ * What a user would do by hand without the tool's rules: delete the copy,
+ * write `use <keeper>::<name>;` (same visibility) in place of its `mod`
+ * line, depend on the keeper by path, and make the keeper's module `pub`.
+ */
+export function naiveReexport(dir: string, copy: string, keeperDir: string): void {
+  const copyFile = path.join(dir, copy);
+  const name = path.basename(copy, '.rs') === 'mod' ? path.basename(path.dirname(copy)) : path.basename(copy, '.rs');
+  const keeperManifest = fs.readFileSync(path.join(dir, keeperDir, 'Cargo.toml'), 'utf8');
+  const keeperPackage = /^name\s*=\s*"([^"]+)"/m.exec(keeperManifest)![1];
+  const keeperLib = keeperPackage.replace(/-/g, '_');
+  const crateDir = copy.slice(0, copy.indexOf('/src/'));
+  const mod = new RegExp(`^([ \\t]*)((?:pub(?:\\([^)]*\\))? )?)mod ${name};`, 'm');
+  const parent = ['src/lib.rs', 'src/main.rs'].map((f) => path.join(dir, crateDir, f)).find((f) => fs.existsSync(f) && mod.test(fs.readFileSync(f, 'utf8')));
+  assert.ok(parent, `no mod ${name}; in ${crateDir}`);
+  fs.writeFileSync(parent, fs.readFileSync(parent, 'utf8').replace(mod, `$1$2use ${keeperLib}::${name};`));
+  fs.rmSync(copyFile);
+  const manifest = path.join(dir, crateDir, 'Cargo.toml');
+  const relative = path.relative(path.join(dir, crateDir), path.join(dir, keeperDir)).split(path.sep).join('/');
+  const entry = `${keeperPackage} = { path = "${relative}" }`;
+  const text = fs.readFileSync(manifest, 'utf8');
+  if (!new RegExp(`^${keeperPackage}\\s*=`, 'm').test(text)) {
+    fs.writeFileSync(manifest, /^\[dependencies\]$/m.test(text) ? text.replace(/^\[dependencies\]$/m, `[dependencies]\n${entry}`) : `${text}\n[dependencies]\n${entry}\n`);
+  }
+  const keeperLibFile = path.join(dir, keeperDir, 'src', 'lib.rs');
+  fs.writeFileSync(keeperLibFile, fs.readFileSync(keeperLibFile, 'utf8').replace(new RegExp(`^(pub\\([^)]*\\) )?mod ${name};`, 'm'), `pub mod ${name};`));
+}
+
 export const read = (file: string): string => fs.readFileSync(file, 'utf8');
 
 // Shared with the other suites; the fix tests import them from here.
