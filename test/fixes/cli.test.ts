@@ -38,7 +38,10 @@ describe('rust-consolidate fix on the demo workspace', () => {
     assert.match(stdout, /^\+pub use datafusion_ext::delta_protocol;$/m);
     assert.match(stdout, /^--- a\/datafusion_python\/src\/delta_protocol\.rs$/m, 'the deleted copy is shown');
     assert.match(stdout, /^\+\+\+ \/dev\/null$/m);
-    assert.match(stdout, /^-\[dependencies\.datafusion-python\]$/m, 'the inverted dependency goes');
+    // datafusion_ext still uses datafusion_python: the removal waits for that use to move, and says where it is.
+    assert.doesNotMatch(stdout, /^-\[dependencies\.datafusion-python\]$/m, 'the inverted dependency stays while it is used');
+    assert.match(stdout, /^refused datafusion_ext\/Cargo\.toml: Remove inverted dependency: the crate still uses datafusion_python: datafusion_ext\/src\/udf_builtin\.rs:7; move those uses first$/m);
+    assert.match(stdout, /^refused datafusion_python\/src\/udf_builtin\.rs: .*It waits for the inverted-dependency fix at datafusion_ext\/Cargo\.toml:\d+/m);
     assert.match(stdout, /^would fix datafusion_python\/src\/delta_protocol\.rs: Replace with re-export from datafusion_ext$/m);
     assert.equal(treeHash(dir), before, 'no file changed');
   });
@@ -52,6 +55,21 @@ describe('rust-consolidate fix on the demo workspace', () => {
     assert.equal(checked.stderr, '');
     const report = JSON.parse(checked.stdout) as { findings: { code: string; file: string }[] };
     assert.deepEqual(report.findings.filter((f) => f.code === 'duplicate-file').map((f) => f.file), []);
+  });
+
+  it('run twice, the second run ends and refuses what is left, with no crash', () => {
+    const dir = demoCopy();
+    const first = run('fix', dir);
+    assert.ok(first.status === 0 || first.status === 1, first.stderr);
+    const second = run('fix', dir);
+    assert.ok(second.status === 0 || second.status === 1, `exit ${second.status}: ${second.stderr}`);
+    assert.doesNotMatch(second.stderr + second.stdout, /RangeError|Maximum call stack/);
+    assert.match(second.stdout, /^refused datafusion_python\/src\/udf_builtin\.rs: /m);
+    for (const code of ['duplicate-file', 'near-duplicate-file', 'inverted-dependency']) {
+      const filtered = spawnSync(process.execPath, [CLI, 'fix', demoCopy(), '--code', code], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(filtered.signal, null, `fix --code ${code} did not return`);
+      assert.ok(filtered.status === 0 || filtered.status === 1, `fix --code ${code} exited ${filtered.status}: ${filtered.stderr}`);
+    }
   });
 
   it('without a path shows the demo\'s diff but never changes demo/rust', () => {

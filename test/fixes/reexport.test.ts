@@ -169,6 +169,35 @@ describe('re-export fix', function () {
     assert.equal(fs.existsSync(at('user/src/x')), false);
   });
 
+  it('deletes an x.rs copy with its submodules in x/ and x/y/, and those folders, now empty', async () => {
+    const withChild = rustModule('x') + '\npub mod y;\n';
+    const y = rustModule('y') + '\npub mod z;\n';
+    const { dir, at } = fixture(
+      file('keeper/Cargo.toml', packageToml('keeper')) +
+        file('keeper/src/lib.rs', 'pub mod x;') +
+        file('keeper/src/x.rs', withChild) +
+        file('keeper/src/x/y.rs', y) +
+        file('keeper/src/x/y/z.rs', rustModule('z')) +
+        file('user/Cargo.toml', packageToml('user')) +
+        file('user/src/lib.rs', userLib('pub mod x;', 'x::y::z::z_total')) +
+        file('user/src/x.rs', withChild) +
+        file('user/src/x/y.rs', y) +
+        file('user/src/x/y/z.rs', rustModule('z')),
+    );
+    await fixAndBuild(dir, 'user/src/x.rs', ['keeper/Cargo.toml', 'user/Cargo.toml']);
+    assert.deepEqual(fs.readdirSync(at('user/src')), ['lib.rs']);
+  });
+
+  it('keeps CRLF line ends on the doc comments and attributes it keeps', async () => {
+    const declaration = '/// Counting helpers.\r\n#[cfg(not(miri))]\r\npub mod x;';
+    const { dir, at } = fixture(
+      keeper() + file('user/Cargo.toml', packageToml('user')) + file('user/src/lib.rs', 'placeholder') + file('user/src/x.rs', rustModule('x')),
+    );
+    fs.writeFileSync(at('user/src/lib.rs'), userLib(declaration).replace(/\r?\n/g, '\r\n'));
+    await fixAndBuild(dir, 'user/src/x.rs', ['user/Cargo.toml']);
+    assert.equal(read(at('user/src/lib.rs')), userLib('/// Counting helpers.\r\n#[cfg(not(miri))]\r\npub use keeper::x;').replace(/\r?\n/g, '\r\n'));
+  });
+
   it('keeps the folder of an x/mod.rs copy when something else is left in it', async () => {
     const { dir, at } = fixture(
       keeper() +

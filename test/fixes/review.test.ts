@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { removeFixture, repoRoot, writeFixture } from '../support/fixture';
-import { Cargo } from './support';
+import { Cargo, naiveReexport } from './support';
 
 const CLI = path.join(repoRoot, 'dist', 'cli.js');
 const CASES = path.join(repoRoot, 'test', 'fixes', 'cases');
@@ -17,7 +17,7 @@ const EXPECTED: Record<string, RegExp[]> = {
   glob: [/^refused b\/src\/counter\.rs: .*it uses super::\*/m],
   vis: [/^refused b\/src\/counter\.rs: .*b\/src\/lib\.rs uses helper, which the copy makes visible in this crate only/m],
   macro: [/^refused b\/src\/counter\.rs: .*exports a macro \(#\[macro_export\]\)/m],
-  impl: [/^refused b\/src\/counter\.rs: .*has an impl for Counter/m],
+  impl: [/^refused b\/src\/counter\.rs: .*b\/src\/lib\.rs:2 an inherent impl of Counter, which would be another crate's type \(E0116\)/m],
   twotargets: [/^refused b\/src\/counter\.rs: .*also declared by b\/src\/main\.rs/m],
   cfg: [/^refused b\/src\/counter\.rs: .*compiled only under a #\[cfg\(\.\.\.\)\]/m],
   cdylib: [/^refused b\/src\/counter\.rs: .*built as cdylib only/m],
@@ -27,6 +27,11 @@ const EXPECTED: Record<string, RegExp[]> = {
   // [patch] builds a's registry dependency on b from here: b keeps the module.
   patch: [/^fixed a\/src\/counter\.rs: Replace with re-export from b$/m],
 };
+
+/** The refused copy and the keeper's folder, for the cases whose refusal the naive edit proves. */
+const NAIVE: Record<string, [string, string]> = Object.fromEntries(
+  ['brace', 'glob', 'vis', 'macro', 'impl', 'twotargets', 'cfg', 'cdylib', 'ed2015'].map((name) => [name, ['b/src/counter.rs', 'a']]),
+);
 
 describe('fixes a review found unsafe', function () {
   this.timeout(120_000);
@@ -47,6 +52,14 @@ describe('fixes a review found unsafe', function () {
       assert.notEqual(fix.status, 2, fix.stderr);
       for (const line of expected) assert.match(fix.stdout, line, fix.stdout);
       cargo.check(root, '--workspace');
+      const naive = NAIVE[name];
+      if (naive) {
+        // The refusal is needed: done by hand, the re-export does not build.
+        const by = writeFixture(fs.readFileSync(path.join(CASES, `${name}.txt`), 'utf8'));
+        dirs.push(by);
+        naiveReexport(by, naive[0], naive[1]);
+        assert.notEqual(cargo.run(path.join(by, 'Cargo.toml'), '--workspace', '--all-targets').status, 0, 'the naive edit builds');
+      }
     });
   }
 });

@@ -38,12 +38,20 @@ export class Cargo {
   readonly targetDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-fixes-target-'));
 
   check(manifest: string, ...extra: string[]): void {
+    const result = this.run(manifest, ...extra);
+    assert.equal(result.status, 0, `cargo check ${manifest} failed:\n${result.stderr}`);
+  }
+
+  /** `cargo check`, whatever its outcome: for the tests that prove an edit breaks the build. */
+  run(manifest: string, ...extra: string[]): { status: number | null; stderr: string } {
     const result = spawnSync('cargo', ['check', '--offline', '--quiet', '--manifest-path', manifest, ...extra], {
       encoding: 'utf8',
+      // Cargo reads .cargo/config.toml from the folder it runs in, not the manifest's: a fixture's vendored sources need this.
+      cwd: path.dirname(manifest),
       env: { ...process.env, CARGO_TARGET_DIR: this.targetDir, CARGO_TERM_COLOR: 'never', PATH: cargoPath() },
     });
     assert.equal(result.error, undefined, `cannot run cargo: ${result.error?.message}`);
-    assert.equal(result.status, 0, `cargo check ${manifest} failed:\n${result.stderr}`);
+    return { status: result.status, stderr: result.stderr };
   }
 
   dispose(): void {
@@ -77,6 +85,34 @@ export function treeHash(dir: string): string {
   };
   walk('');
   return hash.digest('hex');
+}
+
+/**
+ * What a user would do by hand without the tool's rules: delete the copy,
+ * write `use <keeper>::<name>;` (same visibility) in place of its `mod`
+ * line, depend on the keeper by path, and make the keeper's module `pub`.
+ */
+export function naiveReexport(dir: string, copy: string, keeperDir: string): void {
+  const copyFile = path.join(dir, copy);
+  const name = path.basename(copy, '.rs') === 'mod' ? path.basename(path.dirname(copy)) : path.basename(copy, '.rs');
+  const keeperManifest = fs.readFileSync(path.join(dir, keeperDir, 'Cargo.toml'), 'utf8');
+  const keeperPackage = /^name\s*=\s*"([^"]+)"/m.exec(keeperManifest)![1];
+  const keeperLib = keeperPackage.replace(/-/g, '_');
+  const crateDir = copy.slice(0, copy.indexOf('/src/'));
+  const mod = new RegExp(`^([ \\t]*)((?:pub(?:\\([^)]*\\))? )?)mod ${name};`, 'm');
+  const parent = ['src/lib.rs', 'src/main.rs'].map((f) => path.join(dir, crateDir, f)).find((f) => fs.existsSync(f) && mod.test(fs.readFileSync(f, 'utf8')));
+  assert.ok(parent, `no mod ${name}; in ${crateDir}`);
+  fs.writeFileSync(parent, fs.readFileSync(parent, 'utf8').replace(mod, `$1$2use ${keeperLib}::${name};`));
+  fs.rmSync(copyFile);
+  const manifest = path.join(dir, crateDir, 'Cargo.toml');
+  const relative = path.relative(path.join(dir, crateDir), path.join(dir, keeperDir)).split(path.sep).join('/');
+  const entry = `${keeperPackage} = { path = "${relative}" }`;
+  const text = fs.readFileSync(manifest, 'utf8');
+  if (!new RegExp(`^${keeperPackage}\\s*=`, 'm').test(text)) {
+    fs.writeFileSync(manifest, /^\[dependencies\]$/m.test(text) ? text.replace(/^\[dependencies\]$/m, `[dependencies]\n${entry}`) : `${text}\n[dependencies]\n${entry}\n`);
+  }
+  const keeperLibFile = path.join(dir, keeperDir, 'src', 'lib.rs');
+  fs.writeFileSync(keeperLibFile, fs.readFileSync(keeperLibFile, 'utf8').replace(new RegExp(`^(pub\\([^)]*\\) )?mod ${name};`, 'm'), `pub mod ${name};`));
 }
 
 export const read = (file: string): string => fs.readFileSync(file, 'utf8');

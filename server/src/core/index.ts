@@ -20,11 +20,8 @@ import type { SourceFacts } from './source/rust';
 import { CrateGraph, SourceFolders, discoverFiles } from './cargo/workspace';
 import type { Crate } from './cargo/workspace';
 
-/** Reads and fingerprints one source file: on this thread, or on a pool of workers. */
-export interface SourceAnalyzer {
-  analyzeFile(file: string, libName: string, nearMiss?: boolean): Promise<SourceFacts>;
-  dispose(): void;
-}
+import type { IndexView, SourceAnalyzer } from './view';
+export type { IndexView, SourceAnalyzer } from './view';
 
 export interface IndexProgress {
   phase: 'discovering' | 'fingerprinting' | 'analysing';
@@ -46,7 +43,7 @@ export interface IndexStats {
 /** Progress is reported every this many files. */
 const PROGRESS_STEP = 50;
 
-export class WorkspaceIndex {
+export class WorkspaceIndex implements IndexView {
   private readonly manifests = new Map<string, Manifest>();
   private readonly facts = new Map<string, SourceFacts>();
   private sources = new SourceFolders(new Set());
@@ -229,6 +226,10 @@ export class WorkspaceIndex {
 
   moduleOf(file: string): ModuleInfo | undefined {
     return this.modules.get(file);
+  }
+
+  allSourceFiles(): Iterable<string> {
+    return this.facts.keys();
   }
 
   factsOf(file: string): SourceFacts | undefined {

@@ -7,12 +7,16 @@ import { getStaticTOMLValue, parseTOML } from 'toml-eslint-parser';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CloneMember } from '../clones/clones';
-import type { WorkspaceIndex } from '../index';
+import type { IndexView } from '../view';
 import type { DependencyEntry, Manifest } from '../cargo/manifest';
 import type { Finding, FindingCode, Position, Range } from '../model';
 import type { ModuleInfo } from '../source/modules';
-import type { ModDeclaration } from '../source/rust';
-import { tokenId } from '../source/winnow';
+import type { ModDeclaration, SourceFacts } from '../source/rust';
+import { externCrate } from '../source/resolve/externs';
+import type { ExternCrate } from '../source/resolve/externs';
+import { hasIdentifier, implOnMovedType } from '../source/resolve/names';
+import { CrateScopes } from '../source/resolve/scopes';
+import type { Reach } from '../source/resolve/scopes';
 import { packageKey, workspaceRootOf } from '../cargo/workspace';
 import type { Crate, CrateGraph } from '../cargo/workspace';
 
@@ -41,28 +45,128 @@ export interface Fix {
 export const COPY_CODES: ReadonlySet<FindingCode> = new Set(['duplicate-file', 'near-duplicate-file']);
 
 /**
- * The fixes for one finding (none for codes that have no fix). `together`:
- * the copies whose re-exports are applied in the same edit, which may rely
- * on each other.
+ * The fixes for one finding (none for codes that have no fix). A copy that
+ * must move with other copies (it uses them, or they use its crate-visible
+ * items) is fixed with them, as one edit.
  */
-export function fixesFor(index: WorkspaceIndex, finding: Finding, together: ReadonlySet<string> = new Set()): Fix[] {
-  if (COPY_CODES.has(finding.code)) return [reexportFix(index, finding, together)];
+export function fixesFor(index: IndexView, finding: Finding): Fix[] {
+  if (COPY_CODES.has(finding.code)) return [reexportFix(index, finding)];
   if (finding.code === 'inverted-dependency') return [removeDependencyFix(index, finding)];
   return [];
 }
 
-/**
- * The fixes for several findings applied as one edit. A re-export that relies
- * on another being in the same edit is kept only while that one is not refused.
- */
-export function fixesTogether(index: WorkspaceIndex, findings: Finding[]): Fix[] {
-  let together = new Set(findings.filter((f) => COPY_CODES.has(f.code)).map((f) => f.file));
-  for (;;) {
-    const fixes = refuseCycles(index, findings.flatMap((f) => fixesFor(index, f, together)));
-    const offered = new Set(fixes.filter((f) => !f.refused && COPY_CODES.has(f.code)).map((f) => f.file));
-    if (offered.size === together.size) return fixes;
-    together = offered;
+/** Plans computed once per request: the closures below ask for the same copies many times. */
+class Plans {
+  private readonly plans = new Map<string, ReexportPlan | Refusal>();
+  constructor(readonly index: IndexView) {}
+  of(file: string): ReexportPlan | Refusal {
+    let plan = this.plans.get(file);
+    if (!plan) this.plans.set(file, (plan = planReexport(this.index, file)));
+    return plan;
   }
+}
+
+/**
+ * The copies that must be re-exported in the same edit as `file`, `file`
+ * first: the closure of what each plan requires. It grows over a finite set
+ * of files and never shrinks, so it always ends; a refused member stops
+ * nothing here, the caller refuses the whole group for it.
+ */
+function groupOf(plans: Plans, file: string): string[] {
+  const group = [file];
+  const seen = new Set(group);
+  for (let i = 0; i < group.length; i++) {
+    const plan = plans.of(group[i]);
+    if ('refused' in plan) continue;
+    for (const required of plan.requires) {
+      if (!seen.has(required)) {
+        seen.add(required);
+        group.push(required);
+      }
+    }
+  }
+  return group;
+}
+
+/** A group as one decision: every member's plan, or the member that blocks it and why. */
+function decideGroup(plans: Plans, file: string): { members: ReexportPlan[] } | Refusal {
+  const own = plans.of(file);
+  if ('refused' in own) return own;
+  const members: ReexportPlan[] = [];
+  for (const member of groupOf(plans, file)) {
+    const plan = plans.of(member);
+    if ('refused' in plan) {
+      return { title: own.title, refused: `${plans.index.display(member)} must go in the same edit and cannot: ${plan.refused}` };
+    }
+    members.push(plan);
+  }
+  const cycle = cyclesAmong(plans.index, members).values().next();
+  if (!cycle.done) return { title: own.title, refused: cycle.value };
+  return { members };
+}
+
+function groupTitle(index: IndexView, members: ReexportPlan[]): string {
+  const [first, ...others] = members;
+  if (others.length === 0) return first.title;
+  return `${first.title} (with ${others.map((p) => path.basename(p.copy.file)).join(', ')}, which it uses)`;
+}
+
+/**
+ * The fixes for several findings applied as one edit. Each copy brings the
+ * copies its group needs (also those the findings leave out, as a quick fix
+ * would); a copy is dropped while anything it requires is not offered, and
+ * the set of offered copies only shrinks, so this ends. Dependency cycles
+ * that only the fixes together make are refused too.
+ */
+export function fixesTogether(index: IndexView, findings: Finding[]): Fix[] {
+  const plans = new Plans(index);
+  const copies: string[] = [];
+  const seen = new Set<string>();
+  for (const finding of findings.filter((f) => COPY_CODES.has(f.code))) {
+    for (const member of groupOf(plans, finding.file)) if (!seen.has(member) && seen.add(member)) copies.push(member);
+  }
+  const refused = new Map<string, string>();
+  for (const file of copies) {
+    const plan = plans.of(file);
+    if ('refused' in plan) refused.set(file, plan.refused);
+  }
+  const changes = new Map<string, FileChange[]>();
+  for (let shrank = true; shrank; ) {
+    shrank = false;
+    const offered = () => copies.filter((f) => !refused.has(f)).map((f) => plans.of(f) as ReexportPlan);
+    for (const plan of offered()) {
+      const blocker = plan.requires.find((r) => refused.has(r));
+      if (blocker) {
+        refused.set(plan.copy.file, `it needs ${index.display(blocker)} re-exported in the same edit, which cannot go: ${refused.get(blocker)}`);
+        shrank = true;
+      }
+    }
+    for (const [file, reason] of cyclesAmong(index, offered())) {
+      refused.set(file, reason);
+      shrank = true;
+    }
+    for (const plan of offered()) {
+      if (changes.has(plan.copy.file)) continue;
+      const computed = reexportChangesChecked(index, plan);
+      if ('refused' in computed) {
+        refused.set(plan.copy.file, computed.refused);
+        shrank = true;
+      } else changes.set(plan.copy.file, computed.changes);
+    }
+  }
+  const fixes: Fix[] = copies.map((file) => {
+    const plan = plans.of(file);
+    const code = codeOf(index, file);
+    const reason = refused.get(file);
+    return reason !== undefined ? { title: plan.title, code, file, changes: [], refused: reason } : { title: plan.title, code, file, changes: changes.get(file)! };
+  });
+  return [...fixes, ...findings.filter((f) => f.code === 'inverted-dependency').map((f) => removeDependencyFix(index, f))];
+}
+
+/** duplicate-file or near-duplicate-file, from the clone class: titles are computed while findings are being stored. */
+function codeOf(index: IndexView, file: string): FindingCode {
+  const keeper = index.cloneClassOf(file)?.members[0];
+  return keeper && index.factsOf(file)?.tokenHash !== keeper.facts.tokenHash ? 'near-duplicate-file' : 'duplicate-file';
 }
 
 /**
@@ -70,34 +174,30 @@ export function fixesTogether(index: WorkspaceIndex, findings: Finding[]): Fix[]
  * at a time none makes a cycle, but together they may: a fix whose new
  * dependency would close a cycle with the ones before it is refused.
  */
-function refuseCycles(index: WorkspaceIndex, fixes: Fix[]): Fix[] {
+function cyclesAmong(index: IndexView, plans: ReexportPlan[]): Map<string, string> {
   const added: [Crate, Crate][] = [];
-  return fixes.map((fix) => {
-    if (fix.refused || !COPY_CODES.has(fix.code)) return fix;
-    const from = index.graph.crateOf(fix.file);
-    const to = index.cloneClassOf(fix.file)?.members[0].crate;
-    if (!from || !to) return fix;
+  const refused = new Map<string, string>();
+  for (const plan of plans) {
+    const from = plan.copy.crate;
+    const to = plan.authoritative.crate;
     const cycle = dependencyPath(index.graph, to, from, added);
     if (cycle) {
       const chain = cycle.map((c) => c.name).join(' → ');
-      return { ...fix, changes: [], refused: `with the other fixes, ${to.name} would depend on ${from.name} (${chain}): a cycle` };
+      refused.set(plan.copy.file, `with the other fixes, ${to.name} would depend on ${from.name} (${chain}): a cycle`);
+      continue;
     }
     added.push([from, to]);
-    return fix;
-  });
+  }
+  return refused;
 }
 
 /** The title a finding's fix will have, without reading any file: for `fixes` in reports. */
-export function fixTitles(index: WorkspaceIndex, finding: Finding): string[] {
+export function fixTitles(index: IndexView, finding: Finding): string[] {
   if (COPY_CODES.has(finding.code)) {
-    const plan = planReexport(index, finding);
-    if ('refused' in plan && plan.needs) {
-      const title = neededCopiesTitle(index, finding, plan.title);
-      return title ? [title] : [];
-    }
-    return 'refused' in plan ? [] : [plan.title];
+    const group = decideGroup(new Plans(index), finding.file);
+    return 'refused' in group ? [] : [groupTitle(index, group.members)];
   }
-  if (finding.code === 'inverted-dependency') return [REMOVE_DEPENDENCY];
+  if (finding.code === 'inverted-dependency') return removeDependencyFix(index, finding).refused ? [] : [REMOVE_DEPENDENCY];
   return [];
 }
 
@@ -115,15 +215,18 @@ interface ReexportPlan {
   /** The name the copy's crate knows the authoritative crate by, and its dependency if it has one. */
   externName: string;
   existing?: DependencyEntry;
+  /** Copies of the same crate that must be re-exported in the same edit (it uses them, or they use it). */
+  requires: string[];
 }
 
-function planReexport(
-  index: WorkspaceIndex,
-  finding: Finding,
-  together: ReadonlySet<string> = new Set(),
-): ReexportPlan | { refused: string; title: string; needs?: string[] } {
-  const clone = index.cloneClassOf(finding.file);
-  const copy = clone?.members.find((m) => m.file === finding.file);
+interface Refusal {
+  title: string;
+  refused: string;
+}
+
+function planReexport(index: IndexView, file: string): ReexportPlan | Refusal {
+  const clone = index.cloneClassOf(file);
+  const copy = clone?.members.find((m) => m.file === file);
   const authoritative = clone?.members[0];
   const title = `Replace with re-export from ${authoritative?.crate.name ?? 'the crate that keeps it'}`;
   const refuse = (refused: string) => ({ title, refused });
@@ -163,8 +266,8 @@ function planReexport(
   }
   const gated = cfgOnTheWay(index, source);
   if (gated) return refuse(gated);
-  const local = usedOnlyInside(index, copy);
-  if (local) return refuse(local);
+  const local = usedOnlyInside(index, copy, authoritative.crate, source);
+  if ('reason' in local) return refuse(local.reason);
 
   const dependencies = index.graph.dependencies.filter((d) => d.from === copy.crate);
   const outside = dependencies.find((d) => !d.to && packageKey(d.entry.package) === packageKey(authoritative.crate.name));
@@ -178,8 +281,8 @@ function planReexport(
   // The crate knows the keeper by its dependency key; only an unrenamed key means the keeper's [lib] name.
   const key = existing?.name ?? inheritedDependency(index, copy.crate, authoritative.crate)?.name ?? authoritative.crate.name;
   const externName = key === authoritative.crate.name ? authoritative.crate.libName : packageKey(key);
-  const paths = samePathsAfterReexport(index, copy, authoritative as CloneMember & { module: ModuleInfo }, externName, together);
-  if (paths) return { ...refuse(paths.reason), needs: paths.needs };
+  const paths = samePathsAfterReexport(index, copy, authoritative as CloneMember & { module: ModuleInfo }, externName);
+  if ('reason' in paths) return refuse(paths.reason);
 
   const publicize = privateAncestors(index, source);
   const modulePath = [authoritative.crate.libName, ...source.path].join('::');
@@ -191,87 +294,44 @@ function planReexport(
     submodules: submodules.files,
     externName,
     existing,
+    requires: [...new Set([...paths.requires, ...local.requires])].filter((f) => f !== copy.file).sort(),
   };
 }
 
-export function reexportFix(index: WorkspaceIndex, finding: Finding, together: ReadonlySet<string> = new Set()): Fix {
-  const plan = planReexport(index, finding, together);
-  const base = { title: plan.title, code: finding.code, file: finding.file };
-  // Asked alone, a copy that relies on other copies brings them along.
-  if ('refused' in plan && plan.needs && together.size === 0) return withNeededCopies(index, finding, plan.title);
-  if ('refused' in plan) return { ...base, changes: [], refused: plan.refused };
+export function reexportFix(index: IndexView, finding: Finding): Fix {
+  const plans = new Plans(index);
+  const group = decideGroup(plans, finding.file);
+  const base = { code: finding.code, file: finding.file };
+  if ('refused' in group) return { ...base, title: group.title, changes: [], refused: group.refused };
+  const title = groupTitle(index, group.members);
+  const fixes: Fix[] = [];
+  for (const plan of group.members) {
+    const computed = reexportChangesChecked(index, plan);
+    if ('refused' in computed) {
+      const who = plan.copy.file === finding.file ? computed.refused : `${index.display(plan.copy.file)} must go in the same edit and cannot: ${computed.refused}`;
+      return { ...base, title, changes: [], refused: who };
+    }
+    fixes.push({ title: plan.title, code: codeOf(index, plan.copy.file), file: plan.copy.file, changes: computed.changes });
+  }
+  const { changes, conflicting } = mergeFixes(fixes);
+  if (conflicting.length > 0) return { ...base, title, changes: [], refused: `the edits for ${conflicting.map((f) => index.display(f.file)).join(', ')} overlap; fix them one at a time` };
+  return { ...base, title, changes };
+}
+
+/** The changes of one plan, or why they cannot be made: a file changed since it was indexed. */
+function reexportChangesChecked(index: IndexView, plan: ReexportPlan): { changes: FileChange[] } | { refused: string } {
   try {
     const changes = reexportChanges(index, plan);
     // A file the fix deletes must still be what was indexed: an edited copy is not thrown away.
     const changed = changes.find((c): c is FileChange & { kind: 'delete' } => c.kind === 'delete' && !stillMatches(c));
-    if (changed) {
-      return { ...base, changes: [], refused: `${index.display(changed.file)} changed since it was indexed; save it and try again` };
-    }
-    return { ...base, changes };
+    if (changed) return { refused: `${index.display(changed.file)} changed since it was indexed; save it and try again` };
+    return { changes };
   } catch (e) {
-    return { ...base, changes: [], refused: (e as Error).message };
+    return { refused: (e as Error).message };
   }
 }
 
-/** The re-export of a copy together with the copies its `crate::` paths need, as one fix. */
-/**
- * A copy's finding made from its clone class, not the stored findings: titles
- * are computed while findings are being stored.
- */
-function copyFindingOf(index: WorkspaceIndex, file: string, range: Range): Finding | undefined {
-  const keeper = index.cloneClassOf(file)?.members[0];
-  const facts = index.factsOf(file);
-  if (!keeper || !facts) return undefined;
-  const code = facts.tokenHash === keeper.facts.tokenHash ? 'duplicate-file' : 'near-duplicate-file';
-  return { code, severity: 'warning', message: '', file, range, related: [], fixes: [] };
-}
-
-/** The copy and the copies its `crate::` paths need, and theirs, as findings. */
-function neededCopies(index: WorkspaceIndex, finding: Finding): Finding[] {
-  const group = new Set([finding.file]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const file of [...group]) {
-      const f = copyFindingOf(index, file, finding.range);
-      const plan = f && planReexport(index, f, group);
-      for (const needed of plan && 'needs' in plan ? plan.needs ?? [] : []) {
-        if (!group.has(needed)) {
-          group.add(needed);
-          grew = true;
-        }
-      }
-    }
-  }
-  return [...group].map((f) => copyFindingOf(index, f, finding.range)).filter((f): f is Finding => f !== undefined);
-}
-
-function withNeededTitle(index: WorkspaceIndex, finding: Finding, title: string, group: Finding[]): string {
-  const others = group.filter((f) => f.file !== finding.file).map((f) => path.basename(f.file));
-  return `${title} (with ${others.join(', ')}, which it uses)`;
-}
-
-/** The re-export of a copy together with the copies its `crate::` paths need, as one fix. */
-function withNeededCopies(index: WorkspaceIndex, finding: Finding, title: string): Fix {
-  const group = neededCopies(index, finding);
-  const fixes = fixesTogether(index, group);
-  const base = { code: finding.code, file: finding.file };
-  const refused = fixes.find((f) => f.refused);
-  if (refused) return { ...base, title, changes: [], refused: `${index.display(refused.file)} cannot go with it: ${refused.refused}` };
-  return { ...base, title: withNeededTitle(index, finding, title, group), changes: mergeFixes(fixes).changes };
-}
-
-/** The title of that fix from the plans alone, reading no file: it is shown before anyone asks for the edit. */
-function neededCopiesTitle(index: WorkspaceIndex, finding: Finding, title: string): string | undefined {
-  const group = neededCopies(index, finding);
-  const files = new Set(group.map((f) => f.file));
-  const planned = group.map((f): Fix => {
-    const plan = planReexport(index, f, files);
-    return { title: plan.title, code: f.code, file: f.file, changes: [], refused: 'refused' in plan ? plan.refused : undefined };
-  });
-  return refuseCycles(index, planned).some((f) => f.refused) ? undefined : withNeededTitle(index, finding, title, group);
-}
-
-function reexportChanges(index: WorkspaceIndex, plan: ReexportPlan): FileChange[] {
+function reexportChanges(index: IndexView, plan: ReexportPlan): FileChange[] {
   const { copy, authoritative } = plan;
   const { file: parent, declaration } = copy.module!.declaredBy!;
   const parentText = readText(parent);
@@ -288,10 +348,15 @@ function reexportChanges(index: WorkspaceIndex, plan: ReexportPlan): FileChange[
   const copyName = copy.module!.path[copy.module!.path.length - 1];
   const sourceName = authoritative.module.path[authoritative.module.path.length - 1];
   const alias = copyName === sourceName ? '' : ` as ${copyName}`;
-  lines.push(`${visibility}use ${[plan.externName, ...authoritative.module.path].join('::')}${alias};`);
+  // An item of the parent module named like the keeper's crate would make `keeper::` ambiguous (E0659): `::keeper` names the crate only.
+  const parentFacts = index.factsOf(parent);
+  const shadowed = parentFacts && [...parentFacts.itemNames, ...parentFacts.importedNames, ...parentFacts.mods.map((m) => m.name)].includes(plan.externName);
+  lines.push(`${visibility}use ${shadowed ? '::' : ''}${[plan.externName, ...authoritative.module.path].join('::')}${alias};`);
   const indent = /^[ \t]*/.exec(lineAt(parentText, declaration.fullRange.start.line))![0];
+  // The kept doc comments and attributes end their lines as the file does.
+  const eol = /\r\n/.test(slice(parentText, declaration.fullRange)) || /^[^\n]*\r\n/.test(parentText) ? '\r\n' : '\n';
   const changes: FileChange[] = [
-    { kind: 'edit', file: parent, edits: [{ range: declaration.fullRange, newText: lines.join('\n' + indent) }] },
+    { kind: 'edit', file: parent, edits: [{ range: declaration.fullRange, newText: lines.join(eol + indent) }] },
   ];
   if (!plan.existing) changes.push(addDependency(index, copy.crate, authoritative.crate));
   for (const { file, declaration: d } of plan.publicize) {
@@ -302,9 +367,13 @@ function reexportChanges(index: WorkspaceIndex, plan: ReexportPlan): FileChange[
   }
   const doomed = [copy.file, ...plan.submodules];
   for (const file of doomed) changes.push({ kind: 'delete', file, byteHash: index.factsOf(file)!.byteHash });
-  if (path.basename(copy.file) === 'mod.rs') {
-    const dir = path.dirname(copy.file);
-    if (filesUnder(dir).every((f) => doomed.includes(f))) changes.push({ kind: 'deleteFolder', dir });
+  // The folder of an `x/mod.rs` copy, or the `x/` beside an `x.rs` copy that holds its submodules, once nothing else is in it.
+  const dir = path.basename(copy.file) === 'mod.rs' ? path.dirname(copy.file) : copy.file.replace(/\.rs$/, '');
+  if (fs.existsSync(dir) && fs.statSync(dir).isDirectory() && filesUnder(dir).every((f) => doomed.includes(f))) {
+    // Deepest first: each folder is empty once those below it are gone.
+    const folders = fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isDirectory()).map((e) => path.join(e.parentPath ?? e.path, e.name));
+    for (const folder of folders.sort((a, b) => b.length - a.length)) changes.push({ kind: 'deleteFolder', dir: folder });
+    changes.push({ kind: 'deleteFolder', dir });
   }
   return changes;
 }
@@ -314,7 +383,7 @@ function reexportChanges(index: WorkspaceIndex, plan: ReexportPlan): FileChange[
  * matching submodule of the module kept; a submodule of its own would be lost.
  */
 function copiedSubmodules(
-  index: WorkspaceIndex,
+  index: IndexView,
   copy: CloneMember,
   keeper: Crate,
   source: ModuleInfo,
@@ -336,19 +405,8 @@ function copiedSubmodules(
   return { files };
 }
 
-function hasId(sorted: Uint32Array, id: number): boolean {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return sorted[lo] === id;
-}
-
 /** Why other crates cannot use the keeper's library, if they cannot. */
-function keeperLinkable(index: WorkspaceIndex, keeper: Crate): string | undefined {
+function keeperLinkable(index: IndexView, keeper: Crate): string | undefined {
   const pkg = index.manifestOf(keeper.manifest)?.package;
   if (pkg?.procMacro) return `${keeper.name} is a proc-macro crate, whose modules other crates cannot use`;
   const types = pkg?.libCrateTypes ?? [];
@@ -359,7 +417,7 @@ function keeperLinkable(index: WorkspaceIndex, keeper: Crate): string | undefine
 }
 
 /** A crate's edition, inherited from the workspace root when it says so; undefined means 2015. */
-function editionOf(index: WorkspaceIndex, crate: Crate): string | undefined {
+function editionOf(index: IndexView, crate: Crate): string | undefined {
   const manifest = index.manifestOf(crate.manifest);
   const edition = manifest?.package?.edition;
   if (edition !== 'workspace') return edition;
@@ -367,7 +425,7 @@ function editionOf(index: WorkspaceIndex, crate: Crate): string | undefined {
 }
 
 /** A `#[cfg]` on a `mod` on the way to the keeper's module: the module is not always there to re-export. */
-function cfgOnTheWay(index: WorkspaceIndex, info: ModuleInfo): string | undefined {
+function cfgOnTheWay(index: IndexView, info: ModuleInfo): string | undefined {
   for (let current: ModuleInfo | undefined = info; current?.declaredBy; current = index.moduleOf(current.declaredBy.file)) {
     const gated = current.declaredBy.declaration.attributes.find((a) => a.name === 'cfg' || a.name === 'cfg_attr');
     if (gated) return `the module kept is compiled only under a #[${gated.name}(...)] in ${index.display(current.declaredBy.file)}`;
@@ -377,32 +435,202 @@ function cfgOnTheWay(index: WorkspaceIndex, info: ModuleInfo): string | undefine
 
 /**
  * What the copy's crate uses of the copy that only a module of its own can
- * give: items visible in the crate alone (`pub(crate)`), a `#[macro_export]`
- * macro (it lives at the crate root), impls on the module's types (an impl of
- * another crate's type is not allowed), a second `mod` declaration of the
- * same file (another target's).
+ * give, and what the copy takes from its crate that the keeper's module
+ * would take from the keeper's: items visible in the crate alone
+ * (`pub(crate)`, also on `use`), `#[cfg(test)]` items, a `#[macro_export]`
+ * macro (it lives at the crate root), impls on the module's types that the
+ * orphan rule forbids once they are another crate's, a second declaration of
+ * the file (another target's, `#[path]`, `include!`), features and `cfg`s
+ * (the keeper's module is built with the keeper's), extern crate names that
+ * mean another crate in the keeper, and `macro_rules!` of the crate in the
+ * copy's textual scope. A file of the crate that is itself a copy of the
+ * keeper's module goes with it instead: its uses are the keeper's too.
  */
-function usedOnlyInside(index: WorkspaceIndex, copy: CloneMember): string | undefined {
+function usedOnlyInside(index: IndexView, copy: CloneMember, keeper: Crate, source: ModuleInfo): { reason: string } | { requires: string[] } {
   const { facts } = copy;
-  if (facts.exportsMacro) return 'the copy exports a macro (#[macro_export]), which would disappear from this crate';
+  const reason = (text: string) => ({ reason: text });
+  if (facts.exportsMacro) return reason('the copy exports a macro (#[macro_export]), which would disappear from this crate');
+  if (facts.innerCfg) {
+    return reason(`the copy has an inner #![cfg(...)]: whether the module exists would be decided by ${keeper.name}'s build, not ${copy.crate.name}'s`);
+  }
+  if (facts.cfgFeature) {
+    return reason(`the copy has #[cfg(feature = ...)] items: the re-exported module is built with ${keeper.name}'s features, not ${copy.crate.name}'s`);
+  }
+  // env!() is expanded with the crate being compiled: CARGO_PKG_NAME, a build script's cargo:rustc-env, would be the keeper's.
+  const env = facts.macroCalls.find((m) => m === 'env' || m === 'option_env');
+  if (env) return reason(`the copy reads ${env}!(...) at compile time, where ${keeper.name}'s values (its package, its build script) would replace ${copy.crate.name}'s`);
+  const included = facts.includes[0];
+  if (included !== undefined) {
+    return reason(`the copy reads ${included ? `"${included}"` : 'a file'} with include!: the re-exported module would read ${keeper.name}'s instead`);
+  }
   const name = copy.module!.path[copy.module!.path.length - 1];
-  const others = [...index.allModules()].filter(([file, info]) => info.crate === copy.crate && file !== copy.file);
-  for (const [file, info] of others) {
+  const declaredBy = copy.module!.declaredBy!;
+  const crateFiles = [...index.allModules()].filter(([file, info]) => info.crate === copy.crate && file !== copy.file);
+  for (const [file, info] of crateFiles) {
     for (const d of index.factsOf(file)?.mods ?? []) {
       const sameFile =
         !d.inline && d.name === name && d.pathAttribute === undefined && d.inlineParents.length === 0 &&
-        file !== copy.module!.declaredBy!.file && info.path.length === 0 && path.dirname(file) === path.dirname(copy.file);
-      if (sameFile) return `the copy is also declared by ${index.display(file)}, another target of ${copy.crate.name}`;
+        file !== declaredBy.file && info.path.length === 0 && path.dirname(file) === path.dirname(copy.file);
+      if (sameFile) return reason(`the copy is also declared by ${index.display(file)}, another target of ${copy.crate.name}`);
     }
   }
+  const readsIt = alsoReads(index, copy.file, declaredBy);
+  if (readsIt) return reason(readsIt);
+  const macros = crateMacro(index, copy, keeper);
+  if (macros) return reason(macros);
+  const externs = differentExterns(index, copy, keeper);
+  if (externs) return reason(externs);
+
+  const goesAlong = (file: string) => index.cloneClassOf(file)?.members[0].crate === keeper;
+  const moved = new Set(facts.typeNames);
+  const local = new Set<string>();
+  for (const [file] of crateFiles) if (!goesAlong(file)) index.factsOf(file)?.typeNames.forEach((t) => local.add(t));
+  const requires: string[] = [];
+  // The resolver reads the whole crate: only for a copy that has crate-only or test-only items to look for.
+  const reached = facts.restrictedNames.length + facts.testOnlyNames.length > 0 ? reachedFromOutside(index, copy) : () => false;
   // From each file's facts, not its text: fix titles are computed on every save.
-  for (const [file] of others) {
+  for (const [file] of crateFiles) {
     const theirs = index.factsOf(file);
     if (!theirs) continue;
-    const used = facts.restrictedNames.find((n) => hasId(theirs.identifiers, tokenId(n)));
-    if (used) return `${index.display(file)} uses ${used}, which the copy makes visible in this crate only (pub(crate) or narrower)`;
-    const implemented = facts.typeNames.find((t) => theirs.implTargets.includes(t));
-    if (implemented) return `${index.display(file)} has an impl for ${implemented}, which would become another crate's type`;
+    const uses = (names: string[]) => names.find((n) => reached(file, n, theirs));
+    const restricted = uses(facts.restrictedNames);
+    const testOnly = uses(facts.testOnlyNames);
+    const impl = implOnMovedType(theirs, moved, local, name);
+    if (!restricted && !testOnly && !impl) continue;
+    if (goesAlong(file)) {
+      requires.push(file);
+      continue;
+    }
+    if (restricted) return reason(`${index.display(file)} uses ${restricted}, which the copy makes visible in this crate only (pub(crate) or narrower)`);
+    if (testOnly) {
+      return reason(`${index.display(file)} uses ${testOnly}, which the copy declares under #[cfg(test)]: ${keeper.name} is not built with cfg(test) when ${copy.crate.name}'s tests are`);
+    }
+    return reason(`${index.display(file)}:${impl!.impl.line + 1} ${impl!.why}`);
+  }
+  const downstream = implementedForBoth(index, copy, keeper, moved);
+  if (downstream) return reason(downstream);
+  return { requires };
+}
+
+/**
+ * Whether a file of the copy's crate reaches item `name` of the copy, by the
+ * resolver: a `use` or path that resolves to it, or a glob import of the
+ * copy's module in a file that names it. Where the resolver cannot tell (an
+ * unresolved path ending in that name), it counts as reached.
+ */
+function reachedFromOutside(index: IndexView, copy: CloneMember): (file: string, name: string, theirs: SourceFacts) => boolean {
+  const externs = (n: string) => ['std', 'core', 'alloc'].includes(n) || externCrate(index, copy.crate, n) !== undefined;
+  const scopes = new CrateScopes(index, copy.crate, copy.module!.target, externs);
+  const reaches = scopes.reachersOf(copy.module!.path);
+  const byFile = new Map<string, Reach[]>();
+  for (const r of reaches) byFile.set(r.file, [...(byFile.get(r.file) ?? []), r]);
+  return (file, name, theirs) => {
+    const mine = byFile.get(file) ?? [];
+    if (mine.some((r) => r.name === name)) return true;
+    if (mine.some((r) => r.glob) && hasIdentifier(theirs, name)) return true;
+    // A path or use that the syntax does not resolve, ending in this name: it may be the copy's.
+    const moduleOf = index.moduleOf(file)?.path ?? [];
+    const unresolved = (module: string[], written: string[]) =>
+      written[written.length - 1] === name && scopes.resolve([...moduleOf, ...module], written).kind === 'unresolved';
+    return theirs.uses.some((u) => !u.glob && unresolved(u.module, u.path)) || theirs.paths.some((p) => unresolved(p.module, p.path));
+  };
+}
+
+/** Another declaration that compiles the copy's file (`#[path]` from build.rs, tests or another crate), or an `include!` of it. */
+function alsoReads(index: IndexView, file: string, declaredBy: { file: string; declaration: ModDeclaration }): string | undefined {
+  for (const other of index.allSourceFiles()) {
+    const facts = index.factsOf(other);
+    if (!facts) continue;
+    for (const d of facts.mods) {
+      if (d.inline || d.pathAttribute === undefined || (other === declaredBy.file && d === declaredBy.declaration)) continue;
+      if (other === declaredBy.file && d.name === declaredBy.declaration.name && sameRange(d.range, declaredBy.declaration.range)) continue;
+      const base = d.inlineParents.length === 0 ? path.dirname(other) : path.join(path.dirname(other), ...d.inlineParents);
+      if (path.resolve(base, d.pathAttribute) === file) {
+        return `${index.display(other)} also compiles this file (#[path = "${d.pathAttribute}"]), so it cannot be deleted`;
+      }
+    }
+    for (const included of facts.includes) {
+      if (included && path.resolve(path.dirname(other), included) === file) {
+        return `${index.display(other)} reads this file with include!("${included}"), so it cannot be deleted`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Macros the standard library's prelude provides; any other bare `m!` comes from a `macro_rules!` or a `#[macro_use]` crate. */
+const STD_MACROS = new Set([
+  'assert', 'assert_eq', 'assert_ne', 'cfg', 'column', 'compile_error', 'concat', 'dbg', 'debug_assert', 'debug_assert_eq',
+  'debug_assert_ne', 'env', 'eprint', 'eprintln', 'file', 'format', 'format_args', 'include', 'include_bytes', 'include_str',
+  'line', 'matches', 'module_path', 'option_env', 'panic', 'print', 'println', 'stringify', 'todo', 'unimplemented',
+  'unreachable', 'vec', 'write', 'writeln', 'thread_local', 'try', 'assert_matches', 'const_format_args',
+]);
+
+/**
+ * A macro the copy invokes by its bare name that a `macro_rules!` of its
+ * crate defines outside it: such a macro reaches the copy through textual
+ * scope (defined above the `mod`, or `#[macro_use]`; the Reference, "Macros
+ * By Example", scoping), and the keeper's module gets the keeper's macro of
+ * that name, or none.
+ */
+function crateMacro(index: IndexView, copy: CloneMember, keeper: Crate): string | undefined {
+  const own = new Set(copy.facts.macroDefs);
+  const wanted = copy.facts.macroCalls.filter((m) => !own.has(m) && !STD_MACROS.has(m));
+  if (wanted.length === 0) return undefined;
+  for (const [file, info] of index.allModules()) {
+    if (info.crate !== copy.crate || file === copy.file) continue;
+    const defined = wanted.find((m) => index.factsOf(file)?.macroDefs.includes(m));
+    if (defined) {
+      return `the copy uses ${defined}!, which ${index.display(file)} defines (a macro_rules! in this crate's textual scope): the re-exported module would use ${keeper.name}'s ${defined}! or none`;
+    }
+  }
+  return undefined;
+}
+
+/** An extern crate name the copy uses that means another crate in the keeper than in the copy's crate. */
+function differentExterns(index: IndexView, copy: CloneMember, keeper: Crate): string | undefined {
+  const names = new Set([...copy.facts.useSites.map((u) => u.root), ...copy.facts.pathUses.map((u) => u.name)]);
+  for (const name of [...names].sort()) {
+    if (name === keeper.libName || name === copy.crate.libName) continue;
+    const mine = externCrate(index, copy.crate, name);
+    const theirs = externCrate(index, keeper, name);
+    if (!mine && !theirs) continue;
+    if (mine && theirs && mine.identity === theirs.identity) continue;
+    // Not a dependency of the copy's crate: unless the crate declares something by that name, nothing there can depend on what it is.
+    if (!mine && !declaresName(index, copy, name)) continue;
+    const describe = (e: ExternCrate | undefined, crate: Crate) => (e ? `${e.description} in ${crate.name}` : `not a dependency of ${crate.name}`);
+    return `the copy uses ${name}, which is ${describe(mine, copy.crate)} but ${describe(theirs, keeper)}: the re-exported module would be built against ${keeper.name}'s`;
+  }
+  return undefined;
+}
+
+/** Whether the copy or its crate's root declares or imports an item `name` (which would shadow an extern crate of that name). */
+function declaresName(index: IndexView, copy: CloneMember, name: string): boolean {
+  const root = copy.crate.targets.find((t) => t.kind === copy.module?.target)?.root;
+  return [copy.facts, root ? index.factsOf(root) : undefined].some(
+    (f) => f !== undefined && (f.itemNames.includes(name) || f.importedNames.includes(name) || f.mods.some((m) => m.name === name)),
+  );
+}
+
+/**
+ * A crate that depends on the copy's crate and implements one trait for the
+ * copy's type and for another type of that name: after the re-export the two
+ * may be one type, and the impls conflict (E0119).
+ */
+function implementedForBoth(index: IndexView, copy: CloneMember, keeper: Crate, moved: ReadonlySet<string>): string | undefined {
+  const dependents = new Set(index.graph.dependencies.filter((d) => d.to === copy.crate).map((d) => d.from));
+  for (const [file, info] of index.allModules()) {
+    if (!dependents.has(info.crate)) continue;
+    const byTrait = new Map<string, number>();
+    for (const impl of index.factsOf(file)?.impls ?? []) {
+      const type = impl.type.split('::').pop() ?? '';
+      if (!impl.trait || !moved.has(type)) continue;
+      const key = `${impl.trait.split('::').pop()} ${type}`;
+      byTrait.set(key, (byTrait.get(key) ?? 0) + 1);
+      if (byTrait.get(key)! > 1) {
+        return `${index.display(file)}:${impl.line + 1} implements ${impl.trait} for two types named ${type}; once ${copy.crate.name}'s is ${keeper.name}'s they may be one type, and the impls would conflict (E0119)`;
+      }
+    }
   }
   return undefined;
 }
@@ -417,18 +645,17 @@ function usedOnlyInside(index: WorkspaceIndex, copy: CloneMember): string | unde
  * is a dependency, not this crate: always a different item.
  */
 function samePathsAfterReexport(
-  index: WorkspaceIndex,
+  index: IndexView,
   copy: CloneMember,
   keeper: CloneMember & { module: ModuleInfo },
   externName: string,
-  together: ReadonlySet<string>,
-): { reason: string; needs?: string[] } | undefined {
+): { reason: string } | { requires: string[] } {
   const { facts } = copy;
   if (facts.tokenHash !== keeper.facts.tokenHash && facts.crateRefs > 0) {
     const reason = (
       `this copy matches ${keeper.crate.name}'s only when its crate:: paths are read as ${copy.crate.libName}::, ` +
       `which in ${keeper.crate.name} names a dependency, not ${copy.crate.name}: the re-exported module would use that ` +
-      `dependency's items instead of this crate's. Make ${keeper.crate.name}'s copy stop depending on ${copy.crate.libName} first`
+      `dependency's items instead of this crate's. ${waitingFor(index, keeper.crate, copy.crate)}`
     );
     return { reason };
   }
@@ -443,11 +670,14 @@ function samePathsAfterReexport(
   // What each path names in the copy's crate, and what the same text names in the keeper's.
   const references = [
     ...facts.pathRoots.crate.map((r) => ({ written: `crate::${r}`, mine: [r], theirs: [r] })),
-    ...facts.pathRoots.super.map((r) => ({
-      written: `super::${r}`,
-      mine: [...own.slice(0, -1), r],
-      theirs: [...keeper.module.path.slice(0, -1), r],
-    })),
+    // `super::` counts from the module it is written in: inside the copy's own inline modules (`mod tests { use super::*; }`) it names the copy or its inline modules, which move with it.
+    ...facts.superPaths
+      .filter((p) => p.ups > p.depth && p.ups - p.depth <= own.length)
+      .map((p) => ({
+        written: `${'super::'.repeat(p.ups)}${p.first}`,
+        mine: [...own.slice(0, own.length - (p.ups - p.depth)), p.first],
+        theirs: [...keeper.module.path.slice(0, Math.max(0, keeper.module.path.length - (p.ups - p.depth))), p.first],
+      })),
   ];
   for (const { written, mine, theirs } of references) {
     if (mine[mine.length - 1] === '*') {
@@ -460,7 +690,6 @@ function samePathsAfterReexport(
     const file = modules.get(name);
     const kept = file ? index.cloneClassOf(file)?.members[0] : undefined;
     const sameModule = kept?.crate === keeper.crate && kept.module?.path.join('::') === keeperName;
-    if (file && sameModule && together.has(file)) continue;
     if (file && sameModule) {
       needs.push(file);
       continue;
@@ -471,14 +700,19 @@ function samePathsAfterReexport(
         `would use ${keeper.crate.name}'s instead`,
     };
   }
-  if (needs.length > 0) {
-    return { reason: `it uses this crate's own copies of ${needs.map((f) => index.display(f)).join(', ')}: re-export them in the same edit`, needs };
-  }
-  return undefined;
+  return { requires: needs };
+}
+
+/** Which finding a near duplicate waits for: the keeper's dependency on an outside copy of the copy's crate, where it is written. */
+function waitingFor(index: IndexView, keeper: Crate, copyCrate: Crate): string {
+  const outside = index.graph.dependencies.find((d) => d.from === keeper && !d.to && packageKey(d.entry.package) === packageKey(copyCrate.name));
+  if (!outside) return `Make ${keeper.name}'s copy stop depending on ${copyCrate.libName} first`;
+  const at = `${index.display(keeper.manifest)}:${outside.entry.keyRange.start.line + 1}`;
+  return `It waits for the inverted-dependency fix at ${at} (remove ${outside.entry.package} from ${keeper.name}, once its uses have moved), then for ${keeper.name}'s copy to use its own paths`;
 }
 
 /** The keeper as the workspace root declares it in `[workspace.dependencies]`, if it does. */
-function inheritedDependency(index: WorkspaceIndex, crate: Crate, keeper: Crate): DependencyEntry | undefined {
+function inheritedDependency(index: IndexView, crate: Crate, keeper: Crate): DependencyEntry | undefined {
   const manifest = index.manifestOf(crate.manifest);
   const root = manifest && workspaceRootOf(manifest, index.allManifests());
   return root?.dependencies.find(
@@ -487,7 +721,7 @@ function inheritedDependency(index: WorkspaceIndex, crate: Crate, keeper: Crate)
 }
 
 /** `mod` declarations from the crate root down to a module that are not `pub`, inline modules included. */
-function privateAncestors(index: WorkspaceIndex, info: ModuleInfo): { file: string; declaration: ModDeclaration }[] {
+function privateAncestors(index: IndexView, info: ModuleInfo): { file: string; declaration: ModDeclaration }[] {
   const found: { file: string; declaration: ModDeclaration }[] = [];
   for (let current: ModuleInfo | undefined = info; current?.declaredBy; ) {
     const { file: parent, declaration } = current.declaredBy;
@@ -538,7 +772,7 @@ export function dependencyPath(graph: CrateGraph, from: Crate, to: Crate, extra:
  * manifest (or one written that way), else an inline entry; in name order
  * when the existing entries are sorted.
  */
-function addDependency(index: WorkspaceIndex, crate: Crate, keeper: Crate): FileChange {
+function addDependency(index: IndexView, crate: Crate, keeper: Crate): FileChange {
   const manifest = index.manifestOf(crate.manifest);
   if (!manifest) throw new Error(`${index.display(crate.manifest)} is not indexed`);
   const inherited = inheritedDependency(index, crate, keeper);
@@ -592,7 +826,7 @@ function tomlKey(key: string): string {
 
 const REMOVE_DEPENDENCY = 'Remove inverted dependency';
 
-export function removeDependencyFix(index: WorkspaceIndex, finding: Finding): Fix {
+export function removeDependencyFix(index: IndexView, finding: Finding): Fix {
   const base = { title: REMOVE_DEPENDENCY, code: finding.code, file: finding.file };
   const manifest = index.manifestOf(finding.file);
   const entry = manifest?.dependencies.find((d) => sameRange(d.keyRange, finding.range));
@@ -601,11 +835,41 @@ export function removeDependencyFix(index: WorkspaceIndex, finding: Finding): Fi
   if (feature) {
     return { ...base, changes: [], refused: `the feature ${feature} refers to ${entry.name}: without the dependency the manifest would not load` };
   }
+  const uses = dependencyUses(index, manifest, entry);
+  if (uses.length > 0) {
+    const shown = uses.slice(0, 8).join(', ') + (uses.length > 8 ? ` and ${uses.length - 8} more` : '');
+    return { ...base, changes: [], refused: `the crate still uses ${packageKey(entry.name)}: ${shown}; move those uses first` };
+  }
   const ranges = [entry.entryRange, ...entry.moreRanges].map((r) => entryLines(manifest, r, entry.ownTable));
   if (ranges.some((r) => !r)) {
     return { ...base, changes: [], refused: 'the entry shares its line with other entries; remove it by hand' };
   }
   return { ...base, changes: [{ kind: 'edit', file: manifest.file, edits: ranges.map((range) => ({ range: range!, newText: '' })) }] };
+}
+
+/**
+ * Where the manifest's crate names the dependency, as `file:line`: `use`
+ * declarations, paths in code (`dep::f()`, `dep::m!()`, in macro arguments
+ * too) and `extern crate`, under the name the crate knows it by (the key,
+ * `-` read as `_`, or an unrenamed local package's `[lib] name`). Every file
+ * of the crate counts, orphans too: a `mod` inside a macro is not seen.
+ */
+function dependencyUses(index: IndexView, manifest: Manifest, entry: DependencyEntry): string[] {
+  const crate = index.graph.crates.find((c) => c.manifest === manifest.file);
+  if (!crate) return [];
+  const names = new Set([packageKey(entry.name)]);
+  if (entry.name === entry.package) for (const local of index.graph.localPackages(entry.package)) names.add(local.libName);
+  const sites: string[] = [];
+  const files = [...index.allSourceFiles()].filter((f) => index.graph.crateOf(f) === crate).sort();
+  for (const file of files) {
+    const facts = index.factsOf(file)!;
+    const lines = new Set([
+      ...facts.useSites.filter((u) => names.has(u.root)).map((u) => u.range.start.line),
+      ...facts.pathUses.filter((u) => names.has(u.name)).map((u) => u.line),
+    ]);
+    for (const line of [...lines].sort((a, b) => a - b)) sites.push(`${index.display(file)}:${line + 1}`);
+  }
+  return sites;
 }
 
 /** A `[features]` entry that names a dependency (`x`, `dep:x`, `x/feat`, `x?/feat`), if one does. */

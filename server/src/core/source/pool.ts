@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { SourceAnalyzer } from '../index';
+import type { SourceAnalyzer } from '../view';
 import { RustParser } from './rust';
 import type { SourceFacts } from './rust';
 import { FactCache, analysisVersion } from './cache';

@@ -7,7 +7,7 @@ import { Language, Parser } from 'web-tree-sitter';
 import type { Node, TreeCursor } from 'web-tree-sitter';
 import { locateAsset } from './assets';
 import { tokenId, winnow } from './winnow';
-import type { SourceAnalyzer } from '../index';
+import type { SourceAnalyzer } from '../view';
 import type { Range } from '../model';
 
 export interface ModDeclaration {
@@ -70,6 +70,59 @@ export interface StaticFact {
   fromLiteral: boolean;
 }
 
+/** An `impl` block's header: what it names. */
+export interface ImplFact {
+  /** The trait as written, generics left out (`fmt::Display`), for a trait impl. */
+  trait?: string;
+  /** The self type as written, generics left out (`crate::x::Counter`). */
+  type: string;
+  /** Every type name in the header, generic arguments included (`From<crate::x::Error> for io::Error`: From, Error, Error). */
+  names: string[];
+  /** 0-based line of the `impl`. */
+  line: number;
+}
+
+/** One name a `use` declaration brings in (a use tree is flattened into one of these per leaf). */
+export interface UseFact {
+  /** The inline modules of this file the `use` is written in, outermost first. */
+  module: string[];
+  /** As written, spacing removed: '', 'pub', 'pub(crate)', ... */
+  visibility: string;
+  /** The path to the item, `self` leaves folded into their parent (`a::b::{self}` is `a::b`). */
+  path: string[];
+  /** The name it is known by here: the alias of `as`, else the last segment; absent for a glob. */
+  name?: string;
+  glob: boolean;
+  line: number;
+}
+
+/** An item a module of this file declares (top level, or in an inline module). */
+export interface DeclaredItem {
+  module: string[];
+  name: string;
+  /** The grammar's node type without `_item`: fn, struct, mod, macro_definition, ... */
+  kind: string;
+  visibility: string;
+  line: number;
+}
+
+/** A path of two or more segments written outside `use` declarations, as `a::b::c`, with its first line. */
+export interface PathFact {
+  module: string[];
+  path: string[];
+  line: number;
+}
+
+/** A path that starts with `super::`, read from where it is written. */
+export interface SuperPath {
+  /** How many `super::` it starts with. */
+  ups: number;
+  /** How many inline modules of this file it is written in. */
+  depth: number;
+  /** The segment after the last `super::`, `*` for a glob or `{self}`. */
+  first: string;
+}
+
 export interface SourceFacts {
   /** sha1 of the bytes. */
   byteHash: string;
@@ -117,6 +170,39 @@ export interface SourceFacts {
   implTargets: string[];
   /** `use x::...` declarations naming another crate (not crate, self, super, std, core or alloc). */
   useSites: UseSite[];
+  /**
+   * The first segment of every path outside `use` declarations that may name
+   * a crate (`dep::f()`, `dep::Type`, `dep::m!()`, also inside macro
+   * arguments), and every `extern crate` name, with its 0-based line.
+   * Capitalised segments are types, not crates, and are left out.
+   */
+  pathUses: { name: string; line: number }[];
+  /** Every path starting with `super::`, without repeats. */
+  superPaths: SuperPath[];
+  /** `impl` blocks at the top level and in inline modules. */
+  impls: ImplFact[];
+  /** Names the file's top level declares: items, modules, macro_rules, extern crate aliases. */
+  itemNames: string[];
+  /** Names the file's top-level `use` declarations bring in (globs left out). */
+  importedNames: string[];
+  /** Every `use` leaf, in every module of the file: what the resolver reads. */
+  uses: UseFact[];
+  /** Every named item of every module of the file, with its visibility. */
+  declared: DeclaredItem[];
+  /** Paths in code (types, expressions, macro calls and their arguments), without repeats. */
+  paths: PathFact[];
+  /** Macros invoked by a bare name (`m!()`, not `a::m!()`), without repeats. */
+  macroCalls: string[];
+  /** `macro_rules!` names the file defines. */
+  macroDefs: string[];
+  /** Has a `#[cfg(...)]` or `#[cfg_attr(...)]` that tests a feature. */
+  cfgFeature: boolean;
+  /** Has an inner `#![cfg(...)]`: the whole module may be left out. */
+  innerCfg: boolean;
+  /** Items declared under `#[cfg(test)]`, and the `pub` items of `#[cfg(test)]` modules. */
+  testOnlyNames: string[];
+  /** The files named by `include!`, `include_str!` and `include_bytes!`, as written; '' where the argument is not a plain literal. */
+  includes: string[];
   /** ERROR and MISSING nodes: the grammar could not parse everything. */
   syntaxErrors: number;
   validUtf8: boolean;
@@ -141,6 +227,9 @@ const ITEM_KINDS: Record<string, ItemKind> = {
   macro_definition: 'macro',
 };
 const LOCAL_ROOTS = new Set(['std', 'core', 'alloc']);
+// Path roots that are never a dependency: the standard crates, and `self`'s spelling as an identifier in macros.
+const NOT_CRATES = new Set(['std', 'core', 'alloc', 'self', 'super', 'crate']);
+const INCLUDES = new Set(['include', 'include_str', 'include_bytes']);
 const GENERATED = /@generated|automatically generated|do not edit/i;
 const WIRING = new Set(['mod_item', 'use_declaration', 'extern_crate_declaration', 'attribute_item', 'inner_attribute_item', 'line_comment', 'block_comment', 'empty_statement']);
 
@@ -176,7 +265,7 @@ export class RustParser implements SourceAnalyzer {
     if (!tree) throw new Error('tree-sitter returned no tree');
     try {
       const scan = scanTokens(tree.walk(), text, libName);
-      const { mods, trivial, items, implTargets } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss);
+      const { mods, trivial, items, implTargets, impls, itemNames, importedNames, uses, declared, testOnlyNames } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss);
       const firstNewline = text.indexOf('\n');
       const firstLine = firstNewline < 0 ? text : text.slice(0, firstNewline);
       return {
@@ -205,6 +294,20 @@ export class RustParser implements SourceAnalyzer {
         exportsMacro: /#\[\s*macro_export\b/.test(text),
         identifiers: scan.identifiers,
         implTargets,
+        impls,
+        itemNames,
+        importedNames,
+        uses,
+        declared,
+        paths: scan.paths,
+        testOnlyNames,
+        pathUses: scan.pathUses,
+        superPaths: scan.superPaths,
+        macroCalls: scan.macroCalls,
+        macroDefs: scan.macroDefs,
+        includes: scan.includes,
+        cfgFeature: /#!?\s*\[\s*cfg(_attr)?\s*\([^\]]*\bfeature\s*=/.test(text),
+        innerCfg: /#!\s*\[\s*cfg\s*\(/.test(text),
         generated: GENERATED.test(text.slice(0, 1000)),
         useSites: scan.useSites,
         syntaxErrors: scan.errors,
@@ -229,6 +332,24 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
   const statics: StaticFact[] = [];
   const restrictedNames: string[] = [];
   const identifierSet = new Set<number>();
+  const pathUseAt: { name: string; offset: number }[] = [];
+  const superStarts: { at: number; depth: number }[] = [];
+  const macroCalls = new Set<string>();
+  const macroDefs: string[] = [];
+  const includes: string[] = [];
+  // The end of the last `use` declaration: paths inside one are `useSites`, not `pathUses`.
+  let useEnd = -1;
+  // End offsets of the inline modules around the cursor, innermost last.
+  const modEnds: number[] = [];
+  let previous = { token: '', type: '', start: 0 };
+  // Offsets of the tokens and whether each is outside `use` declarations, for the paths of the post-pass.
+  const tokenStarts: number[] = [];
+  const tokenInUse: boolean[] = [];
+  const tokenDepth: number[] = [];
+  const modNames: string[] = [];
+  // Each inline module's extent and path, to say which module a token is in.
+  const modStack: { start: number; end: number; path: string[] }[] = [];
+  let beforePrevious = '';
   let errors = 0;
   // Tokens before this index belong to a visibility modifier: `pub fn` and `fn` have the same shape.
   let visibilityEnd = -1;
@@ -236,14 +357,35 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
   for (;;) {
     const type = cursor.nodeType;
     if (type === 'ERROR' || cursor.nodeIsMissing) errors++;
+    if (modEnds.length > 0) {
+      const start = cursor.startIndex;
+      while (modEnds.length > 0 && start >= modEnds[modEnds.length - 1]) modEnds.pop();
+    }
     if (type === 'visibility_modifier') {
       visibilityEnd = cursor.endIndex;
       if (cursor.endIndex - cursor.startIndex > 3) {
-        const name = cursor.currentNode.parent?.childForFieldName('name')?.text;
+        const parent = cursor.currentNode.parent;
+        // `pub(crate) use a::b as c;` makes `c` visible in the crate only, as `pub(crate) fn c` does.
+        if (parent?.type === 'use_declaration') restrictedNames.push(...useNames(parent.childForFieldName('argument')));
+        const name = parent?.childForFieldName('name')?.text;
         if (name) restrictedNames.push(name);
       }
     }
+    if (type === 'mod_item' && cursor.currentNode.childForFieldName('body')) {
+      modEnds.push(cursor.endIndex);
+      modNames[modEnds.length - 1] = cursor.currentNode.childForFieldName('name')?.text ?? '';
+      modStack.push({ start: cursor.startIndex, end: cursor.endIndex, path: modNames.slice(0, modEnds.length) });
+    }
+    if (type === 'macro_definition') {
+      const name = cursor.currentNode.childForFieldName('name')?.text;
+      if (name) macroDefs.push(name);
+    }
+    if (type === 'extern_crate_declaration') {
+      const name = cursor.currentNode.childForFieldName('name')?.text;
+      if (name && name !== 'self') pathUseAt.push({ name, offset: cursor.startIndex });
+    }
     if (type === 'use_declaration') {
+      useEnd = cursor.endIndex;
       const node = cursor.currentNode;
       const root = useRoot(node);
       const path = node.childForFieldName('argument')?.text.replace(/\s+/g, '');
@@ -257,18 +399,40 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
         statics.push({ name, type: declared.replace(/\s+/g, ' '), range: rangeOf(node.startPosition, node.endPosition), fromLiteral: value ? builtFromLiteral(value) : false });
       }
     } else if (type === 'macro_invocation') {
-      statics.push(...lazyStatics(cursor.currentNode));
+      const node = cursor.currentNode;
+      statics.push(...lazyStatics(node));
+      const macro = node.childForFieldName('macro');
+      if (macro?.type === 'identifier') {
+        macroCalls.add(macro.text);
+        if (INCLUDES.has(macro.text)) {
+          const argument = node.namedChildren.find((c) => c?.type === 'token_tree')?.namedChildren[0];
+          const literal = argument?.type === 'string_literal' ? argument.namedChildren.find((c) => c?.type === 'string_content')?.text : undefined;
+          includes.push(literal ?? '');
+        }
+      }
     }
     if (!COMMENTS.has(type) && cursor.gotoFirstChild()) continue;
     if (!COMMENTS.has(type)) {
-      const token = text.slice(cursor.startIndex, cursor.endIndex);
+      // Each cursor getter crosses into wasm: read the start once per leaf.
+      const start = cursor.startIndex;
+      const token = text.slice(start, cursor.endIndex);
       if (token.length > 0) {
         if (token === '::' && tokens.length > 0 && tokens[tokens.length - 1] === 'crate') crateAt.push(tokens.length - 1);
+        // `name::` not after another `::`: the first segment of a path, which may name a crate.
+        if (token === '::' && previous.type === 'identifier' && beforePrevious !== '::' && previous.start >= useEnd && /^[a-z_]/.test(previous.token)) {
+          if (!NOT_CRATES.has(previous.token)) pathUseAt.push({ name: previous.token, offset: previous.start });
+        }
+        if (type === 'super' && previous.token !== '::') superStarts.push({ at: tokens.length, depth: modEnds.length });
+        beforePrevious = previous.token;
+        previous = { token, type, start };
+        tokenStarts.push(start);
+        tokenInUse.push(start < useEnd);
+        tokenDepth.push(modEnds.length);
         tokens.push(token);
         if (IDENTIFIERS.has(type)) identifierSet.add(tokenId(token));
-        if (cursor.startIndex >= visibilityEnd) {
+        if (start >= visibilityEnd) {
           ids.push(IDENTIFIERS.has(type) ? ID_IDENTIFIER : LITERALS.has(type) ? ID_LITERAL : tokenId(token));
-          starts.push(cursor.startIndex);
+          starts.push(start);
         }
       }
     }
@@ -301,6 +465,39 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
           return [...found];
         };
         const pathRoots = { crate: roots('crate'), super: roots('super') };
+        const superPaths = new Map<string, SuperPath>();
+        for (const { at, depth } of superStarts) {
+          let ups = 0;
+          let i = at;
+          while (tokens[i] === 'super' && tokens[i + 1] === '::') {
+            ups++;
+            i += 2;
+          }
+          if (ups === 0) continue;
+          for (const first of tokens[i] === '{' ? listHeads(tokens, i) : [tokens[i] === 'self' ? '*' : tokens[i]]) {
+            if (first) superPaths.set(`${ups} ${depth} ${first}`, { ups, depth, first });
+          }
+        }
+        const lineStarts = lineStartsOf(text);
+        const paths = new Map<string, PathFact>();
+        const isSegment = (t: string | undefined) => t !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(t);
+        for (let i = 0; i + 2 < tokens.length; i++) {
+          if (tokens[i + 1] !== '::' || tokenInUse[i] || (i > 0 && tokens[i - 1] === '::') || !isSegment(tokens[i])) continue;
+          const segments = [tokens[i]];
+          let j = i + 1;
+          while (tokens[j] === '::' && isSegment(tokens[j + 1])) {
+            segments.push(tokens[j + 1]);
+            j += 2;
+          }
+          if (segments.length < 2) continue;
+          const module = moduleAt(modStack, tokenStarts[i], tokenDepth[i]);
+          const key = `${module.join('::')} ${segments.join('::')}`;
+          if (!paths.has(key)) paths.set(key, { module, path: segments, line: lineOfOffset(lineStarts, tokenStarts[i]) });
+        }
+        const pathUses = [...new Map(pathUseAt.map((u) => {
+          const line = lineOfOffset(lineStarts, u.offset);
+          return [`${u.name} ${line}`, { name: u.name, line }] as const;
+        })).values()];
         const tokenHash = sha1(tokens.join('\u0000'));
         let normalizedHash = tokenHash;
         if (crateAt.length > 0) {
@@ -317,6 +514,12 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
           useSites,
           statics,
           restrictedNames,
+          pathUses,
+          paths: [...paths.values()],
+          superPaths: [...superPaths.values()],
+          macroCalls: [...macroCalls].sort(),
+          macroDefs,
+          includes,
           identifiers: Uint32Array.from(identifierSet).sort(),
           ids: Uint32Array.from(ids),
           starts: Int32Array.from(starts),
@@ -331,9 +534,15 @@ function readItems(
   ids: Uint32Array,
   starts: Int32Array,
   withItems: boolean,
-): { mods: ModDeclaration[]; trivial: boolean; items: ItemFact[]; implTargets: string[] } {
+): { mods: ModDeclaration[]; trivial: boolean; items: ItemFact[]; implTargets: string[]; impls: ImplFact[]; itemNames: string[]; importedNames: string[]; uses: UseFact[]; declared: DeclaredItem[]; testOnlyNames: string[] } {
   const mods: ModDeclaration[] = [];
   const implTargets: string[] = [];
+  const impls: ImplFact[] = [];
+  const itemNames: string[] = [];
+  const importedNames: string[] = [];
+  const uses: UseFact[] = [];
+  const declaredItems: DeclaredItem[] = [];
+  const testOnlyNames: string[] = [];
   const facts: ItemFact[] = [];
   let trivial = true;
   const visit = (items: (Node | null)[], parents: string[], inTest = false) => {
@@ -343,6 +552,36 @@ function readItems(
       if (item.type === 'impl_item') {
         const target = item.childForFieldName('type')?.text.replace(/<.*$/s, '').split('::').pop()?.trim();
         if (target) implTargets.push(target);
+        const selfType = item.childForFieldName('type');
+        const trait = item.childForFieldName('trait');
+        if (selfType) {
+          const names = [trait, selfType].flatMap((n) => (n ? [n, ...n.descendantsOfType('type_identifier')] : []))
+            .filter((n) => n?.type === 'type_identifier').map((n) => n!.text);
+          impls.push({
+            trait: trait ? withoutGenerics(trait.text) : undefined,
+            type: withoutGenerics(selfType.text),
+            names: [...new Set(names)],
+            line: item.startPosition.row,
+          });
+        }
+      }
+      if (item.type !== 'attribute_item' && !item.type.endsWith('comment')) {
+        const declared = declaredNames(item);
+        // The visibility is written first; one child is cheaper to ask for than all of them.
+        const firstChild = item.firstNamedChild;
+        const visibilityNode = firstChild?.type === 'visibility_modifier' ? firstChild : undefined;
+        const visibilityText = visibilityNode ? visibilityNode.text.replace(/\s+/g, '') : '';
+        if (item.type === 'use_declaration') {
+          for (const leaf of useLeaves(item.childForFieldName('argument'), [])) {
+            uses.push({ module: parents, visibility: visibilityText, ...leaf, line: item.startPosition.row });
+          }
+        } else {
+          for (const name of declared) declaredItems.push({ module: parents, name, kind: item.type.replace(/_item$|_declaration$/, ''), visibility: visibilityText, line: item.startPosition.row });
+        }
+        if (parents.length === 0 && item.type === 'use_declaration') importedNames.push(...useNames(item.childForFieldName('argument')));
+        else if (parents.length === 0) itemNames.push(...declared);
+        const testOnly = leading.length > 0 && leading.some((a) => a.text.replace(/\s+/g, '') === '#[cfg(test)]');
+        if (testOnly || (inTest && visibilityNode)) testOnlyNames.push(...declared);
       }
       if (withItems && ITEM_KINDS[item.type]) {
         const first = facts.length;
@@ -387,7 +626,7 @@ function readItems(
     }
   };
   visit(root.namedChildren, []);
-  return { mods, trivial, items: facts, implTargets };
+  return { mods, trivial, items: facts, implTargets, impls, itemNames: [...new Set(itemNames)], importedNames: [...new Set(importedNames)], uses, declared: declaredItems, testOnlyNames: [...new Set(testOnlyNames)] };
 }
 
 function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemFact[], parent?: number, owner?: string): void {
@@ -480,6 +719,110 @@ function lazyStatics(node: Node): StaticFact[] {
     });
   }
   return found;
+}
+
+/** The names a `use` tree brings into scope: `c` and `e` of `a::b::{c, d as e}`; a glob brings none we can name. */
+function useNames(node: Node | null): string[] {
+  if (!node) return [];
+  switch (node.type) {
+    case 'identifier':
+      return [node.text];
+    case 'scoped_identifier':
+      return [node.childForFieldName('name')?.text ?? ''].filter((n) => n && n !== 'self');
+    case 'use_as_clause':
+      return [node.childForFieldName('alias')?.text ?? ''].filter(Boolean);
+    case 'scoped_use_list':
+      return useNames(node.childForFieldName('list'));
+    case 'use_list':
+      return node.namedChildren.flatMap((c) => useNames(c));
+    default:
+      return [];
+  }
+}
+
+/** The leaves of a `use` tree, each with its full path: `a::{b, c as d, e::*}` is a::b, a::c (as d), a::e::* . */
+function useLeaves(node: Node | null, prefix: string[]): { path: string[]; name?: string; glob: boolean }[] {
+  if (!node) return [];
+  const segments = (n: Node | null): string[] => (n ? n.text.replace(/\s+/g, '').split('::').filter(Boolean) : []);
+  switch (node.type) {
+    case 'identifier':
+    case 'crate':
+    case 'self':
+    case 'super':
+    case 'scoped_identifier': {
+      const full = [...prefix, ...segments(node)];
+      // `a::b::{self}` imports the module `a::b` under its own name.
+      if (full[full.length - 1] === 'self' && full.length > 1) full.pop();
+      return [{ path: full, name: full[full.length - 1], glob: false }];
+    }
+    case 'use_as_clause': {
+      const full = [...prefix, ...segments(node.childForFieldName('path'))];
+      if (full[full.length - 1] === 'self' && full.length > 1) full.pop();
+      return [{ path: full, name: node.childForFieldName('alias')?.text, glob: false }];
+    }
+    case 'use_wildcard':
+      return [{ path: [...prefix, ...segments(node.namedChildren[0] ?? null)], glob: true }];
+    case 'scoped_use_list':
+      return useLeaves(node.childForFieldName('list'), [...prefix, ...segments(node.childForFieldName('path'))]);
+    case 'use_list':
+      return node.namedChildren.flatMap((c) => useLeaves(c, prefix));
+    default:
+      return [];
+  }
+}
+
+/** The names an item declares in its module. */
+function declaredNames(item: Node): string[] {
+  if (item.type === 'extern_crate_declaration') return [item.childForFieldName('alias')?.text ?? item.childForFieldName('name')?.text ?? ''].filter(Boolean);
+  if (item.type === 'impl_item' || item.type === 'macro_invocation' || item.type === 'expression_statement') return [];
+  const name = item.childForFieldName('name')?.text;
+  return name ? [name] : [];
+}
+
+function withoutGenerics(text: string): string {
+  return text.replace(/<.*$/s, '').replace(/\s+/g, '');
+}
+
+/** The first segment of each entry of the `{...}` list that starts at `tokens[open]`. */
+function listHeads(tokens: string[], open: number): string[] {
+  const heads: string[] = [];
+  for (let j = open + 1, depth = 1, entryStart = true; j < tokens.length && depth > 0; j++) {
+    const token = tokens[j];
+    if (token === '{') depth++;
+    else if (token === '}') depth--;
+    else if (depth === 1 && token === ',') entryStart = true;
+    else if (depth === 1 && entryStart) {
+      heads.push(token === 'self' || token === '*' ? '*' : token);
+      entryStart = false;
+    }
+  }
+  return heads;
+}
+
+/** The inline module a token at `offset` is in: the innermost recorded module that contains it, at `depth`. */
+function moduleAt(stack: { start: number; end: number; path: string[] }[], offset: number, depth: number): string[] {
+  if (depth === 0) return [];
+  for (const entry of stack) {
+    if (entry.path.length === depth && entry.start <= offset && offset < entry.end) return entry.path;
+  }
+  return [];
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function lineOfOffset(starts: number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** The first segment of a `use` path: `a` in `use a::b::{c, d as e};`. */
