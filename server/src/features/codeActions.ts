@@ -153,7 +153,7 @@ export function bulkFix(index: WorkspaceIndex, findings: Finding[], title: strin
     ...conflicting.map((f) => ({ ...f, refused: 'its edits overlap those of another fix; run it again afterwards' })),
   ];
   if (merged.length === 0) return { action: undefined, applied: [], refused };
-  const fix = { title: `${title} (${merged.length} ${merged.length === 1 ? 'copy' : 'copies'})`, code: merged[0].code, file: merged[0].file, changes };
+  const fix = { title: `${title} (${merged.length} ${merged.length === 1 ? 'fix' : 'fixes'})`, code: merged[0].code, file: merged[0].file, changes };
   return { action: toAction(index, fix, kind, support, summary(index, merged, refused)), applied: merged, refused };
 }
 
@@ -162,11 +162,11 @@ function combined(index: WorkspaceIndex, findings: Finding[], title: string, kin
   return bulkFix(index, findings, title, kind, support).action;
 }
 
-/** What a bulk fix will do, shown in the preview before anything is written. */
+/** What a bulk fix will do, on one line of the preview; the reasons of the refusals go to the output channel afterwards. */
 function summary(index: WorkspaceIndex, applied: Fix[], refused: Fix[]): string {
-  const lines = applied.map((f) => `${index.display(f.file)}: ${f.title}`);
-  if (refused.length > 0) lines.push(`Not fixable automatically: ${refused.map((f) => `${index.display(f.file)} (${f.refused})`).join('; ')}`);
-  return lines.join('\n');
+  const fixes = `${applied.length} ${applied.length === 1 ? 'fix' : 'fixes'}`;
+  if (refused.length === 0) return fixes;
+  return `${fixes}; Not fixable automatically: ${refused.map((f) => index.display(f.file)).join(', ')}`;
 }
 
 /**
@@ -204,39 +204,51 @@ export function whatItDoes(changes: FileChange[]): string {
   return parts.join(', ');
 }
 
-const CONFIRM = 'rustConsolidate.bulkFix';
-
 /**
  * Edits first, then deletions, in the order a client applies `documentChanges`.
- * `versions`: the document version of each edited file (null: not open);
- * `confirm`: every change annotated as needing confirmation.
+ * `versions`: the document version of each edited file (null: not open).
+ * `confirm`: a bulk fix, whose changes are annotated in two groups so that
+ * VS Code opens its refactor preview first: the deletions need confirmation
+ * (unticked until the user ticks them: deleting files is what cannot be taken
+ * back by reading the diff), the edits are ticked; with no deletion the edits
+ * need it instead.
  */
 export function toWorkspaceEdit(
   changes: FileChange[],
   options: { versions?: ReadonlyMap<string, number | null>; confirm?: { label: string; description: string } } = {},
 ): WorkspaceEdit {
-  const annotationId = options.confirm ? CONFIRM : undefined;
+  const confirm = options.confirm;
+  const editsId = confirm ? 'rustConsolidate.bulkFix.edits' : undefined;
+  const deletesId = confirm ? 'rustConsolidate.bulkFix.deletes' : undefined;
   const edits = changes.flatMap((c) =>
     c.kind === 'edit'
       ? [
           {
             textDocument: { uri: uriOf(c.file), version: options.versions?.get(c.file) ?? null },
-            edits: annotationId ? c.edits.map((e): AnnotatedTextEdit => ({ ...e, annotationId })) : c.edits,
+            edits: editsId ? c.edits.map((e): AnnotatedTextEdit => ({ ...e, annotationId: editsId })) : c.edits,
           },
         ]
       : [],
   );
   const deletes = changes.flatMap((c) =>
-    c.kind === 'delete' ? [{ kind: 'delete' as const, uri: uriOf(c.file), options: { ignoreIfNotExists: true }, annotationId }] : [],
+    c.kind === 'delete' ? [{ kind: 'delete' as const, uri: uriOf(c.file), options: { ignoreIfNotExists: true }, annotationId: deletesId }] : [],
   );
   const folders = changes.flatMap((c) =>
     c.kind === 'deleteFolder'
-      ? [{ kind: 'delete' as const, uri: uriOf(c.dir), options: { recursive: true, ignoreIfNotExists: true }, annotationId }]
+      ? [{ kind: 'delete' as const, uri: uriOf(c.dir), options: { recursive: true, ignoreIfNotExists: true }, annotationId: deletesId }]
       : [],
   );
   const edit: WorkspaceEdit = { documentChanges: [...edits, ...deletes, ...folders] };
-  if (options.confirm) {
-    edit.changeAnnotations = { [CONFIRM]: { label: options.confirm.label, description: options.confirm.description, needsConfirmation: true } };
+  if (confirm && editsId && deletesId) {
+    const edited = [...new Set(changes.flatMap((c) => (c.kind === 'edit' ? [path.basename(c.file)] : [])))].sort();
+    edit.changeAnnotations = {};
+    const deleting = deletes.length + folders.length > 0;
+    if (edits.length > 0) {
+      edit.changeAnnotations[editsId] = { label: `${confirm.label}: edits ${edited.join(', ')}`, description: confirm.description, needsConfirmation: !deleting };
+    }
+    if (deleting) {
+      edit.changeAnnotations[deletesId] = { label: `${confirm.label}: deletes ${deletes.length} ${deletes.length === 1 ? 'copy' : 'copies'}`, description: confirm.description, needsConfirmation: true };
+    }
   }
   return edit;
 }
