@@ -144,6 +144,15 @@ describe('protocol: what a fix may do unasked, what it needs confirmed, and why 
     }
   });
 
+  it('says why in the Copies view too: the refused copy\'s class carries the reason for its tooltip', async function () {
+    const { client } = server;
+    const classes = (await client.planView()).pairs.flatMap((p) => p.classes);
+    const near = classes.find((c) => c.files.some((f) => f.uri === client.uri(python(NEAR_DUPLICATE))));
+    assert.ok(near);
+    assert.match(near.notFixable ?? '', /names a dependency, not datafusion-python/);
+    assert.deepEqual(classes.filter((c) => c !== near).map((c) => c.notFixable), classes.filter((c) => c !== near).map(() => undefined));
+  });
+
   it('asks for confirmation of the bulk refactor on lib.rs: every change carries an annotation that needs it', async function () {
     const { client } = server;
     const [action, ...others] = actionsOnly(await client.codeActions(PYTHON_LIB, [], ['refactor']));

@@ -15,7 +15,7 @@ import { RustSyntax, checkboxEdit, evaluatePlan, findPlanFiles, generatePlan, is
 import type { Plan, PlanItemStatus, PlanStatus } from '../core/plan';
 import { copiesIn, planFindings } from '../core/plan/findings';
 import type { CratePairNode, PlanItemNode, PlanNode, PlanView } from '../protocol';
-import { bulkFix } from './codeActions';
+import { bulkFix, refusalOf } from './codeActions';
 import type { BulkFix, EditorSupport } from './codeActions';
 import { toDiagnostic, uriOf } from './diagnostics';
 
@@ -315,10 +315,13 @@ function cratePairs(index: WorkspaceIndex): CratePairNode[] {
       }
       const copies = clone.members.filter((m) => m.crate === crate);
       const lines = copies.reduce((n, m) => n + m.facts.lines, 0);
+      const finding = copies[0] && index.findingsFor(copies[0].file).find((f) => COPY_CODES.has(f.code));
+      const notFixable = finding ? refusalOf(index, finding) : undefined;
       pair.classes.push({
         id: `${id}:${uriOf(keeper.file)}`,
         files: [keeper, ...copies].map((m) => ({ uri: uriOf(m.file), crate: m.crate.name })),
         lines,
+        ...(notFixable ? { notFixable } : {}),
       });
       pair.lines += lines;
     }
