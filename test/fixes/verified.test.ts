@@ -72,6 +72,29 @@ describe('rust-consolidate fix, verified by cargo check', function () {
     cargo.check(path.join(dir, 'Cargo.toml'), '--workspace');
   });
 
+  it('after the fixes together fail, tries each alone: keeps the one that builds, rolls back the one that does not', () => {
+    const { dir, at } = fixture(
+      file('Cargo.toml', '[workspace]\nmembers = ["keeper", "user"]\nresolver = "2"\n') +
+        rustCrate('keeper', 'keeper', { x: rustModule('x'), y: rustModule('y') }) +
+        file('user/Cargo.toml', packageToml('user')) +
+        file('user/src/lib.rs', 'pub mod x;\npub mod y;\n\npub fn total() -> i64 {\n    x::x_total(&[1]) + y::y_total(&[2])\n}\n') +
+        file('user/src/x.rs', rustModule('x')) +
+        file('user/src/y.rs', rustModule('y')) +
+        // Only y's fix breaks the build.
+        file('user/build.rs', 'fn main() {\n    std::fs::read_to_string("src/y.rs").expect("build.rs reads src/y.rs");\n}\n'),
+    );
+    const y = fs.readFileSync(at('user/src/y.rs'));
+    const fixed = run('fix', dir, '--authoritative', 'keeper');
+    assert.equal(fixed.status, 1, fixed.stdout + fixed.stderr);
+    assert.match(fixed.stdout, /^fixed user\/src\/x\.rs: Replace with re-export from keeper$/m);
+    assert.match(fixed.stdout, /^rolled back user\/src\/y\.rs: Replace with re-export from keeper: cargo check .* failed with the fix: .*build\.rs reads src\/y\.rs/m);
+    assert.match(fixed.stdout, /^verified: cargo check .* passed$/m);
+    assert.equal(fs.existsSync(at('user/src/x.rs')), false, 'the copy that could go is gone');
+    assert.deepEqual(fs.readFileSync(at('user/src/y.rs')), y, 'the other is as it was');
+    assert.equal(fs.readFileSync(at('user/src/lib.rs'), 'utf8'), 'pub use keeper::x;\npub mod y;\n\npub fn total() -> i64 {\n    x::x_total(&[1]) + y::y_total(&[2])\n}\n');
+    cargo.check(at('Cargo.toml'), '--workspace');
+  });
+
   it('--format json gives the same outcomes, with the compiler errors, their files and lines', () => {
     const { dir, at } = fixture(workspace());
     // The crate's test target also includes the copy's text: only --all-targets sees it.

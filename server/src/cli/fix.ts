@@ -71,8 +71,14 @@ export async function fix(args: string[]): Promise<number> {
     outcomes.unshift(...merged.map((f): FixOutcome => ({ fix: f, outcome: 'would fix' })));
   } else if (merged.length > 0) {
     verification = await applyVerified(index, root, changes, settings, values, rel);
-    const each = verificationOutcome(verification);
-    outcomes.unshift(...merged.map((f): FixOutcome => ({ fix: f, ...each })));
+    if (verification.outcome === 'rolled back' && verification.brokenByFix && merged.length > 1) {
+      const each = await oneAtATime(index, root, merged, settings, values, rel);
+      outcomes.unshift(...each.outcomes);
+      verification = each.final ?? verification;
+    } else {
+      const each = verificationOutcome(verification);
+      outcomes.unshift(...merged.map((f): FixOutcome => ({ fix: f, ...each })));
+    }
   }
   if (format === 'json') {
     await write(JSON.stringify(jsonReport(outcomes, verification, rel), null, 2) + '\n');
@@ -100,6 +106,44 @@ function checkSettings(values: Record<string, unknown>): CheckSettings {
   return settings;
 }
 
+/**
+ * After the fixes together broke the build (and it builds without them): each
+ * fix tried alone on the original files, written back after its check, then
+ * the ones that built alone applied together and checked once more. Each fix
+ * gets its own outcome and its own errors, as `cargo fix` keeps the fixes of
+ * the crates that build.
+ */
+async function oneAtATime(
+  index: WorkspaceIndex,
+  root: string,
+  fixes: Fix[],
+  settings: CheckSettings,
+  values: Record<string, unknown>,
+  rel: (f: string) => string,
+): Promise<{ outcomes: FixOutcome[]; final?: VerifiedOutcome }> {
+  const outcomes = new Map<Fix, FixOutcome>();
+  const passed: Fix[] = [];
+  for (const fix of fixes) {
+    const trial = await applyVerified(index, root, fix.changes, settings, values, rel, { trial: true, baselinePasses: true });
+    if (trial.outcome === 'verified') passed.push(fix);
+    else outcomes.set(fix, { fix, ...verificationOutcome(trial) });
+    if (trial.outcome === 'rolled back' && !trial.brokenByFix) {
+      // Interrupted, timed out or not run: no point trying the others.
+      for (const f of fixes) if (!outcomes.has(f)) outcomes.set(f, { fix: f, ...verificationOutcome(trial) });
+      return { outcomes: fixes.map((f) => outcomes.get(f)!), final: trial };
+    }
+  }
+  let final: VerifiedOutcome | undefined;
+  if (passed.length > 0) {
+    const { changes } = mergeFixes(passed);
+    const together = await applyVerified(index, root, changes, settings, values, rel, { baselinePasses: true });
+    final = together;
+    const each = verificationOutcome(together);
+    for (const f of passed) outcomes.set(f, { fix: f, ...each, ...(together.outcome === 'rolled back' ? { reason: `with the others that built alone: ${together.reason}` } : {}) });
+  }
+  return { outcomes: fixes.map((f) => outcomes.get(f)!), final };
+}
+
 /** Applies the merged changes and checks them, refusing a dirty tree and a second fix on the same workspace at once. */
 async function applyVerified(
   index: WorkspaceIndex,
@@ -108,6 +152,7 @@ async function applyVerified(
   settings: CheckSettings,
   values: Record<string, unknown>,
   rel: (f: string) => string,
+  mode: { trial?: boolean; baselinePasses?: boolean } = {},
 ): Promise<VerifiedOutcome> {
   if (!(values['allow-dirty'] as boolean)) {
     // As cargo fix does: the user's own uncommitted work would be mixed with the fix's.
@@ -132,6 +177,7 @@ async function applyVerified(
       manifests: rootManifests(index),
       settings,
       skip: values['no-verify'] as boolean,
+      ...mode,
       display: rel,
       signal: controller.signal,
       started: (commandLine) => process.stderr.write(`rust-consolidate: checking: ${commandLine}\n`),

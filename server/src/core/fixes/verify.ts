@@ -199,7 +199,8 @@ interface RustcMessage {
 export type VerifiedOutcome =
   | { outcome: 'verified'; commandLine: string }
   | { outcome: 'unverified'; reason: string }
-  | { outcome: 'rolled back'; reason: string; errors: CompilerError[] }
+  /** `brokenByFix`: the check passes without the edit, so the edit is what broke it. */
+  | { outcome: 'rolled back'; reason: string; errors: CompilerError[]; brokenByFix?: boolean }
   | { outcome: 'refused'; reason: string };
 
 export interface VerifyRequest {
@@ -210,6 +211,10 @@ export interface VerifyRequest {
   settings: CheckSettings;
   /** Skip the check (--no-verify): the edit is applied and said to be unverified. */
   skip?: boolean;
+  /** Write every file back even when the check passes: a trial of one part of the edit. */
+  trial?: boolean;
+  /** The check is known to pass on the original files: no second check to tell why it failed. */
+  baselinePasses?: boolean;
   display: (file: string) => string;
   signal?: AbortSignal;
   started?: CheckStarted;
@@ -230,13 +235,18 @@ export async function applyAndVerify(request: VerifyRequest): Promise<VerifiedOu
   const locks = lockFiles(manifests);
   locks.forEach((f) => snapshot.keep(f));
   const check = await runChecks(manifests, settings, request.signal, request.started);
-  if (check.outcome === 'passed') return { outcome: 'verified', commandLine: check.commandLine };
+  if (check.outcome === 'passed') {
+    if (request.trial) rollBack(snapshot, display);
+    return { outcome: 'verified', commandLine: check.commandLine };
+  }
   const lost = rollBack(snapshot, display);
   if (check.outcome === 'not run') {
     return { outcome: 'rolled back', reason: `could not verify: ${check.reason}${lost}; pass --no-verify to apply it unchecked`, errors: [] };
   }
   if (check.outcome !== 'failed') return { outcome: 'rolled back', reason: `${check.reason}${lost}`, errors: [] };
-  const baseline = await withLocksKept(locks, () => runChecks(manifests, settings, request.signal));
+  const baseline = request.baselinePasses
+    ? ({ outcome: 'passed', commandLine: check.commandLine } as const)
+    : await withLocksKept(locks, () => runChecks(manifests, settings, request.signal));
   const first = describe(check.errors[0], display);
   if (baseline.outcome !== 'passed') {
     return {
@@ -245,7 +255,7 @@ export async function applyAndVerify(request: VerifyRequest): Promise<VerifiedOu
       errors: check.errors,
     };
   }
-  return { outcome: 'rolled back', reason: `${check.commandLine} failed with the fix: ${first}${lost}`, errors: check.errors };
+  return { outcome: 'rolled back', reason: `${check.commandLine} failed with the fix: ${first}${lost}`, errors: check.errors, brokenByFix: true };
 }
 
 function rollBack(snapshot: Snapshot, display: (file: string) => string): string {
