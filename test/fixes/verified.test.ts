@@ -142,6 +142,36 @@ describe('rust-consolidate fix, verified by cargo check', function () {
     assert.equal(treeHash(dir), before);
   });
 
+  it('rolls back when the check runs past --check-timeout', () => {
+    const { dir } = fixture(workspace('fn main() {\n    std::thread::sleep(std::time::Duration::from_secs(600));\n}\n'));
+    const before = treeHash(dir);
+    const fixed = run('fix', dir, '--authoritative', 'keeper', '--check-timeout', '3');
+    assert.equal(fixed.status, 1, fixed.stdout + fixed.stderr);
+    assert.match(fixed.stdout, /^rolled back user\/src\/x\.rs: Replace with re-export from keeper: the check ran past its time limit of 3 s$/m);
+    assert.equal(treeHash(dir), before);
+  });
+
+  it('checks each --features combination: a feature that reads the copy rolls the fix back', () => {
+    const featured = (dir: string) => {
+      const at = (relative: string) => path.join(dir, relative);
+      fs.appendFileSync(at('user/Cargo.toml'), '\n[features]\nembed = []\n');
+      fs.appendFileSync(at('user/src/lib.rs'), '\n#[cfg(feature = "embed")]\npub const SOURCE: &str = include_str!("x.rs");\n');
+    };
+    const plain = fixture(workspace());
+    featured(plain.dir);
+    const unchecked = run('fix', plain.dir, '--authoritative', 'keeper');
+    assert.equal(unchecked.status, 0, unchecked.stdout + unchecked.stderr);
+    assert.match(unchecked.stdout, /^fixed user\/src\/x\.rs/m, 'without the feature, the check cannot see it');
+
+    const withFeature = fixture(workspace());
+    featured(withFeature.dir);
+    const before = treeHash(withFeature.dir);
+    const checked = run('fix', withFeature.dir, '--authoritative', 'keeper', '--features', 'user/embed');
+    assert.equal(checked.status, 1, checked.stdout + checked.stderr);
+    assert.match(checked.stdout, /^rolled back user\/src\/x\.rs: .*--features user\/embed failed with the fix: user\/src\/lib\.rs:\d+:\d+: couldn't read/m);
+    assert.equal(treeHash(withFeature.dir), before);
+  });
+
   it('refuses a dirty git tree without --allow-dirty, and with it applies the fix', () => {
     const { dir, at } = fixture(workspace());
     const git = (...args: string[]) => {
