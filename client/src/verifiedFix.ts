@@ -94,9 +94,10 @@ function cliArguments(folder: vscode.WorkspaceFolder, allowDirty: boolean): stri
   const verify = vscode.workspace.getConfiguration('rustConsolidate.verify', folder.uri);
   const command = verify.get<string>('command', 'cargo');
   if (command !== 'cargo') args.push('--check-command', command);
-  for (const arg of verify.get<string[]>('args', [])) args.push('--check-arg', arg);
+  // `=`: a value that starts with a dash (`--workspace`) would otherwise read as an option.
+  for (const arg of verify.get<string[]>('args', [])) args.push(`--check-arg=${arg}`);
   if (!verify.get<boolean>('offline', true)) args.push('--online');
-  for (const features of verify.get<string[]>('features', [])) args.push('--features', features);
+  for (const features of verify.get<string[]>('features', [])) args.push(`--features=${features}`);
   args.push('--check-timeout', String(verify.get<number>('timeoutSeconds', 600)));
   if (allowDirty) args.push('--allow-dirty');
   return args;

@@ -38,8 +38,10 @@ export interface EditorSupport {
 
 /** The reason a finding's fix is refused, for its diagnostic; none when it has a fix or none is expected. */
 export function refusalOf(index: WorkspaceIndex, finding: Finding): string | undefined {
-  if (finding.fixes.length > 0 || !(COPY_CODES.has(finding.code) || finding.code === 'inverted-dependency')) return undefined;
-  return fixesFor(index, finding).find((f) => f.refused)?.refused;
+  // A copy's announced fix titles come from the same plan that refuses it; the removal of an
+  // inverted dependency is always announced, and refused only once its manifest is read.
+  const asked = finding.code === 'inverted-dependency' || (COPY_CODES.has(finding.code) && finding.fixes.length === 0);
+  return asked ? fixesFor(index, finding).find((f) => f.refused)?.refused : undefined;
 }
 
 export function codeActions(index: WorkspaceIndex, params: CodeActionParams, support: EditorSupport): CodeAction[] {

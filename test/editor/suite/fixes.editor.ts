@@ -109,4 +109,18 @@ describe('fixes in VS Code: nothing unasked, refusals said, bulk fixes previewed
     assert.equal(fs.existsSync(uriOf(python('udf_docs.rs')).fsPath), false, 'the copies are deleted');
     assert.equal(fs.existsSync(uriOf(python(NEAR_DUPLICATE)).fsPath), true, 'the refused copy stays');
   });
+
+  it('runs Fix and Verify with cargo check through the CLI, and says what came of it', async function () {
+    if (!bridgeAvailable()) this.skip();
+    const before = bytesOf(python(NEAR_DUPLICATE));
+    await vscode.commands.executeCommand('notifications.showList');
+    // Not awaited: the command ends when its notification is dismissed.
+    void vscode.commands.executeCommand('rustConsolidate.fixAndVerify');
+    // Only the near duplicate is left after the bulk fix, and its fix is refused: nothing to check.
+    const notification = await pageText('.notifications-center', { matching: /nothing applied: .*1 refused/ });
+    assert.match(notification, /names a dependency/);
+    await screenshot('fix-and-verify-result', '.notifications-center', /nothing applied/);
+    await vscode.commands.executeCommand('notifications.hideList');
+    assert.deepEqual(bytesOf(python(NEAR_DUPLICATE)), before);
+  });
 });
