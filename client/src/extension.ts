@@ -3,6 +3,7 @@ import { LanguageServer } from './languageServer';
 import { PlanViews } from './planView';
 import type { IndexStatus } from '../../server/src/protocol';
 import { IndexStatusItem } from './statusBar';
+import { FIX_AND_VERIFY, fixAndVerify } from './verifiedFix';
 
 /** Set by activate, so that deactivate can wait for the server to shut down. */
 let server: LanguageServer | undefined;
@@ -40,6 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RustCo
     vscode.commands.registerCommand('rustConsolidate.restartServer', () => languageServer.restart()),
     vscode.commands.registerCommand('rustConsolidate.showOutput', () => outputChannel.show()),
     vscode.commands.registerCommand('rustConsolidate.replaceAllCopiesInCrate', replaceAllCopiesInCrate),
+    vscode.commands.registerCommand(FIX_AND_VERIFY, () => fixAndVerify(context, outputChannel)),
     vscode.commands.registerCommand('rustConsolidate.compareWithCopy', (original: string, copy: string, title: string) =>
       vscode.commands.executeCommand('vscode.diff', vscode.Uri.parse(original), vscode.Uri.parse(copy), title),
     ),

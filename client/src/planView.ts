@@ -238,7 +238,7 @@ function classItem(clone: CloneClassNode): vscode.TreeItem {
   item.id = clone.id;
   item.description = `${clone.lines} lines`;
   item.resourceUri = vscode.Uri.parse(copy.uri);
-  item.tooltip = `The copy in ${copy.crate} of the module kept in ${kept.crate}`;
+  item.tooltip = `The copy in ${copy.crate} of the module kept in ${kept.crate}${clone.notFixable ? `\nNot fixable automatically: ${clone.notFixable}` : ''}`;
   item.command = {
     title: 'Compare',
     command: 'vscode.diff',

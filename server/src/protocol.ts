@@ -79,6 +79,8 @@ export interface CloneClassNode {
   /** The copy to keep first. */
   files: { uri: string; crate: string }[];
   lines: number;
+  /** Why the first copy's fix is refused, if it is: shown in the Copies view's tooltip. */
+  notFixable?: string;
 }
 
 export interface CratePairNode {

@@ -8,7 +8,9 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  MessageType,
   ProposedFeatures,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   WatchKind,
   createConnection,
@@ -20,8 +22,9 @@ import { DEFAULT_OPTIONS, FINDING_CODES } from './core/model';
 import type { AnalysisOptions, FindingCode, Log, Severity } from './core/model';
 import { createAnalyzer } from './core/source/pool';
 import type { SourceAnalyzer } from './core/index';
-import { FIX_ALL_KIND, REPLACE_ALL_IN_CRATE, codeActions, replaceAllInCrate } from './features/codeActions';
+import { FIX_ALL_KIND, REPLACE_ALL_IN_CRATE, REPLACE_COPIES_KIND, codeActions, refusalOf, replaceAllInCrate, reportBulkFix } from './features/codeActions';
 import type { EditorSupport } from './features/codeActions';
+import { OpenDocuments } from './features/openDocuments';
 import { declarationHint, toDiagnostic, uriOf } from './features/diagnostics';
 import { PlanFeature } from './features/plan';
 import { PLAN_COMMANDS, planViewChangedNotification, planViewRequest, reindexRequest, statusNotification } from './protocol';
@@ -38,8 +41,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let canRegisterWatchers = false;
   let canRegisterConfiguration = false;
   let canFollowFolders = false;
-  let support: EditorSupport = { disabledActions: false, deleteFiles: false };
   let index: WorkspaceIndex | undefined;
+  const documents = new OpenDocuments((file) => index?.display(file) ?? file);
+  let support: EditorSupport = { disabledActions: false, deleteFiles: false, versions: (p) => documents.versions(p) };
   let analyzer: SourceAnalyzer | undefined;
   let indexing = false;
   /** File events waiting to be applied, one per file: a newer event replaces an older one. */
@@ -70,6 +74,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       if (!result.applied) log.warn(`${label}: not applied${result.failureReason ? `: ${result.failureReason}` : ''}`);
       return result.applied;
     },
+    editorSupport: () => support,
+    applyBulkFix: async (bulk) => {
+      const result = await connection.workspace.applyEdit({ label: bulk.action!.title, edit: bulk.action!.edit! });
+      if (index) reportBulkFix(connection, index, bulk, result);
+    },
   });
 
   const log: Log = {
@@ -93,12 +102,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       deleteFiles:
         workspace?.workspaceEdit?.documentChanges === true &&
         (workspace.workspaceEdit.resourceOperations ?? []).includes('delete'),
+      versions: (p) => documents.versions(p),
     };
     return {
       capabilities: {
-        textDocumentSync: { openClose: false, change: TextDocumentSyncKind.None, save: { includeText: false } },
+        // Open documents are followed for their versions only: a fix's edit names the one it was computed on.
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, REPLACE_COPIES_KIND] },
         executeCommandProvider: { commands: [REPLACE_ALL_IN_CRATE, ...Object.values(PLAN_COMMANDS)] },
       },
       serverInfo: { name: 'rust-consolidate', version: '0.1.0' },
@@ -141,6 +152,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     });
   });
 
+  documents.listen(connection);
   connection.onDidSaveTextDocument(({ textDocument }) => enqueue(textDocument.uri, 'changed'));
 
   connection.onDidChangeWatchedFiles(({ changes }) => {
@@ -172,13 +184,18 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     if (command !== REPLACE_ALL_IN_CRATE || !index) return;
     const uri = typeof args?.[0] === 'string' ? args[0] : undefined;
-    const action = uri ? replaceAllInCrate(index, fileURLToPath(uri), support) : undefined;
-    if (!action?.edit) {
-      connection.window.showInformationMessage(action?.disabled?.reason ?? 'Rust Consolidate: no copies to replace in this crate.');
+    const bulk = uri ? replaceAllInCrate(index, fileURLToPath(uri), support) : undefined;
+    if (!bulk?.action?.edit) {
+      const reason = bulk?.action?.disabled?.reason ?? bulk?.refused[0]?.refused;
+      // A notification: a client without window/showMessageRequest would leave the request's rejection unhandled.
+      void connection.sendNotification(ShowMessageNotification.type, {
+        type: MessageType.Info,
+        message: reason ? `Rust Consolidate: ${reason}` : 'Rust Consolidate: no copies to replace in this crate.',
+      });
       return;
     }
-    const result = await connection.workspace.applyEdit({ label: action.title, edit: action.edit });
-    if (!result.applied) log.warn(`${action.title}: not applied${result.failureReason ? `: ${result.failureReason}` : ''}`);
+    const result = await connection.workspace.applyEdit({ label: bulk.action.title, edit: bulk.action.edit });
+    reportBulkFix(connection, index, bulk, result);
   });
 
   connection.onRequest(reindexRequest, () => serialize(() => fullIndex()).then(() => status()));
@@ -317,7 +334,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 
   function diagnosticsFor(file: string): Diagnostic[] {
-    const diagnostics = index!.findingsFor(file).map(toDiagnostic);
+    const diagnostics = index!.findingsFor(file).map((f) => toDiagnostic(f, refusalOf(index!, f)));
     for (const copy of declaredIn.get(file) ?? []) {
       for (const finding of index!.findingsFor(copy)) {
         const hint = declarationHint(finding, index!.display(copy));

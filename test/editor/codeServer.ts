@@ -255,6 +255,13 @@ async function startBridge(outputDir: string, result: EditorRunResult): Promise<
       case 'press':
         await page.keyboard.press(request.key);
         return {};
+      case 'click': {
+        // The first visible match, if there is one: a test clicks until none is left.
+        const target = page.locator(`${request.selector} >> visible=true`).first();
+        if ((await target.count()) === 0) return { clicked: false };
+        await target.click({ timeout });
+        return { clicked: true };
+      }
     }
   };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -15,6 +15,8 @@ import {
   FileChangeType as FileChange,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
   DidSaveTextDocumentNotification,
   ExitNotification,
   InitializeRequest,
@@ -59,6 +61,7 @@ export type ServerEvent = { seq: number } & (
   | { kind: 'publish'; uri: string; diagnostics: Diagnostic[] }
   | { kind: 'status'; status: IndexStatus }
   | { kind: 'apply-edit'; label: string | undefined }
+  | { kind: 'show'; message: string }
   | { kind: 'plan-view'; view: PlanView; changed: string[] }
 );
 
@@ -183,6 +186,22 @@ export class LspTestClient {
 
   didSave(relative: string): Promise<void> {
     return this.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri: this.uri(relative) } });
+  }
+
+  /** textDocument/didOpen with the file's text on disk, as an editor opens it. */
+  didOpen(relative: string, version: number): Promise<void> {
+    const text = fs.readFileSync(this.file(relative), 'utf8');
+    return this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: this.uri(relative), languageId: relative.endsWith('.rs') ? 'rust' : 'toml', version, text },
+    });
+  }
+
+  /** textDocument/didChange with the document's whole new text: an edit not saved yet. */
+  didChange(relative: string, text: string, version: number): Promise<void> {
+    return this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: this.uri(relative), version },
+      contentChanges: [{ text }],
+    });
   }
 
   didChangeWatchedFiles(changes: { relative: string; type: FileChangeType }[]): Promise<void> {
@@ -369,6 +388,7 @@ export class LspTestClient {
     });
     connection.onNotification(ShowMessageNotification.type, ({ message }) => {
       this.output.push(`[show] ${message}`);
+      this.record({ kind: 'show', message });
     });
     connection.onError(([error]) => this.output.push(`[connection] ${error.message}`));
     connection.listen();

@@ -43,7 +43,10 @@ describe('protocol: saving an edited copy', function () {
     // The status follows the publishes of the same update, so after it the publish log for this save is complete.
     await client.waitForStatus((s) => s.copies === 11, { since: mark });
 
-    assert.deepEqual(publishedSince(server, mark), uris(server, copy, PYTHON_LIB, EXT_MANIFEST));
+    // The two copies that use delta_protocol through crate:: can no longer go with it: their messages now say why.
+    const users = [python('delta_control_plane.rs'), python('delta_mutations.rs')];
+    assert.deepEqual(publishedSince(server, mark), uris(server, copy, ...users, PYTHON_LIB, EXT_MANIFEST));
+    for (const user of users) assert.match(messageOf(client.diagnostics.get(client.uri(user))![0]), /\nNot fixable automatically: .*delta_protocol/);
     assert.ok(!hintLines(server).includes(hintLine), `no hint left on line ${hintLine + 1} of lib.rs`);
     assert.equal(hintLines(server).length, 11);
     const manifest = client.diagnostics.get(client.uri(EXT_MANIFEST)) ?? [];
@@ -61,7 +64,9 @@ describe('protocol: saving an edited copy', function () {
     assert.equal(diagnostics[0].relatedInformation?.[0].location.uri, client.uri(ext('delta_protocol.rs')));
     await client.waitForStatus((s) => s.copies === 12, { since: mark });
 
-    assert.deepEqual(publishedSince(server, mark), uris(server, copy, PYTHON_LIB, EXT_MANIFEST));
+    const users = [python('delta_control_plane.rs'), python('delta_mutations.rs')];
+    assert.deepEqual(publishedSince(server, mark), uris(server, copy, ...users, PYTHON_LIB, EXT_MANIFEST));
+    for (const user of users) assert.doesNotMatch(messageOf(client.diagnostics.get(client.uri(user))![0]), /Not fixable/);
     assert.ok(hintLines(server).includes(modLine(client.file(PYTHON_LIB), 'delta_protocol')));
     assert.equal(hintLines(server).length, 12);
     const manifestAfter = client.diagnostics.get(client.uri(EXT_MANIFEST)) ?? [];

@@ -14,7 +14,9 @@ import { UsageError, indexWorkspace, parseCommand, write } from './workspace';
 
 const USAGE = `Usage:
   rust-consolidate check [path] [--format text|json|sarif] [--authoritative <crate>]... [--exclude <glob>]...
-  rust-consolidate fix [path] [--code <code>]... [--dry-run] [--authoritative <crate>]... [--exclude <glob>]...
+  rust-consolidate fix [path] [--code <code>]... [--dry-run] [--format text|json] [--no-verify] [--allow-dirty]
+        [--check-command <cargo>] [--check-arg <arg>]... [--online] [--features <list>]... [--check-timeout <s>]
+        [--authoritative <crate>]... [--exclude <glob>]...
   rust-consolidate plan [path] [--output <file>]
   rust-consolidate lsp --stdio
 
@@ -27,8 +29,12 @@ check   Analyses the Cargo workspace at path (default: the bundled demo workspac
         --cache-dir <dir> to choose, --no-cache to read and parse everything).
 fix     Applies the fixes the editor offers (re-export copies, remove inverted
         dependencies) and prints what it changed and what it refused, and why.
-        --dry-run prints a unified diff and writes nothing. Exit status: 0 all
-        fixes applied, 1 some refused, 2 usage error.
+        Then runs cargo check --workspace --all-targets --offline on every
+        workspace (once per --features list) and writes every file back when it
+        fails, is interrupted or runs past --check-timeout (default 600 s).
+        Refuses a dirty git tree unless --allow-dirty; --no-verify skips the
+        check. --dry-run prints a unified diff and writes nothing. Exit status:
+        0 all fixes applied, 1 some refused or rolled back, 2 usage error.
 plan    Writes a consolidation plan made from the findings, to standard output
         or to --output <file>.
 lsp     Runs the language server over standard input and output.

@@ -17,14 +17,15 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 
 export const uriOf = (file: string): string => pathToFileURL(file).href;
 
-export function toDiagnostic(finding: Finding): Diagnostic {
+/** `refusal`: why the finding's fix is not offered, said in the message, where the user reads it (hover, Problems). */
+export function toDiagnostic(finding: Finding, refusal?: string): Diagnostic {
   return {
     range: finding.range,
     severity: SEVERITY[finding.severity],
     code: finding.code,
     codeDescription: { href: documentationUrl(finding.code) },
     source: SOURCE,
-    message: finding.message,
+    message: refusal ? `${finding.message}\nNot fixable automatically: ${refusal}` : finding.message,
     relatedInformation: finding.related.map((r) => ({
       location: { uri: uriOf(r.file), range: r.range },
       message: r.message,

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CodeActionKind } from 'vscode-languageserver/node';
 import type { CodeAction, CodeActionParams, Diagnostic, WorkspaceEdit } from 'vscode-languageserver/node';
-import { COPY_CODES, fixesTogether, mergeFixes } from '../core/fixes/fixes';
+import { COPY_CODES } from '../core/fixes/fixes';
 import type { TextEdit } from '../core/fixes/fixes';
 import type { WorkspaceIndex } from '../core/index';
 import type { AnalysisOptions, Finding, Log } from '../core/model';
@@ -15,7 +15,8 @@ import { RustSyntax, checkboxEdit, evaluatePlan, findPlanFiles, generatePlan, is
 import type { Plan, PlanItemStatus, PlanStatus } from '../core/plan';
 import { copiesIn, planFindings } from '../core/plan/findings';
 import type { CratePairNode, PlanItemNode, PlanNode, PlanView } from '../protocol';
-import { toWorkspaceEdit } from './codeActions';
+import { bulkFix, refusalOf } from './codeActions';
+import type { BulkFix, EditorSupport } from './codeActions';
 import { toDiagnostic, uriOf } from './diagnostics';
 
 export interface PlanHost {
@@ -26,6 +27,10 @@ export interface PlanHost {
   publish(file: string, diagnostics: Diagnostic[]): void;
   viewChanged(view: PlanView, changed: string[]): void;
   applyEdit(label: string, edit: WorkspaceEdit): Promise<boolean>;
+  /** What the editor supports, for the edits of fixes (none: an editor that shows no disabled action, deletes files, has no open documents). */
+  editorSupport?(): EditorSupport;
+  /** Applies a bulk fix's edit and reports what was applied and refused; without it, applyEdit. */
+  applyBulkFix?(bulk: BulkFix): Promise<void>;
 }
 
 interface LoadedPlan {
@@ -135,10 +140,12 @@ export class PlanFeature {
     const targets = this.scopeById(id)?.items ?? [this.itemById(id)?.item].filter((i): i is PlanItemStatus => i !== undefined);
     const findings = dedupe(targets.flatMap((item) => this.findingsBehind(index, item)));
     if (findings.length === 0) return 'nothing to fix behind this item';
-    const fixes = fixesTogether(index, findings);
-    const { changes, merged } = mergeFixes(fixes);
-    if (merged.length === 0) return fixes.find((f) => f.refused)?.refused ?? 'no fix can be applied';
-    await this.host.applyEdit(`Fix ${merged.length} ${merged.length === 1 ? 'finding' : 'findings'} behind the plan`, toWorkspaceEdit(changes));
+    // As one edit that asks for VS Code's preview, and a report of what was applied and refused.
+    const support = this.host.editorSupport?.() ?? { disabledActions: true, deleteFiles: true, versions: () => new Map() };
+    const bulk = bulkFix(index, findings, 'Fix the findings behind the plan', CodeActionKind.QuickFix, support);
+    if (!bulk.action?.edit) return bulk.action?.disabled?.reason ?? bulk.refused[0]?.refused ?? 'no fix can be applied';
+    if (this.host.applyBulkFix) await this.host.applyBulkFix(bulk);
+    else await this.host.applyEdit(bulk.action.title, bulk.action.edit);
     return undefined;
   }
 
@@ -184,7 +191,7 @@ export class PlanFeature {
   }
 
   private publishAll(): void {
-    for (const plan of this.plans) this.publish(plan.file, planFindings(plan.status, this.host.options()).map(toDiagnostic));
+    for (const plan of this.plans) this.publish(plan.file, planFindings(plan.status, this.host.options()).map((f) => toDiagnostic(f)));
     const next = this.buildView();
     const nodes = new Map<string, string>();
     const record = (id: string, value: unknown) => nodes.set(id, JSON.stringify(value));
@@ -308,10 +315,13 @@ function cratePairs(index: WorkspaceIndex): CratePairNode[] {
       }
       const copies = clone.members.filter((m) => m.crate === crate);
       const lines = copies.reduce((n, m) => n + m.facts.lines, 0);
+      const finding = copies[0] && index.findingsFor(copies[0].file).find((f) => COPY_CODES.has(f.code));
+      const notFixable = finding ? refusalOf(index, finding) : undefined;
       pair.classes.push({
         id: `${id}:${uriOf(keeper.file)}`,
         files: [keeper, ...copies].map((m) => ({ uri: uriOf(m.file), crate: m.crate.name })),
         lines,
+        ...(notFixable ? { notFixable } : {}),
       });
       pair.lines += lines;
     }

@@ -15,7 +15,9 @@ export type BridgeRequest =
   /** The text of the first element matching the selector (and whose text matches `matching`, a regular expression), once it is visible. */
   | { kind: 'text'; selector: string; matching?: string; timeoutMs?: number }
   /** A key press in the page, e.g. Escape to close a menu. */
-  | { kind: 'press'; key: string; timeoutMs?: number };
+  | { kind: 'press'; key: string; timeoutMs?: number }
+  /** A click on the first visible element matching the selector; answers whether there was one. */
+  | { kind: 'click'; selector: string; timeoutMs?: number };
 
 export const bridgeAvailable = (): boolean => process.env[BRIDGE_ENV] !== undefined;
 
@@ -39,4 +41,9 @@ export async function pageText(selector: string, options: { matching?: RegExp; t
 
 export async function pressKey(key: string): Promise<void> {
   if (bridgeAvailable()) await ask({ kind: 'press', key });
+}
+
+/** Clicks the first visible element matching the selector, as a user does; false when none shows. */
+export async function click(selector: string): Promise<boolean> {
+  return (await ask<{ clicked: boolean }>({ kind: 'click', selector })).clicked;
 }
