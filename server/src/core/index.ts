@@ -17,7 +17,7 @@ import { buildModuleTree } from './source/modules';
 import { NearMissAnalysis } from './clones/nearMiss';
 import type { ModuleInfo } from './source/modules';
 import type { SourceFacts } from './source/rust';
-import { CrateGraph, SourceFolders, discoverFiles } from './cargo/workspace';
+import { CrateGraph, SourceFolders, discoverFiles, unreadableReason } from './cargo/workspace';
 import type { Crate } from './cargo/workspace';
 
 /** Reads and fingerprints one source file: on this thread, or on a pool of workers. */
@@ -90,7 +90,7 @@ export class WorkspaceIndex {
     this.facts.clear();
     this.byToken.clear();
     this.byNormalized.clear();
-    this.excluded = this.options.exclude.length > 0 ? picomatch(this.options.exclude, { dot: true }) : () => false;
+    this.excluded = this.options.exclude.some((g) => g !== '') ? picomatch(this.options.exclude.filter((g) => g !== ''), { dot: true }) : () => false;
     progress?.({ phase: 'discovering', done: 0, total: this.roots.length });
     const sources = new Set<string>();
     this.vendoredDirs = new Set();
@@ -124,6 +124,7 @@ export class WorkspaceIndex {
   /** A Rust source was created or changed on disk: re-fingerprint it alone. */
   async updateSource(file: string): Promise<string[]> {
     if (!this.covers(file)) return [];
+    if (!this.readable(file)) return this.removeSource(file);
     const isNew = !this.sources.has(file);
     if (isNew) {
       this.sources.add(file);
@@ -167,7 +168,8 @@ export class WorkspaceIndex {
   /** A Cargo.toml was created, changed or deleted: rebuild the crate graph, not the fingerprints. */
   async updateManifest(file: string): Promise<string[]> {
     if (!this.covers(file)) return [];
-    if (fs.existsSync(file)) this.readManifest(file);
+    const present = this.readable(file);
+    if (present) this.readManifest(file);
     else this.manifests.delete(file);
     this.rebuildGraph();
     // Fingerprints hold `crate::` written as the crate's library name: only
@@ -181,7 +183,7 @@ export class WorkspaceIndex {
     for (const f of stale) {
       this.setFacts(f, this.graph.crateOf(f) ? await this.fingerprint(f) : undefined);
     }
-    return this.refreshModulesAndRecompute(fs.existsSync(file) ? [] : [file]);
+    return this.refreshModulesAndRecompute(present ? [] : [file]);
   }
 
   /** New settings: a change of `exclude` needs a new walk; the rest only new findings. */
@@ -275,6 +277,13 @@ export class WorkspaceIndex {
   }
 
   // -------------------------------------------------------------------------
+
+  /** Whether a file an editor announced is one the walk would read; said in the log when it is there but is not. */
+  private readable(file: string): boolean {
+    const reason = unreadableReason(this.rootOf(file)!, file);
+    if (reason && reason !== 'missing') this.log.warn(`${this.display(file)}: not read: ${reason}`);
+    return reason === undefined;
+  }
 
   private readManifest(file: string): void {
     let text: string;
