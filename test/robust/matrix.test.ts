@@ -135,6 +135,16 @@ describe('bad-input matrix: the rest of the workspace is still analysed', functi
     });
   }
 
+  it('a package name with a terminal escape is rejected as cargo does, and printed escaped', function () {
+    const dir = fixture(HEALTHY + file('bad/Cargo.toml', '[package]\nname = "a\\u001b[31mred"\n') + file('bad/src/lib.rs', ''));
+    const { findings, stderr } = check(dir);
+    const errors = findings.filter((f) => f.code === 'manifest-error');
+    assert.equal(errors.length, 1);
+    assert.ok(errors[0].message.includes('in package name: `a\\u{1b}[31mred`'), errors[0].message);
+    assert.ok(!stderr.includes('\u001b'), 'no escape character reaches the terminal');
+    assertHealthyAnalysed(findings);
+  });
+
   it('a dependency keyed __proto__ or constructor is a dependency like any other', function () {
     const m = parseManifest('/x/Cargo.toml', '[package]\nname = "a"\n[dependencies]\n__proto__ = { path = "../p" }\nconstructor = "1"\n[dependencies.toString]\nversion = "2"\n');
     assert.equal(m.error, undefined);

@@ -442,7 +442,7 @@ function shapeError(value: TomlTable, nodes: TomlNodes, ast: AST.TOMLProgram): M
       const bad = [...name].find((c) => !/[\p{XID_Continue}-]/u.test(c));
       if (bad !== undefined) {
         throw new ShapeError(
-          `invalid character \`${bad}\` in package name: \`${name}\`, characters must be Unicode XID characters (numbers, \`-\`, \`_\`, or most letters)`,
+          `invalid character \`${printable(bad)}\` in package name: \`${printable(name)}\`, characters must be Unicode XID characters (numbers, \`-\`, \`_\`, or most letters)`,
           nodeOf(pkg, 'name'),
         );
       }
@@ -481,4 +481,9 @@ function shapeError(value: TomlTable, nodes: TomlNodes, ast: AST.TOMLProgram): M
     return { message: e.message, range: rangeOf(node.type === 'TOMLTable' ? node.key : node) };
   }
   return undefined;
+}
+
+/** Control characters written as escapes, so a name from a manifest cannot drive the terminal it is printed on. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
 }
