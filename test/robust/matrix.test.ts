@@ -169,6 +169,19 @@ describe('bad-input matrix: the rest of the workspace is still analysed', functi
     assertHealthyAnalysed(findings);
   });
 
+  it('a clone class of 300 copies: each finding relates at most 20 and says how many there are', function () {
+    const copies = 300;
+    const crates = Array.from({ length: copies }, (_, i) => rustCrate(`c${String(i).padStart(3, '0')}`, `c${i}`, { shared: rustModule('shared') }));
+    const dir = fixture(crates.join(''));
+    const { findings } = check(dir);
+    const copyFindings = findings.filter((f) => f.code === 'duplicate-file') as (Finding & { related: unknown[] })[];
+    assert.equal(copyFindings.length, copies - 1);
+    for (const f of copyFindings) {
+      assert.ok(f.related.length <= 20, `${f.file} relates ${f.related.length}`);
+      assert.ok(f.message.includes(`one of ${copies - 1} copies`), f.message);
+    }
+  });
+
   it('an empty glob in --exclude is ignored rather than a crash', function () {
     const dir = fixture(HEALTHY);
     assertHealthyAnalysed(check(dir, ['--exclude', '']).findings);
