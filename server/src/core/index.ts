@@ -102,18 +102,23 @@ export class WorkspaceIndex {
     }
     this.sources = new SourceFolders(sources);
     this.rebuildGraph();
-    const pending = [...sources].filter((f) => this.graph.crateOf(f));
+    const pending = [...sources].filter((f) => this.graph.crateOf(f)).sort();
     progress?.({ phase: 'fingerprinting', done: 0, total: pending.length });
     let done = 0;
-    await Promise.all(
+    // Facts are stored in path order once all are in, not in the order worker
+    // threads finish: later passes iterate them, and ties and the near-miss
+    // boilerplate cut-off would otherwise depend on thread timing.
+    const results = await Promise.all(
       pending.map(async (f) => {
-        this.setFacts(f, await this.fingerprint(f));
+        const facts = await this.fingerprint(f);
         done++;
         if (done % PROGRESS_STEP === 0 || done === pending.length) {
           progress?.({ phase: 'fingerprinting', done, total: pending.length });
         }
+        return facts;
       }),
     );
+    pending.forEach((f, i) => this.setFacts(f, results[i]));
     progress?.({ phase: 'analysing', done: 0, total: 1 });
     this.modules = buildModuleTree(this.graph, this.sources, (f) => this.facts.get(f));
     const changed = this.recomputeAll();
