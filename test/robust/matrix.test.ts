@@ -182,6 +182,16 @@ describe('bad-input matrix: the rest of the workspace is still analysed', functi
     }
   });
 
+  it('a folder whose name is not valid UTF-8 is left out with a warning, not silently', function () {
+    const dir = fixture(HEALTHY);
+    const folder = Buffer.concat([Buffer.from(path.join(dir, 'app/src/caf')), Buffer.from([0xe9])]);
+    fs.mkdirSync(folder);
+    fs.writeFileSync(Buffer.concat([folder, Buffer.from('/x.rs')]), rustModule('other'));
+    const { findings, stderr } = check(dir);
+    assert.match(stderr, /app\/src\/caf\\x\?\?: not read: its name is not valid UTF-8/);
+    assertHealthyAnalysed(findings);
+  });
+
   it('an empty glob in --exclude is ignored rather than a crash', function () {
     const dir = fixture(HEALTHY);
     assertHealthyAnalysed(check(dir, ['--exclude', '']).findings);

@@ -98,6 +98,7 @@ export class WorkspaceIndex {
       const found = discoverFiles(root, this.options.exclude);
       found.sources.forEach((f) => sources.add(f));
       found.vendoredDirs.forEach((d) => this.vendoredDirs.add(d));
+      for (const name of found.unreadableNames) this.log.warn(`${this.display(name)}: not read: its name is not valid UTF-8, which no Rust module path can name`);
       for (const file of found.manifests) this.readManifest(file);
     }
     this.sources = new SourceFolders(sources);

@@ -15,6 +15,8 @@ export interface DiscoveredFiles {
   sources: string[];
   /** Directories holding a vendored-crate marker file. */
   vendoredDirs: Set<string>;
+  /** Entries whose names are not valid UTF-8, left out: shown with escapes, for the log. */
+  unreadableNames: string[];
 }
 
 /** Walks a workspace folder for Cargo.toml and .rs files, skipping build output and excluded globs. */
@@ -22,7 +24,7 @@ export function discoverFiles(root: string, exclude: string[]): DiscoveredFiles 
   // picomatch throws on an empty pattern; an empty glob names nothing anyway.
   const globs = exclude.filter((g) => g !== '');
   const excluded = globs.length > 0 ? picomatch(globs, { dot: true }) : () => false;
-  const found: DiscoveredFiles = { manifests: [], sources: [], vendoredDirs: new Set() };
+  const found: DiscoveredFiles = { manifests: [], sources: [], vendoredDirs: new Set(), unreadableNames: [] };
   const walk = (dir: string) => {
     let entries: fs.Dirent[];
     try {
@@ -31,6 +33,13 @@ export function discoverFiles(root: string, exclude: string[]): DiscoveredFiles 
       return; // unreadable folder: skip it, as cargo would fail on it anyway
     }
     for (const entry of entries) {
+      // Node decodes names as UTF-8: a name that is not valid UTF-8 comes back
+      // with U+FFFD and names no file on disk. Cargo cannot build such a path
+      // either (its paths are UTF-8); say so rather than skip it silently.
+      if (entry.name.includes('\uFFFD') && !rawNameExists(dir, entry.name)) {
+        found.unreadableNames.push(path.join(dir, entry.name.replace(/\uFFFD/g, '\\x??')));
+        continue;
+      }
       const full = path.join(dir, entry.name);
       const relative = path.relative(root, full).split(path.sep).join('/');
       if (excluded(relative)) continue;
@@ -45,6 +54,16 @@ export function discoverFiles(root: string, exclude: string[]): DiscoveredFiles 
   };
   walk(root);
   return found;
+}
+
+/** Whether a name as Node decoded it still reaches the entry (a real U+FFFD in a valid name does). */
+function rawNameExists(dir: string, name: string): boolean {
+  try {
+    fs.lstatSync(path.join(dir, name));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export type TargetKind = 'lib' | 'bin' | 'example' | 'test' | 'bench' | 'build';
