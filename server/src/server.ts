@@ -413,6 +413,7 @@ export function startServer(connection: Connection = standardConnection()): void
       ignorePaths: strings(settings.ignorePaths, DEFAULT_OPTIONS.ignorePaths),
       ignorePairs: pairs,
       planFiles: strings(settings.planFiles, DEFAULT_OPTIONS.planFiles),
+      maxFileBytes: number(settings.maxFileBytes, DEFAULT_OPTIONS.maxFileBytes, 1),
     };
     return options;
   }

@@ -17,6 +17,7 @@ import { buildModuleTree } from './source/modules';
 import { NearMissAnalysis } from './clones/nearMiss';
 import type { ModuleInfo } from './source/modules';
 import type { SourceFacts } from './source/rust';
+import { bytesOnlyFacts } from './source/bytesOnly';
 import { CrateGraph, SourceFolders, discoverFiles, unreadableReason } from './cargo/workspace';
 import type { Crate } from './cargo/workspace';
 
@@ -141,7 +142,7 @@ export class WorkspaceIndex {
     if (!crate) return [];
     const before = this.facts.get(file);
     // An editor reports a save twice (didSave and a watched-file change): the second finds the same bytes.
-    if (before && !isNew && before.normalizedFor === crate.libName && sameBytes(file, before.byteHash)) return [];
+    if (before && !isNew && before.normalizedFor === crate.libName && !this.oversized(file) && sameBytes(file, before.byteHash)) return [];
     const after = await this.fingerprint(file);
     if (before && after && before.byteHash === after.byteHash && before.normalizedFor === after.normalizedFor && !isNew) {
       return [];
@@ -284,6 +285,14 @@ export class WorkspaceIndex {
 
   // -------------------------------------------------------------------------
 
+  private oversized(file: string): boolean {
+    try {
+      return fs.statSync(file).size > this.options.maxFileBytes;
+    } catch {
+      return false;
+    }
+  }
+
   /** Whether a file an editor announced is one the walk would read; said in the log when it is there but is not. */
   private readable(file: string): boolean {
     const reason = unreadableReason(this.rootOf(file)!, file);
@@ -323,6 +332,10 @@ export class WorkspaceIndex {
     if (!crate) return undefined;
     try {
       this.filesRead++;
+      if (this.oversized(file)) {
+        this.log.warn(`${this.display(file)}: over ${this.options.maxFileBytes} bytes (the maxFileBytes setting): compared by its bytes only, not parsed`);
+        return await bytesOnlyFacts(file, crate.libName);
+      }
       const facts = await this.analyzer.analyzeFile(file, crate.libName, this.options.nearMiss);
       if (!facts.validUtf8) this.log.warn(`${this.display(file)}: not valid UTF-8; fingerprinted with replacement characters`);
       if (facts.syntaxErrors > 0) this.log.info(`${this.display(file)}: ${facts.syntaxErrors} syntax errors; fingerprinted as written`);
