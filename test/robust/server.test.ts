@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import {
   InitializeRequest,
   InitializedNotification,
+  PublishDiagnosticsNotification,
   StreamMessageReader,
   StreamMessageWriter,
   createProtocolConnection,
@@ -41,21 +42,31 @@ describe('robust server: framing and initialize', function () {
     });
   }
 
-  it('refuses a second initialize with InvalidRequest, as LSP allows initialize once', async function () {
+  it('refuses a second initialize with InvalidRequest, as LSP allows initialize once, and keeps the first folders', async function () {
     const dir = writeFixture(HEALTHY);
     dirs.push(dir);
     const child = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    const copies = new Promise<string>((resolve) =>
+      connection.onNotification(PublishDiagnosticsNotification.type, ({ uri, diagnostics }) => {
+        if (diagnostics.some((d) => d.code === 'duplicate-file')) resolve(uri);
+      }),
+    );
     connection.listen();
     try {
-      const params = { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities: {}, workspaceFolders: null };
+      const folder = (root: string) => [{ uri: pathToFileURL(root).href, name: path.basename(root) }];
+      const params = { processId: process.pid, rootUri: null, capabilities: { workspace: { workspaceFolders: true } }, workspaceFolders: folder(dir) };
       const first = await connection.sendRequest(InitializeRequest.type, params);
       assert.ok(first.capabilities.codeActionProvider);
-      await assert.rejects(connection.sendRequest(InitializeRequest.type, { ...params, rootUri: pathToFileURL('/').href }), (e: Error & { code?: number }) => {
+      const elsewhere = writeFixture('//- empty/Cargo.toml\n[package]\nname = "empty"\n');
+      dirs.push(elsewhere);
+      await assert.rejects(connection.sendRequest(InitializeRequest.type, { ...params, workspaceFolders: folder(elsewhere) }), (e: Error & { code?: number }) => {
         assert.equal(e.code, -32600, 'InvalidRequest');
         return true;
       });
       await connection.sendNotification(InitializedNotification.type, {});
+      // The first folder is the one indexed: its copy is reported.
+      assert.ok((await copies).startsWith(pathToFileURL(dir).href));
     } finally {
       connection.dispose();
       child.kill();
