@@ -1,5 +1,10 @@
 import * as vscode from 'vscode';
 import {
+  CloseAction,
+  type CloseHandlerResult,
+  ErrorAction,
+  type ErrorHandler,
+  type ErrorHandlerResult,
   LanguageClient,
   type LanguageClientOptions,
   type ServerOptions,
@@ -149,6 +154,7 @@ export class LanguageServer implements vscode.Disposable {
       // Without this the library shows its own, second notification for the
       // same failure; start() reports it once.
       initializationFailedHandler: () => false,
+      errorHandler: new BoundedRestarts(this.outputChannel, (reason) => this.statusItem.showStopped(reason)),
     };
   }
 }
@@ -172,6 +178,49 @@ class ReportedStartLanguageClient extends LanguageClient {
 
   override error(message: string, data?: unknown, showNotification?: boolean | 'force'): void {
     super.error(message, data, this.starting && showNotification === 'force' ? false : showNotification);
+  }
+}
+
+/** Restarts within this window count together. */
+const RESTART_WINDOW_MS = 3 * 60_000;
+/** Restarts allowed in the window; the next stop leaves the server stopped. */
+const MAX_RESTARTS = 3;
+
+/**
+ * A server that exits (a crash, or a message it could not read) is started
+ * again, at most MAX_RESTARTS times in RESTART_WINDOW_MS; each restart is
+ * logged, and the stop after that is shown to the user with the way back
+ * (Restart Server), so a server that keeps crashing on a file does not
+ * restart forever.
+ */
+class BoundedRestarts implements ErrorHandler {
+  private readonly restarts: number[] = [];
+
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly stopped: (reason: string) => void,
+  ) {}
+
+  error(error: Error, _message: unknown, count: number | undefined): ErrorHandlerResult {
+    this.log.error(`Connection to the server: ${error.message}`);
+    // The library counts errors since the last message that went through.
+    return { action: (count ?? 1) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true };
+  }
+
+  closed(): CloseHandlerResult {
+    const now = Date.now();
+    while (this.restarts.length > 0 && now - this.restarts[0] > RESTART_WINDOW_MS) this.restarts.shift();
+    if (this.restarts.length < MAX_RESTARTS) {
+      this.restarts.push(now);
+      this.log.warn(`The server stopped; restarting it (${this.restarts.length} of ${MAX_RESTARTS} in ${RESTART_WINDOW_MS / 60_000} minutes).`);
+      return { action: CloseAction.Restart, handled: true };
+    }
+    const reason = `it stopped ${MAX_RESTARTS + 1} times in ${RESTART_WINDOW_MS / 60_000} minutes`;
+    this.stopped(reason);
+    return {
+      action: CloseAction.DoNotRestart,
+      message: `The Rust Consolidate server is not restarted: ${reason}. See the Rust Consolidate output, then run Rust Consolidate: Restart Server.`,
+    };
   }
 }
 

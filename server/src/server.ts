@@ -6,6 +6,10 @@ import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
+  ErrorCodes,
+  ResponseError,
+  StreamMessageReader,
+  StreamMessageWriter,
   DidChangeWatchedFilesNotification,
   FileChangeType,
   MessageType,
@@ -15,7 +19,7 @@ import {
   WatchKind,
   createConnection,
 } from 'vscode-languageserver/node';
-import type { Connection, Diagnostic, InitializeParams, InitializeResult } from 'vscode-languageserver/node';
+import type { Connection, Diagnostic, InitializeError, InitializeParams, InitializeResult } from 'vscode-languageserver/node';
 import { WorkspaceIndex } from './core/index';
 import type { IndexProgress, IndexStats } from './core/index';
 import { DEFAULT_OPTIONS, FINDING_CODES } from './core/model';
@@ -32,7 +36,29 @@ import type { IndexStatus, ServerSettings } from './protocol';
 
 type Change = 'changed' | 'deleted';
 
-export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
+let shutdownRequested = false;
+
+/**
+ * The connection the command line asks for. Over `--stdio` the reader is made
+ * here so a broken frame (`Content-Length: abc`, no Content-Length) ends the
+ * process with an error instead of leaving it alive and deaf: the reader
+ * cannot find the next message after one, and a client restarts a server
+ * that exits. A body that is not JSON, within a good frame, is only logged.
+ */
+function standardConnection(): Connection {
+  if (!process.argv.slice(2).includes('--stdio')) return createConnection(ProposedFeatures.all);
+  const reader = new StreamMessageReader(process.stdin);
+  reader.onError((error) => {
+    if (!/Content-Length/i.test(error.message)) return;
+    process.stderr.write(`rust-consolidate: malformed message header, exiting: ${error.message}\n`);
+    process.exit(1);
+  });
+  reader.onClose(() => process.exit(shutdownRequested ? 0 : 1));
+  return createConnection(ProposedFeatures.all, reader, new StreamMessageWriter(process.stdout));
+}
+
+export function startServer(connection: Connection = standardConnection()): void {
+  let initializeAnswered = false;
   let folders: string[] = [];
   let initializationSettings: Partial<ServerSettings> = {};
   /** Where the analysis keeps facts by content between sessions: the client's storage, if it gives one. */
@@ -86,7 +112,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     warn: (message) => connection.console.warn(message),
   };
 
-  connection.onInitialize((params: InitializeParams): InitializeResult => {
+  connection.onInitialize((params: InitializeParams): InitializeResult | ResponseError<InitializeError> => {
+    // LSP: initialize is sent once. A second one would replace the folders under a running index.
+    if (initializeAnswered) return new ResponseError(ErrorCodes.InvalidRequest, 'initialize was already received; the server is initialized', { retry: false });
+    initializeAnswered = true;
     folders = (params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri));
     if (folders.length === 0 && params.rootUri) folders = [fileURLToPath(params.rootUri)];
     initializationSettings = (params.initializationOptions as Partial<ServerSettings> | undefined) ?? {};
@@ -201,6 +230,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onRequest(reindexRequest, () => serialize(() => fullIndex()).then(() => status()));
 
   connection.onShutdown(() => {
+    shutdownRequested = true;
     analyzer?.dispose();
   });
 
@@ -404,6 +434,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       ignorePaths: strings(settings.ignorePaths, DEFAULT_OPTIONS.ignorePaths),
       ignorePairs: pairs,
       planFiles: strings(settings.planFiles, DEFAULT_OPTIONS.planFiles),
+      maxFileBytes: number(settings.maxFileBytes, DEFAULT_OPTIONS.maxFileBytes, 1),
     };
     return options;
   }

@@ -17,7 +17,8 @@ import { buildModuleTree } from './source/modules';
 import { NearMissAnalysis } from './clones/nearMiss';
 import type { ModuleInfo } from './source/modules';
 import type { SourceFacts } from './source/rust';
-import { CrateGraph, SourceFolders, discoverFiles } from './cargo/workspace';
+import { bytesOnlyFacts } from './source/bytesOnly';
+import { CrateGraph, SourceFolders, discoverFiles, unreadableReason } from './cargo/workspace';
 import type { Crate } from './cargo/workspace';
 
 import type { IndexView, SourceAnalyzer } from './view';
@@ -87,7 +88,7 @@ export class WorkspaceIndex implements IndexView {
     this.facts.clear();
     this.byToken.clear();
     this.byNormalized.clear();
-    this.excluded = this.options.exclude.length > 0 ? picomatch(this.options.exclude, { dot: true }) : () => false;
+    this.excluded = this.options.exclude.some((g) => g !== '') ? picomatch(this.options.exclude.filter((g) => g !== ''), { dot: true }) : () => false;
     progress?.({ phase: 'discovering', done: 0, total: this.roots.length });
     const sources = new Set<string>();
     this.vendoredDirs = new Set();
@@ -95,22 +96,28 @@ export class WorkspaceIndex implements IndexView {
       const found = discoverFiles(root, this.options.exclude);
       found.sources.forEach((f) => sources.add(f));
       found.vendoredDirs.forEach((d) => this.vendoredDirs.add(d));
+      for (const name of found.unreadableNames) this.log.warn(`${this.display(name)}: not read: its name is not valid UTF-8, which no Rust module path can name`);
       for (const file of found.manifests) this.readManifest(file);
     }
     this.sources = new SourceFolders(sources);
     this.rebuildGraph();
-    const pending = [...sources].filter((f) => this.graph.crateOf(f));
+    const pending = [...sources].filter((f) => this.graph.crateOf(f)).sort();
     progress?.({ phase: 'fingerprinting', done: 0, total: pending.length });
     let done = 0;
-    await Promise.all(
+    // Facts are stored in path order once all are in, not in the order worker
+    // threads finish: later passes iterate them, and ties and the near-miss
+    // boilerplate cut-off would otherwise depend on thread timing.
+    const results = await Promise.all(
       pending.map(async (f) => {
-        this.setFacts(f, await this.fingerprint(f));
+        const facts = await this.fingerprint(f);
         done++;
         if (done % PROGRESS_STEP === 0 || done === pending.length) {
           progress?.({ phase: 'fingerprinting', done, total: pending.length });
         }
+        return facts;
       }),
     );
+    pending.forEach((f, i) => this.setFacts(f, results[i]));
     progress?.({ phase: 'analysing', done: 0, total: 1 });
     this.modules = buildModuleTree(this.graph, this.sources, (f) => this.facts.get(f));
     const changed = this.recomputeAll();
@@ -121,6 +128,7 @@ export class WorkspaceIndex implements IndexView {
   /** A Rust source was created or changed on disk: re-fingerprint it alone. */
   async updateSource(file: string): Promise<string[]> {
     if (!this.covers(file)) return [];
+    if (!this.readable(file)) return this.removeSource(file);
     const isNew = !this.sources.has(file);
     if (isNew) {
       this.sources.add(file);
@@ -131,7 +139,7 @@ export class WorkspaceIndex implements IndexView {
     if (!crate) return [];
     const before = this.facts.get(file);
     // An editor reports a save twice (didSave and a watched-file change): the second finds the same bytes.
-    if (before && !isNew && before.normalizedFor === crate.libName && sameBytes(file, before.byteHash)) return [];
+    if (before && !isNew && before.normalizedFor === crate.libName && !this.oversized(file) && sameBytes(file, before.byteHash)) return [];
     const after = await this.fingerprint(file);
     if (before && after && before.byteHash === after.byteHash && before.normalizedFor === after.normalizedFor && !isNew) {
       return [];
@@ -164,7 +172,8 @@ export class WorkspaceIndex implements IndexView {
   /** A Cargo.toml was created, changed or deleted: rebuild the crate graph, not the fingerprints. */
   async updateManifest(file: string): Promise<string[]> {
     if (!this.covers(file)) return [];
-    if (fs.existsSync(file)) this.readManifest(file);
+    const present = this.readable(file);
+    if (present) this.readManifest(file);
     else this.manifests.delete(file);
     this.rebuildGraph();
     // Fingerprints hold `crate::` written as the crate's library name: only
@@ -178,7 +187,7 @@ export class WorkspaceIndex implements IndexView {
     for (const f of stale) {
       this.setFacts(f, this.graph.crateOf(f) ? await this.fingerprint(f) : undefined);
     }
-    return this.refreshModulesAndRecompute(fs.existsSync(file) ? [] : [file]);
+    return this.refreshModulesAndRecompute(present ? [] : [file]);
   }
 
   /** New settings: a change of `exclude` needs a new walk; the rest only new findings. */
@@ -277,6 +286,21 @@ export class WorkspaceIndex implements IndexView {
 
   // -------------------------------------------------------------------------
 
+  private oversized(file: string): boolean {
+    try {
+      return fs.statSync(file).size > this.options.maxFileBytes;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Whether a file an editor announced is one the walk would read; said in the log when it is there but is not. */
+  private readable(file: string): boolean {
+    const reason = unreadableReason(this.rootOf(file)!, file);
+    if (reason && reason !== 'missing') this.log.warn(`${this.display(file)}: not read: ${reason}`);
+    return reason === undefined;
+  }
+
   private readManifest(file: string): void {
     let text: string;
     try {
@@ -309,6 +333,10 @@ export class WorkspaceIndex implements IndexView {
     if (!crate) return undefined;
     try {
       this.filesRead++;
+      if (this.oversized(file)) {
+        this.log.warn(`${this.display(file)}: over ${this.options.maxFileBytes} bytes (the maxFileBytes setting): compared by its bytes only, not parsed`);
+        return await bytesOnlyFacts(file, crate.libName);
+      }
       const facts = await this.analyzer.analyzeFile(file, crate.libName, this.options.nearMiss);
       if (!facts.validUtf8) this.log.warn(`${this.display(file)}: not valid UTF-8; fingerprinted with replacement characters`);
       if (facts.syntaxErrors > 0) this.log.info(`${this.display(file)}: ${facts.syntaxErrors} syntax errors; fingerprinted as written`);

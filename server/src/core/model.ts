@@ -78,6 +78,8 @@ export interface AnalysisOptions {
   ignorePairs: [string, string][];
   /** Globs of the consolidation plans to follow. */
   planFiles: string[];
+  /** Source files larger than this many bytes are not parsed: they are fingerprinted by their bytes only. */
+  maxFileBytes: number;
 }
 
 export const DEFAULT_OPTIONS: AnalysisOptions = {
@@ -95,6 +97,8 @@ export const DEFAULT_OPTIONS: AnalysisOptions = {
   ignorePaths: [],
   ignorePairs: [],
   planFiles: ['**/*consolidation*.md', '**/*consolidation*.markdown'],
+  // Hand-written Rust files stay well under 1 MB; past this is generated code or data.
+  maxFileBytes: 4 * 1024 * 1024,
 };
 
 export function severityOf(options: AnalysisOptions, code: FindingCode): Severity | 'off' {

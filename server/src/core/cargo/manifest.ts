@@ -1,9 +1,10 @@
 // Cargo manifests read with exact positions. toml-eslint-parser gives every
 // key and table its source range (unlike @iarna/toml), so a diagnostic can sit
 // on the dependency's key and a fix can delete exactly its entry.
-import { getStaticTOMLValue, parseTOML } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
 import type { Range } from '../model';
+import { parseToml, tomlValue } from './toml';
+import type { TomlNodes, TomlTable } from './toml';
 
 export type DependencyKind = 'normal' | 'dev' | 'build';
 export type DependencySource = 'path' | 'registry' | 'git' | 'workspace';
@@ -123,16 +124,16 @@ export function parseManifest(file: string, text: string): Manifest {
   };
   let ast: AST.TOMLProgram;
   try {
-    ast = parseTOML(text);
+    ast = parseToml(text);
   } catch (e) {
     manifest.error = errorOf(e, text);
     return manifest;
   }
-  let value: Record<string, unknown>;
-  try {
-    value = getStaticTOMLValue(ast) as Record<string, unknown>;
-  } catch (e) {
-    manifest.error = errorOf(e, text);
+  const { value, nodes } = tomlValue(ast);
+  const invalid = shapeError(value, nodes, ast);
+  if (invalid) {
+    // Valid TOML that cargo rejects as a manifest: reported in cargo's words, at the value.
+    manifest.error = invalid;
     return manifest;
   }
   const keys = indexKeys(ast);
@@ -175,6 +176,13 @@ interface KeyNode {
 
 type KeyIndex = Map<string, KeyNode>;
 
+/**
+ * The deepest key path whose position is ever asked for
+ * (`target.<cfg>.dependencies.<name>`). Deeper prefixes are not indexed, so a
+ * dotted key of thousands of parts costs linear, not quadratic, memory.
+ */
+const KEY_DEPTH = 4;
+
 const pathId = (path: readonly (string | number)[]): string => JSON.stringify(path);
 
 function indexKeys(ast: AST.TOMLProgram): KeyIndex {
@@ -183,7 +191,7 @@ function indexKeys(ast: AST.TOMLProgram): KeyIndex {
   const visitKeyValues = (base: (string | number)[], body: AST.TOMLKeyValue[]) => {
     for (const kv of body) {
       const names = kv.key.keys.map(keyName);
-      for (let i = 0; i < names.length; i++) {
+      for (let i = 0; i < names.length && base.length + i < KEY_DEPTH; i++) {
         const path = [...base, ...names.slice(0, i + 1)];
         const id = pathId(path);
         const known = index.get(id);
@@ -199,12 +207,12 @@ function indexKeys(ast: AST.TOMLProgram): KeyIndex {
       const resolved = item.resolvedKey;
       const keyNodes = item.key.keys;
       // A table header names its whole path; each of its last keys maps to it.
-      for (let i = 0; i < keyNodes.length; i++) {
+      for (let i = 0; i < keyNodes.length && resolved.length - keyNodes.length + i < KEY_DEPTH; i++) {
         const path = resolved.slice(0, resolved.length - keyNodes.length + i + 1);
         const id = pathId(path);
         if (!index.has(id)) index.set(id, { key: keyNodes[i], entry: item, ownTable: i === keyNodes.length - 1, more: [] });
       }
-      visitKeyValues(resolved, item.body);
+      if (resolved.length < KEY_DEPTH) visitKeyValues(resolved, item.body);
     }
   }
   return index;
@@ -216,7 +224,7 @@ function keyName(node: AST.TOMLBare | AST.TOMLQuoted): string {
 
 // ---------------------------------------------------------------------------
 
-function readPackage(manifest: Manifest, value: Record<string, unknown>, keys: KeyIndex): void {
+function readPackage(manifest: Manifest, value: TomlTable, keys: KeyIndex): void {
   const pkg = asTable(value['package']) ?? asTable(value['project']);
   if (!pkg) return;
   const name = typeof pkg['name'] === 'string' ? pkg['name'] : undefined;
@@ -355,4 +363,127 @@ function errorOf(e: unknown, text: string): ManifestError {
     return { message, range: { start: { line, character }, end: { line, character: character + 1 } } };
   }
   return { message, range: rangeAt(text, 0, 0) };
+}
+
+// ---------------------------------------------------------------------------
+// What cargo rejects in a manifest that is valid TOML, worded as cargo 1.95
+// words it (`invalid type: integer `42`, expected a string`), at the value.
+// Only the parts this tool reads are checked; cargo reports the first error.
+
+class ShapeError extends Error {
+  constructor(
+    message: string,
+    readonly node: AST.TOMLNode | undefined,
+  ) {
+    super(message);
+  }
+}
+
+const DEPENDENCY_EXPECTED = 'a version string like "0.9.8" or a detailed dependency like { version = "0.9.8" }';
+
+function shapeError(value: TomlTable, nodes: TomlNodes, ast: AST.TOMLProgram): ManifestError | undefined {
+  const nodeOf = (container: object, key: string) => nodes.get(container)?.get(key);
+  const describe = (v: unknown): string => {
+    if (typeof v === 'string') return `string ${JSON.stringify(v)}`;
+    if (typeof v === 'boolean') return `boolean \`${v}\``;
+    if (typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v))) return `integer \`${v}\``;
+    if (typeof v === 'number') return `floating point \`${v}\``;
+    if (Array.isArray(v)) return 'sequence';
+    if (v instanceof Date) return 'datetime';
+    return 'map';
+  };
+  const fail = (container: object, key: string, expected: string): never => {
+    throw new ShapeError(`invalid type: ${describe(container[key as keyof typeof container])}, expected ${expected}`, nodeOf(container, key));
+  };
+  const isMap = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
+  const map = (t: TomlTable, key: string, expected = 'a map'): TomlTable | undefined => {
+    if (t[key] === undefined) return undefined;
+    if (!isMap(t[key])) fail(t, key, expected);
+    return t[key] as TomlTable;
+  };
+  const string = (t: TomlTable, key: string) => {
+    if (t[key] !== undefined && typeof t[key] !== 'string') fail(t, key, 'a string');
+  };
+  const strings = (t: TomlTable, key: string) => {
+    if (t[key] === undefined) return;
+    if (!Array.isArray(t[key])) fail(t, key, 'a sequence');
+    const list = t[key] as unknown[];
+    list.forEach((_, i) => typeof list[i] !== 'string' && fail(list as unknown as TomlTable, String(i), 'a string'));
+  };
+  const dependencies = (t: TomlTable) => {
+    for (const name of Object.keys(t)) {
+      const spec = t[name];
+      if (typeof spec === 'string') continue;
+      if (!isMap(spec)) fail(t, name, DEPENDENCY_EXPECTED);
+      const detail = spec as TomlTable;
+      for (const k of ['path', 'version', 'git', 'package', 'branch', 'tag', 'rev', 'registry']) string(detail, k);
+      strings(detail, 'features');
+      if (detail['optional'] !== undefined && typeof detail['optional'] !== 'boolean') fail(detail, 'optional', 'a boolean');
+    }
+  };
+  const dependencyTables = (t: TomlTable) => {
+    for (const table of Object.keys(DEPENDENCY_TABLES)) {
+      const deps = map(t, table);
+      if (deps) dependencies(deps);
+    }
+  };
+  const target = (t: TomlTable) => {
+    string(t, 'name');
+    string(t, 'path');
+  };
+  try {
+    const pkgKey = value['package'] !== undefined ? 'package' : value['project'] !== undefined ? 'project' : undefined;
+    const pkg = pkgKey ? map(value, pkgKey, 'struct TomlPackage') : undefined;
+    if (pkg && pkgKey) {
+      if (pkg['name'] === undefined) throw new ShapeError(`missing field \`${pkgKey}.name\``, nodeOf(value, pkgKey));
+      string(pkg, 'name');
+      const name = pkg['name'] as string;
+      if (name === '') throw new ShapeError('package name cannot be empty', nodeOf(pkg, 'name'));
+      const bad = [...name].find((c) => !/[\p{XID_Continue}-]/u.test(c));
+      if (bad !== undefined) {
+        throw new ShapeError(
+          `invalid character \`${printable(bad)}\` in package name: \`${printable(name)}\`, characters must be Unicode XID characters (numbers, \`-\`, \`_\`, or most letters)`,
+          nodeOf(pkg, 'name'),
+        );
+      }
+      string(pkg, 'workspace');
+      if (pkg['build'] !== undefined && typeof pkg['build'] !== 'string' && typeof pkg['build'] !== 'boolean') fail(pkg, 'build', 'a boolean or a string');
+    }
+    const lib = map(value, 'lib');
+    if (lib) target(lib);
+    for (const kind of ['bin', 'example', 'test', 'bench']) {
+      if (value[kind] === undefined) continue;
+      if (!Array.isArray(value[kind])) fail(value, kind, 'a sequence');
+      const list = value[kind] as unknown[];
+      list.forEach((t, i) => (isMap(t) ? target(t as TomlTable) : fail(list as unknown as TomlTable, String(i), 'a map')));
+    }
+    dependencyTables(value);
+    const targets = map(value, 'target');
+    for (const cfg of Object.keys(targets ?? {})) {
+      const platform = map(targets!, cfg);
+      if (platform) dependencyTables(platform);
+    }
+    const ws = map(value, 'workspace');
+    if (ws) {
+      strings(ws, 'members');
+      strings(ws, 'exclude');
+      const deps = map(ws, 'dependencies');
+      if (deps) dependencies(deps);
+    }
+    const patch = map(value, 'patch');
+    for (const registry of Object.keys(patch ?? {})) {
+      const patched = map(patch!, registry);
+      if (patched) dependencies(patched);
+    }
+  } catch (e) {
+    if (!(e instanceof ShapeError)) throw e;
+    const node = e.node ?? ast;
+    return { message: e.message, range: rangeOf(node.type === 'TOMLTable' ? node.key : node) };
+  }
+  return undefined;
+}
+
+/** Control characters written as escapes, so a name from a manifest cannot drive the terminal it is printed on. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
 }

@@ -15,12 +15,16 @@ export interface DiscoveredFiles {
   sources: string[];
   /** Directories holding a vendored-crate marker file. */
   vendoredDirs: Set<string>;
+  /** Entries whose names are not valid UTF-8, left out: shown with escapes, for the log. */
+  unreadableNames: string[];
 }
 
 /** Walks a workspace folder for Cargo.toml and .rs files, skipping build output and excluded globs. */
 export function discoverFiles(root: string, exclude: string[]): DiscoveredFiles {
-  const excluded = exclude.length > 0 ? picomatch(exclude, { dot: true }) : () => false;
-  const found: DiscoveredFiles = { manifests: [], sources: [], vendoredDirs: new Set() };
+  // picomatch throws on an empty pattern; an empty glob names nothing anyway.
+  const globs = exclude.filter((g) => g !== '');
+  const excluded = globs.length > 0 ? picomatch(globs, { dot: true }) : () => false;
+  const found: DiscoveredFiles = { manifests: [], sources: [], vendoredDirs: new Set(), unreadableNames: [] };
   const walk = (dir: string) => {
     let entries: fs.Dirent[];
     try {
@@ -29,6 +33,13 @@ export function discoverFiles(root: string, exclude: string[]): DiscoveredFiles 
       return; // unreadable folder: skip it, as cargo would fail on it anyway
     }
     for (const entry of entries) {
+      // Node decodes names as UTF-8: a name that is not valid UTF-8 comes back
+      // with U+FFFD and names no file on disk. Cargo cannot build such a path
+      // either (its paths are UTF-8); say so rather than skip it silently.
+      if (entry.name.includes('\uFFFD') && !rawNameExists(dir, entry.name)) {
+        found.unreadableNames.push(path.join(dir, entry.name.replace(/\uFFFD/g, '\\x??')));
+        continue;
+      }
       const full = path.join(dir, entry.name);
       const relative = path.relative(root, full).split(path.sep).join('/');
       if (excluded(relative)) continue;
@@ -43,6 +54,16 @@ export function discoverFiles(root: string, exclude: string[]): DiscoveredFiles 
   };
   walk(root);
   return found;
+}
+
+/** Whether a name as Node decoded it still reaches the entry (a real U+FFFD in a valid name does). */
+function rawNameExists(dir: string, name: string): boolean {
+  try {
+    fs.lstatSync(path.join(dir, name));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export type TargetKind = 'lib' | 'bin' | 'example' | 'test' | 'bench' | 'build';
@@ -213,30 +234,51 @@ export function workspaceRootOf(manifest: Manifest, byFile: ReadonlyMap<string, 
 
 /**
  * A package is left out when its workspace root (the nearest manifest above it
- * with a `[workspace]`) excludes its folder, as cargo does. A folder that is
+ * with a `[workspace]`) excludes its folder, as cargo does: an `exclude` entry
+ * is a path, not a glob, joined to the root and compared component by
+ * component (`""` and `"."` exclude the whole tree, `"/"` every path, `"*"`
+ * only a folder named `*`), and a package under an explicit `members` path
+ * stays a member (cargo's `Workspace::is_excluded`). A folder that is
  * excluded but holds a workspace of its own (rust-lang/rust excludes
  * `library/stdarch` for that reason) keeps its packages. Packages that are
  * neither members nor excluded are kept: they may be path dependencies, and
  * the user opened the folder to see all of its code.
  */
 function workspaceExclusions(manifests: Manifest[]): (dir: string) => boolean {
-  const rules = new Map<string, (relative: string) => boolean>();
+  const rules = new Map<string, (dir: string) => boolean>();
   for (const m of manifests) {
     if (!m.workspace) continue;
-    const patterns = m.workspace.exclude.map((p) => p.replace(/\/+$/, ''));
-    const matchers = patterns.map((p) => picomatch(p, { dot: true }));
-    // `exclude` names folders: anything at or below one is out.
-    rules.set(path.dirname(m.file), (relative) =>
-      matchers.some((match, i) => match(relative) || relative.startsWith(patterns[i] + '/')),
-    );
+    const root = path.dirname(m.file);
+    const excludes = m.workspace.exclude.map((p) => joinedComponents(root, p));
+    const members = m.workspace.members.map((p) => joinedComponents(root, p));
+    rules.set(root, (dir) => {
+      const manifest = [...components(dir), 'Cargo.toml'];
+      const under = (prefix: string[] | undefined) => prefix !== undefined && prefix.every((c, i) => manifest[i] === c);
+      return excludes.some(under) && !members.some(under);
+    });
   }
   return (dir) => {
     for (let root = dir; ; root = path.dirname(root)) {
       const excluded = rules.get(root);
-      if (excluded) return excluded(path.relative(root, dir).split(path.sep).join('/'));
+      if (excluded) return excluded(dir);
       if (path.dirname(root) === root) return false;
     }
   };
+}
+
+/**
+ * Rust's `root.join(p).components()`: an absolute `p` replaces the root,
+ * `.` parts vanish, `..` stays a part of its own (so it matches no real
+ * folder). Undefined for a member that is a glob: cargo compares the pattern
+ * as written, which names no folder unless one is called `*`.
+ */
+function joinedComponents(root: string, relative: string): string[] {
+  const joined = relative.startsWith('/') ? relative : `${root}/${relative}`;
+  return components(joined);
+}
+
+function components(p: string): string[] {
+  return p.split(/[\\/]+/).filter((c, i) => c !== '.' && (c !== '' || i === 0));
 }
 
 /** Cargo's target discovery: explicit targets from the manifest, then the conventional files. */
@@ -309,4 +351,31 @@ function push<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
   const set = map.get(key);
   if (set) set.add(value);
   else map.set(key, new Set([value]));
+}
+
+/**
+ * Why a path the editor announced must not be read, or undefined when it is
+ * what the walk would read: a regular file reached from its workspace folder
+ * through real folders. The walk follows no symbolic link and opens no FIFO,
+ * socket or device (a FIFO blocks a read forever, `/dev/zero` never ends), so
+ * every front reads the same files as `check`.
+ */
+export function unreadableReason(root: string, file: string): string | undefined {
+  const parts = path.relative(root, file).split(path.sep);
+  if (parts[0] === '..' || path.isAbsolute(parts[0])) return 'outside the workspace folder';
+  let at = root;
+  for (let i = 0; i < parts.length; i++) {
+    at = path.join(at, parts[i]);
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(at);
+    } catch {
+      return 'missing';
+    }
+    if (stat.isSymbolicLink()) return `${i < parts.length - 1 ? 'inside a folder that is ' : ''}a symbolic link, which the walk does not follow`;
+    const last = i === parts.length - 1;
+    if (!last && !stat.isDirectory()) return 'missing';
+    if (last && !stat.isFile()) return 'not a regular file (a FIFO, socket or device), which is never opened';
+  }
+  return undefined;
 }

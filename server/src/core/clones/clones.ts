@@ -65,7 +65,15 @@ export function makeCloneClass(members: CloneMember[], context: CloneContext): C
   return { members: [authoritative, ...copies], crates: crates.sort((a, b) => compareCrates(a, b, context)) };
 }
 
-/** One finding on each copy outside the authoritative crate, relating every other member. */
+/**
+ * The most members one finding relates: the copy to keep, then the others in
+ * path order. A class of thousands of copies would otherwise make each finding
+ * carry every other copy (quadratic output: 330 MB of JSON at 1,000 copies);
+ * the message says how many there are in all.
+ */
+export const MAX_RELATED = 20;
+
+/** One finding on each copy outside the authoritative crate, relating the copy to keep and up to MAX_RELATED - 1 other members. */
 export function copyFindings(clone: CloneClass, context: CloneContext): Finding[] {
   const [authoritative] = clone.members;
   const findings: Finding[] = [];
@@ -77,7 +85,11 @@ export function copyFindings(clone: CloneClass, context: CloneContext): Finding[
     if (severity === 'off') continue;
     const original = `${moduleName(authoritative, context)} in crate ${authoritative.crate.name} (${context.display(authoritative.file)})`;
     const others = clone.members.length - 1;
-    const count = others > 1 ? ` It is one of ${others} copies of that module.` : '';
+    const shown = clone.members.filter((m) => m !== copy).slice(0, MAX_RELATED);
+    const count =
+      others > 1
+        ? ` It is one of ${others} copies of that module${others > MAX_RELATED ? `; the copy to keep and ${MAX_RELATED - 1} of the others are related here` : ''}.`
+        : '';
     let message: string;
     if (sameTokens) {
       const how = copy.facts.byteHash === authoritative.facts.byteHash ? 'byte for byte' : 'but for whitespace and comments';
@@ -92,15 +104,13 @@ export function copyFindings(clone: CloneClass, context: CloneContext): Finding[
       message,
       file: copy.file,
       range: firstLine(copy.facts),
-      related: clone.members
-        .filter((m) => m !== copy)
-        .map(
-          (m): RelatedLocation => ({
-            file: m.file,
-            range: firstLine(m.facts),
-            message: m === authoritative ? `the copy to keep, in crate ${m.crate.name}` : `another copy, in crate ${m.crate.name}`,
-          }),
-        ),
+      related: shown.map(
+        (m): RelatedLocation => ({
+          file: m.file,
+          range: firstLine(m.facts),
+          message: m === authoritative ? `the copy to keep, in crate ${m.crate.name}` : `another copy, in crate ${m.crate.name}`,
+        }),
+      ),
       fixes: [],
       declaration: declaration && { file: declaration.file, range: declaration.declaration.range },
     });

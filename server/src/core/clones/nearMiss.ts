@@ -5,7 +5,7 @@
 // file are computed from that state, so a save touches only its neighbours.
 import { diffArrays } from 'diff';
 import picomatch from 'picomatch';
-import { compareCrates, firstLine, moduleName } from './clones';
+import { MAX_RELATED, compareCrates, firstLine, moduleName } from './clones';
 import type { CloneClass, CloneContext, CloneMember } from './clones';
 import type { Finding, FindingCode, RelatedLocation } from '../model';
 import { severityOf } from '../model';
@@ -294,7 +294,8 @@ export class NearMissAnalysis {
           (others.length > 1 ? ` It has ${others.length} copies in other crates.` : ''),
         file,
         range: firstLineOf(item),
-        related: others.map((o) => ({
+        // Bounded as for whole-file copies; the message gives the count.
+        related: others.slice(0, MAX_RELATED).map((o) => ({
           file: o.file,
           range: firstLineOf(o.fact),
           message: `${o === source ? 'the copy to keep' : 'another copy'}: ${o.fact.name}, in crate ${o.member.crate.name}`,
@@ -388,7 +389,7 @@ export class NearMissAnalysis {
           `${[crate.name, ...names].join(', ')}: a process that links them gets one per crate. Keep one, in a crate the others depend on.`,
         file,
         range: { start: self.range.start, end: { line: self.range.start.line, character: self.range.start.line === self.range.end.line ? self.range.end.character : self.range.start.character } },
-        related: others.map((o): RelatedLocation => {
+        related: others.slice(0, MAX_RELATED).map((o): RelatedLocation => {
           const other = this.indexed.get(o.file)!.statics[o.index];
           return { file: o.file, range: other.range, message: `static ${other.name}: ${other.type}, in crate ${this.context.crateOf(o.file)!.name}` };
         }),

@@ -95,7 +95,7 @@ export function parsePlan(file: string, text: string): Plan {
         addPhase(plainText(paragraph), line, roadmapSection());
       }
     }
-    for (const child of item.children) if (child !== paragraph) visit(child);
+    later(item.children.filter((child) => child !== paragraph));
   };
 
   const visitTable = (table: Table) => {
@@ -126,6 +126,12 @@ export function parsePlan(file: string, text: string): Plan {
     open.scope.tables.push({ line: at(table.position!.start.offset!).line, columns, fileColumn, rows });
   };
 
+  // Nodes still to visit, the next on top: an explicit stack, so a blockquote
+  // or list nested thousands deep costs memory in proportion, not the call stack.
+  const stack: Nodes[] = [tree];
+  const later = (children: readonly Nodes[]) => {
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  };
   const visit = (node: Nodes) => {
     switch (node.type) {
       case 'heading': {
@@ -156,7 +162,7 @@ export function parsePlan(file: string, text: string): Plan {
         break;
       }
       case 'list':
-        for (const item of node.children) visitListItem(item);
+        later(node.children);
         break;
       case 'listItem':
         visitListItem(node);
@@ -166,14 +172,14 @@ export function parsePlan(file: string, text: string): Plan {
         break;
       case 'blockquote':
       case 'root':
-        for (const child of node.children) visit(child);
+        later(node.children);
         break;
       default:
         break; // code blocks, paragraphs, html: nothing to read
     }
   };
 
-  visit(tree);
+  while (stack.length > 0) visit(stack.pop()!);
   close(at(text.length).line);
   for (const { item, text: itemText } of loose) {
     item.check = classifyItem(itemText);
