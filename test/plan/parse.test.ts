@@ -176,7 +176,8 @@ describe('parsePlan on the shared plan', () => {
     const manual = (reason: string): PlanCheck => ({ kind: 'manual', reason });
     const byHand = manual('a run or a check done by hand');
     const undecidable = manual('not decidable from the code');
-    const removePython: PlanCheck = { kind: 'dependency-absent', dependency: 'datafusion-python', manifest: 'rust/datafusion_ext/Cargo.toml' };
+    // `datafusion-python = "51.0.0"` names the registry copy: an entry that points at a local path would do.
+    const removePython: PlanCheck = { kind: 'dependency-absent', dependency: 'datafusion-python', manifest: 'rust/datafusion_ext/Cargo.toml', external: true };
     const sharedRuntime = (path: string): PlanCheck => ({
       kind: 'refers-to',
       path,
@@ -272,7 +273,7 @@ describe('parsePlan on small plans', () => {
     const plan = parse('## 1. Scope\r\n\r\n- [ ] Remove `x = "1"`\r\n  from `Cargo.toml`\r\n- [ ] Run the tests\r\n');
     const [first, second] = plan.scopes[0].tasks;
     assert.equal(first.text, 'Remove `x = "1"` from `Cargo.toml`');
-    assert.deepEqual(first.check, { kind: 'dependency-absent', dependency: 'x', manifest: 'Cargo.toml' });
+    assert.deepEqual(first.check, { kind: 'dependency-absent', dependency: 'x', manifest: 'Cargo.toml', external: true });
     assert.equal(second.line, 4);
     assert.deepEqual(second.checkbox, { start: { line: 4, character: 2 }, end: { line: 4, character: 5 } });
   });

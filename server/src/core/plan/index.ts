@@ -9,6 +9,8 @@ export type { DraftScope, DraftSection, DraftTable, GenerateOptions, PlanDraft, 
 export { DEFAULT_PLAN_GLOBS, findPlanFiles, isPlanPath } from './discover';
 export { checkboxEdit, markableEdits } from './edits';
 export { RustSyntax } from './syntax';
+export { gitHistory } from './history';
+export type { PlanHistory } from './history';
 export type { RustFileSyntax, RustItem, RustPath, RustUse } from './syntax';
 export { classifyItem } from './classify';
 export type * from './model';
