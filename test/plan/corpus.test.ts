@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { WorkspaceIndex } from '../../server/src/core/index';
 import { DEFAULT_OPTIONS, silentLog } from '../../server/src/core/model';
 import { RustParser } from '../../server/src/core/source/rust';
-import { evaluatePlan, gitHistory, parsePlan, RustSyntax } from '../../server/src/core/plan';
+import { evaluatePlan, gitHistory, parsePlan, RustSyntax, withPlanAuthority } from '../../server/src/core/plan';
 import type { ItemState, PlanItemStatus } from '../../server/src/core/plan';
 import { removeFixture, repoRoot, writeFixture } from '../support/fixture';
 
@@ -96,7 +96,9 @@ describe('plan corpus: every item as a reviewer decides it', () => {
         const root = writeState(workspace, path.join(dir, 'plan.md'), state);
         try {
           const planFile = path.join(root, 'plan.md');
-          const index = new WorkspaceIndex([root], DEFAULT_OPTIONS, parser, silentLog);
+          // As the CLI does: the crate the plan names as authoritative keeps its copies.
+          const options = withPlanAuthority(DEFAULT_OPTIONS, [fs.readFileSync(planFile, 'utf8')]);
+          const index = new WorkspaceIndex([root], options, parser, silentLog);
           await index.build();
           const status = evaluatePlan(parsePlan(planFile, fs.readFileSync(planFile, 'utf8')), { index, syntax, history: gitHistory(planFile) });
           const items = new Map<string, PlanItemStatus>();
