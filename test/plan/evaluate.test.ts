@@ -270,6 +270,29 @@ describe('evaluatePlan: the shared plan on its workspace', () => {
       }
     });
 
+    it('accepts the shared runtime function named otherwise than the plan sketched, naming both', async () => {
+      // The team called it `shared_runtime`, not the plan's `get_shared_runtime`.
+      const renamed = await workspace('after');
+      for (const file of ['rust/datafusion_ext/src/async_runtime.rs', 'rust/datafusion_python/src/utils.rs', 'rust/df_plugin_codeanatomy/src/lib.rs']) {
+        const full = path.join(renamed.dir, file);
+        fs.writeFileSync(full, fs.readFileSync(full, 'utf8').replace(/get_shared_runtime/g, 'shared_runtime'));
+      }
+      const index = new WorkspaceIndex([path.join(renamed.dir, '.')], DEFAULT_OPTIONS, parser, silentLog);
+      await index.build();
+      const found = byText(evaluatePlan(plan, { index, syntax }));
+      for (const [text, file] of [
+        ['Update `rust/datafusion_python/src/utils.rs` to use shared runtime', `${PY}/src/utils.rs`],
+        ['Update `rust/df_plugin_codeanatomy/src/lib.rs` to use shared runtime', `${PLUGIN}/src/lib.rs`],
+      ]) {
+        const [item] = found.get(text)!;
+        assert.equal(item.status, 'done', text);
+        assert.match(
+          item.evidence,
+          new RegExp(`^${file.replace(/[/.]/g, '\\$&')} (?:imports|refers to) datafusion_ext::async_runtime::shared_runtime \\(line \\d+\\) \\(the change its target-file table names\\), in place of the plan's datafusion_ext::async_runtime::get_shared_runtime: async_runtime has no get_shared_runtime$`),
+        );
+      }
+    });
+
     it('still leaves run and verify items manual', () => {
       const found = byText(status);
       for (const text of MANUAL) assert.equal(found.get(text)![0].status, 'manual', text);
