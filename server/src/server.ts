@@ -24,6 +24,7 @@ import { FIX_ALL_KIND, REPLACE_ALL_IN_CRATE, codeActions, replaceAllInCrate } fr
 import type { EditorSupport } from './features/codeActions';
 import { declarationHint, toDiagnostic, uriOf } from './features/diagnostics';
 import { PlanFeature } from './features/plan';
+import { readPlanTexts, withPlanAuthority } from './core/plan';
 import { PLAN_COMMANDS, planViewChangedNotification, planViewRequest, reindexRequest, statusNotification } from './protocol';
 import type { IndexStatus, ServerSettings } from './protocol';
 
@@ -226,6 +227,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     // A plan's items depend on files that carry no findings too (a new module, a manifest's features).
     if (plansChanged) {
       plansChanged = false;
+      // A plan that now names another authoritative crate changes which copies are kept.
+      const before = JSON.stringify(options.planAuthoritativeCrates ?? []);
+      const next = await readOptions();
+      if (JSON.stringify(next.planAuthoritativeCrates ?? []) !== before) publish(await index!.setOptions(next));
       await plans.reload();
     } else {
       plans.refresh();
@@ -384,6 +389,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       ignorePairs: pairs,
       planFiles: strings(settings.planFiles, DEFAULT_OPTIONS.planFiles),
     };
+    // The crate the workspace's plans name as authoritative keeps its copies, below the setting.
+    options = withPlanAuthority(options, readPlanTexts(folders, options.planFiles));
     return options;
   }
 }

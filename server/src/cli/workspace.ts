@@ -8,7 +8,7 @@ import { WorkspaceIndex } from '../core/index';
 import { DEFAULT_OPTIONS } from '../core/model';
 import type { AnalysisOptions, Log } from '../core/model';
 import { createAnalyzer } from '../core/source/pool';
-import { findPlanFiles, withPlanAuthority } from '../core/plan';
+import { readPlanTexts, withPlanAuthority } from '../core/plan';
 
 export class UsageError extends Error {}
 
@@ -72,14 +72,7 @@ export async function indexWorkspace(root: string, options: AnalysisOptions): Pr
   const analyzer = await createAnalyzer();
   try {
     // The crate the workspace's plans name as authoritative keeps its copies, below the --authoritative setting.
-    const plans = findPlanFiles([root], options.planFiles).flatMap((file) => {
-      try {
-        return [fs.readFileSync(file, 'utf8')];
-      } catch {
-        return [];
-      }
-    });
-    const index = new WorkspaceIndex([root], withPlanAuthority(options, plans), analyzer, log);
+    const index = new WorkspaceIndex([root], withPlanAuthority(options, readPlanTexts([root], options.planFiles)), analyzer, log);
     await index.build();
     return index;
   } finally {

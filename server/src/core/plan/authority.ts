@@ -3,7 +3,9 @@
 // keeps the modules". The keeper rule reads it below the explicit
 // `authoritativeCrates` setting and above its automatic rules, so the
 // findings and the fixes keep the copy the plan keeps.
+import * as fs from 'node:fs';
 import type { AnalysisOptions } from '../model';
+import { findPlanFiles } from './discover';
 
 const NAME = '`?([A-Za-z0-9_][\\w-]*)`?';
 const STATEMENTS = [
@@ -28,4 +30,15 @@ export function planAuthority(text: string): string[] {
 export function withPlanAuthority(options: AnalysisOptions, planTexts: readonly string[]): AnalysisOptions {
   const named = [...new Set(planTexts.flatMap(planAuthority))];
   return { ...options, planAuthoritativeCrates: named };
+}
+
+/** The texts of the plan files these folders hold; a plan that cannot be read names no crate. */
+export function readPlanTexts(folders: readonly string[], globs: readonly string[]): string[] {
+  return findPlanFiles(folders, globs).flatMap((file) => {
+    try {
+      return [fs.readFileSync(file, 'utf8')];
+    } catch {
+      return [];
+    }
+  });
 }
