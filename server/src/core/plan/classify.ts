@@ -509,6 +509,26 @@ const INTENTS: { rule: RegExp; read: (m: RegExpExecArray, codes: string[], table
     },
   },
   {
+    // "Keep the private `f` in `x.rs`", "`struct X` stays in `k`", "Make sure `fn f` stays in `x.rs`".
+    rule: rule(`^(?:make sure |ensure )?(?:keep (?:the )?(?:private |public |local )?${C} (?:in|inside|within|as part of) ${C}|${C} (?:stays|remains|is kept) (?:in|inside|within|part of) ${C})(.*)$`),
+    read: (m, codes) => {
+      const [what, where] = m[1] !== undefined ? [codes[Number(m[1])], codes[Number(m[2])]] : [codes[Number(m[3])], codes[Number(m[4])]];
+      if (!onlyNote(m[5])) return undefined;
+      if (isFilePath(what) && what.trim().endsWith('.rs')) return { kind: 'file-present', path: stripLine(what) };
+      const item = rustItem(what) ?? (isIdentifier(callee(what)) ? { kind: undefined, name: callee(what) } : undefined);
+      if (!item || isManifest(where)) return undefined;
+      return { kind: 'item-present', ...(item.kind ? { item: item.kind } : {}), name: item.name, in: stripLine(where), keep: true };
+    },
+  },
+  {
+    // "Keep `x.rs`", "`x.rs` stays".
+    rule: rule(`^(?:make sure |ensure )?(?:keep ${C}|${C} (?:stays|remains))(.*)$`),
+    read: (m, codes) => {
+      const what = codes[Number(m[1] ?? m[2])];
+      return isFilePath(what) && what.trim().endsWith('.rs') && onlyNote(m[3]) ? { kind: 'file-present', path: stripLine(what) } : undefined;
+    },
+  },
+  {
     // "Wrap `io::Error` in `BaseError` with a `From` impl".
     rule: rule(`^wrap ${C} in ${C}(?: (?:with|through|via) (?:an? )?(?:${C} )?(?:impl|implementation|conversion))?(.*)$`),
     read: (m, codes) => {

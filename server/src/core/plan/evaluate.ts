@@ -281,6 +281,11 @@ function decide(check: PlanCheck, item: PlanItem, context: PlanContext, paths: P
       if ('missing' in scope) return open(scope.missing, []);
       const found = findItem(scope.files, check, context);
       const shown = scope.crate ? `crate ${scope.crate.name}` : paths.written(check.in);
+      const renamed = !found && check.keep ? renamedItem(scope.files, check, context) : undefined;
+      if (renamed) {
+        const line = renamed.item.range.start.line + 1;
+        return done(`${check.name} is now ${renamed.item.name} in ${paths.display(renamed.file)} (line ${line}), same body`, [renamed.file], { file: renamed.file, range: renamed.item.range });
+      }
       if (!found) return open(`${shown} declares no ${describeItem(check)}`, scope.files);
       return done(`${paths.display(found.file)} declares ${found.item.kind} ${found.item.name} (line ${found.item.range.start.line + 1})`, [found.file], { file: found.file, range: found.item.range });
     }

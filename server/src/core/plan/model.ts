@@ -153,8 +153,12 @@ export type PlanCheck =
   | { kind: 'feature-present'; feature: string; manifest: string; replaces?: string }
   /** "Remove `static X: T` from `lib.rs`", "Remove local `X` static from `crate`"; no `item`: any kind. `also`: more items the entry names. */
   | { kind: 'item-absent'; item?: RustItemKind; name: string; in: string; also?: { item?: RustItemKind; name: string }[] }
-  /** "Provide a `Result<T>` alias in `base`": the item is declared in that file or crate. */
-  | { kind: 'item-present'; item?: RustItemKind; name: string; in: string }
+  /**
+   * "Provide a `Result<T>` alias in `base`": the item is declared in that file
+   * or crate. `keep`: "Keep `f` in `x.rs`", where the item renamed with the
+   * same body still counts.
+   */
+  | { kind: 'item-present'; item?: RustItemKind; name: string; in: string; keep?: boolean }
   /** "Upstream `fn f` from `a.rs` into `b`": gone from `from`, declared in `to`. */
   | { kind: 'item-moved'; item?: RustItemKind; name: string; from: string; to: string }
   /** "Wrap `io::Error` in `E` with a `From` impl": an `impl From<io::Error> for E` somewhere in the workspace. */
