@@ -175,7 +175,7 @@ describe('parsePlan on the shared plan', () => {
     const checks = (s: PlanScope) => [...s.tasks, ...s.decommissioning].map((i) => i.check);
     const manual = (reason: string): PlanCheck => ({ kind: 'manual', reason });
     const byHand = manual('a run or a check done by hand');
-    const undecidable = manual('not decidable from the code');
+    const judgment = manual('a judgment the code cannot show (optional, where appropriate), decided by hand');
     // `datafusion-python = "51.0.0"` names the registry copy: an entry that points at a local path would do.
     const removePython: PlanCheck = { kind: 'dependency-absent', dependency: 'datafusion-python', manifest: 'rust/datafusion_ext/Cargo.toml', external: true };
     const sharedRuntime = (path: string): PlanCheck => ({
@@ -217,15 +217,15 @@ describe('parsePlan on the shared plan', () => {
       byHand,
       { kind: 'item-absent', item: 'static', name: 'ASYNC_RUNTIME', in: 'rust/df_plugin_codeanatomy/src/lib.rs' },
       { kind: 'item-absent', item: 'fn', name: 'async_runtime', in: 'rust/df_plugin_codeanatomy/src/lib.rs' },
-      undecidable,
+      judgment,
     ]);
     assert.deepEqual(checks(scope(4)), [
       { kind: 'file-present', path: 'rust/datafusion_ext/src/errors.rs' },
       { kind: 'module-exported', module: 'errors', path: 'rust/datafusion_ext/src/lib.rs' },
       { kind: 'refers-to', path: 'rust/datafusion_python/src/errors.rs', target: 'ExtError', how: 'refer' },
-      undecidable,
+      judgment,
       byHand,
-      undecidable,
+      judgment,
     ]);
     assert.deepEqual(checks(scope(5)), [
       { kind: 'file-absent', path: 'rust/datafusion_python/src/registry_snapshot.rs' },

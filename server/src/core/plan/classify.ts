@@ -263,6 +263,9 @@ function manualReason(pattern: string): string {
   if (/^(?:run|verify|test|check|ensure|confirm|make sure)\b/i.test(pattern) || /\b(?:succeeds?|pass(?:es)?|works?|builds?|warnings?)\b/i.test(pattern)) {
     return 'a run or a check done by hand';
   }
+  if (/\b(?:optional|optionally|where appropriate|where needed|if needed|as needed|can be|could be|consider|may)\b/i.test(pattern)) {
+    return 'a judgment the code cannot show (optional, where appropriate), decided by hand';
+  }
   return 'not decidable from the code';
 }
 
