@@ -21,6 +21,8 @@ const REMOVE_KIND = rule(`^(?:remove|delete) (?:the )?((?:local |external |regis
 const REMOVE_KIND_FIRST = rule(`^(?:remove|delete) (?:the )?(?:local |external |unused |old |private )*(static|fn|function|const|struct|enum|trait|type|macro) ${C} (?:from|in) ${C}(.*)$`);
 const FEATURE = rule(`^(?:create|add) (?:an? |the )?${C} (?:feature|feature flag|cargo feature) (?:in|to) ${C}(.*)$`);
 const CREATE = rule(`^(?:create (?:the |a |an )?(?:new )?(?:file )?|add (?:the |a |an )?(?:new )?file )${C}(.*)$`);
+/** "Add `x.rs` holding `T`": a new file, when what it holds follows. */
+const ADD_FILE = rule(`^add (?:the |a |an )?(?:new )?${C} ((?:holding|containing|declaring|defining|that holds|with) .*)$`);
 const ADD_DEPENDENCY = rule(`^add (optional )?${C} (?:as (?:an? )?(optional )?(?:[\\w-]+ )*?)?(?:dependency|dep)(?: [\\w-]+)*? (?:in|to|of) ${C}(.*)$`);
 const ADD_DEPENDENCY_ON = rule(`^add (?:an? |the )?((?:[\\w-]+ )*?)(?:dependency|dep) on ${C} (?:in|to|of) ${C}(.*)$`);
 const ADD_TO = rule(`^add ${C} (?:to|in) ${C}(.*)$`);
@@ -87,7 +89,7 @@ export function classifyItem(written: ItemText, tables: readonly TargetFileTable
   if ((m = FEATURE.exec(pattern)) && onlyNote(m[3]) && isIdentifier(code(m[1])!)) {
     return { kind: 'feature-present', feature: code(m[1])!, manifest: stripLine(code(m[2])!) };
   }
-  if ((m = CREATE.exec(pattern)) && isFilePath(code(m[1])!) && !/\bfeature\b/i.test(m[2])) {
+  if ((m = CREATE.exec(pattern) ?? ADD_FILE.exec(pattern)) && isFilePath(code(m[1])!) && !/\bfeature\b/i.test(m[2])) {
     const holds = /^\s*(?:with|holding|containing|that holds|for|declaring|defining)\b/i.test(m[2]) ? heldItems(m[2], text.codes) : [];
     return { kind: 'file-present', path: stripLine(code(m[1])!), ...(holds.length > 0 ? { holds } : {}) };
   }
@@ -529,6 +531,26 @@ const INTENTS: { rule: RegExp; read: (m: RegExpExecArray, codes: string[], table
     read: (m, codes) => {
       const what = codes[Number(m[1] ?? m[2])];
       return isFilePath(what) && what.trim().endsWith('.rs') && onlyNote(m[3]) ? { kind: 'file-present', path: stripLine(what) } : undefined;
+    },
+  },
+  {
+    // "Swap `anyhow` for `common` in `b/Cargo.toml`".
+    rule: rule(`^swap (?:out )?(?:the )?${C}(?: dependency)? for (?:the )?(?:local |workspace )?${C}(?: crate| dependency)? (?:in|of) ${C}(.*)$`),
+    read: (m, codes) => {
+      const [old, dependency, manifest] = [dependencyName(codes[Number(m[1])]), dependencyName(codes[Number(m[2])]), stripLine(codes[Number(m[3])])];
+      if (!old || !dependency || !onlyNote(m[4]) || (!isManifest(manifest) && !/^[\w-]+$/.test(manifest))) return undefined;
+      return { kind: 'all', checks: [{ kind: 'dependency-absent', dependency: old, manifest }, { kind: 'dependency-present', dependency, manifest, optional: false }] };
+    },
+  },
+  {
+    // "Call `k::f` from both `a` and `b`", "Use `k::T` in `a`, `b` and `c`".
+    rule: rule(`^(?:call|use) ${C} (?:from|in) (?:both |each of |all of )?((?:${C}(?:,? (?:and )?)?)+)$`),
+    read: (m, codes) => {
+      const target = cleanPath(codes[Number(m[1])]);
+      const places = [...m[2].matchAll(/⟦(\d+)⟧/g)].map((g) => stripLine(codes[Number(g[1])]));
+      if (!target || places.length === 0 || !places.every((p) => /^[\w-]+$/.test(p) || isFilePath(p))) return undefined;
+      const checks: PlanCheck[] = places.map((p) => ({ kind: 'refers-to', path: p, target: target.replace(/^([\w-]+)/, (h) => h.replace(/-/g, '_')), how: 'refer' }));
+      return checks.length === 1 ? checks[0] : { kind: 'all', checks };
     },
   },
   {

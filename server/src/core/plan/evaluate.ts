@@ -436,6 +436,16 @@ function decide(check: PlanCheck, item: PlanItem, context: PlanContext, paths: P
       return done(`${shown} has ${check.code.trim()} (line ${first!.start.line + 1})`, [file], { file, range: first! });
     }
     case 'refers-to': {
+      if (!isFilePath(check.path)) {
+        // A crate: any of its files will do.
+        const scope = paths.files(check.path);
+        if ('missing' in scope) return open(scope.missing, []);
+        const verdicts = scope.files.map((f) => decide({ ...check, path: f }, item, context, paths, around));
+        const found = verdicts.find((v) => v.status === 'done');
+        if (found) return found;
+        const verb = check.how === 'reexport' ? 're-exports' : check.how === 'import' ? 'imports from' : 'refers to';
+        return open(`nothing in crate ${scope.crate?.name ?? check.path} ${verb} ${check.target} (${count(scope.files.length, 'file')} read)`, scope.files);
+      }
       const file = paths.file(check.path);
       const shown = paths.written(check.path);
       const read = syntax.readFile(file, index.factsOf(file)?.byteHash);
