@@ -16,6 +16,7 @@ import { RustParser } from '../../server/src/core/source/rust';
 import { evaluatePlan, gitHistory, parsePlan, RustSyntax, withPlanAuthority } from '../../server/src/core/plan';
 import type { ItemState, PlanItemStatus } from '../../server/src/core/plan';
 import { removeFixture, repoRoot, writeFixture } from '../support/fixture';
+import { Cargo } from '../fixes/support';
 
 const CORPUS = path.join(repoRoot, 'test', 'plan', 'corpus');
 const STATES = ['before', 'after'] as const;
@@ -24,6 +25,8 @@ type State = (typeof STATES)[number];
 interface Expected {
   /** Another case's folder whose workspace states this plan is about. */
   workspace?: string;
+  /** Both states build with `cargo check --offline` (no registry dependencies): checked, so the corpus is real Rust. */
+  builds?: boolean;
   items: ({ text: string; note?: string; style?: 'user' } & Record<State, ItemState>)[];
 }
 
@@ -78,11 +81,15 @@ function writeState(workspace: string, plan: string, state: State): string {
 describe('plan corpus: every item as a reviewer decides it', () => {
   let parser: RustParser;
   let syntax: RustSyntax;
+  const cargo = new Cargo();
   before(async () => {
     parser = await RustParser.load();
     syntax = await RustSyntax.load();
   });
-  after(() => parser.dispose());
+  after(() => {
+    parser.dispose();
+    cargo.dispose();
+  });
 
   const cases = fs.readdirSync(CORPUS).filter((c) => fs.existsSync(path.join(CORPUS, c, 'expected.json'))).sort();
   const decided: { where: string; text: string; expected: ItemState; got: ItemState; evidence: string }[] = [];
@@ -95,6 +102,7 @@ describe('plan corpus: every item as a reviewer decides it', () => {
       it(`${name}, ${state}`, async () => {
         const root = writeState(workspace, path.join(dir, 'plan.md'), state);
         try {
+          if (expected.builds && expected.workspace === undefined) cargo.check(path.join(root, 'Cargo.toml'), '--workspace');
           const planFile = path.join(root, 'plan.md');
           // As the CLI does: the crate the plan names as authoritative keeps its copies.
           const options = withPlanAuthority(DEFAULT_OPTIONS, [fs.readFileSync(planFile, 'utf8')]);
