@@ -40,7 +40,10 @@ const LISTED = 5;
 export function evaluatePlan(plan: Plan, context: PlanContext): PlanStatus {
   const paths = new PlanPaths(plan, context.index);
   const aliases = fileAliases(plan, context, paths);
-  const evaluate = (tables: readonly TargetFileTable[]) => (item: PlanItem) => evaluateItem(item, context, paths, { tables, aliases });
+  const created = new Set(
+    [...plan.other, ...plan.scopes.flatMap((s) => s.tasks)].flatMap((i) => (i.check.kind === 'file-present' ? [paths.file(i.check.path)] : [])),
+  );
+  const evaluate = (tables: readonly TargetFileTable[]) => (item: PlanItem) => evaluateItem(item, context, paths, { tables, aliases, created });
   const scopes: PlanScopeStatus[] = plan.scopes.map((scope) => {
     const items = [...scope.tasks, ...scope.decommissioning].map(evaluate(scope.tables));
     return {
@@ -82,6 +85,8 @@ interface Verdict {
 interface ItemContext {
   tables: readonly TargetFileTable[];
   aliases: FileAliases;
+  /** The files the plan's items create, where they are (or would be). */
+  created: ReadonlySet<string>;
 }
 
 function evaluateItem(item: PlanItem, context: PlanContext, paths: PlanPaths, around: ItemContext): PlanItemStatus {
@@ -458,7 +463,7 @@ function decide(check: PlanCheck, item: PlanItem, context: PlanContext, paths: P
       let instead = '';
       if (!found && check.how !== 'reexport') {
         // The plan's sketch named it one way, the team another: the module it names (or the file created for it) is what counts.
-        const planned = plannedElsewhere(target, context, around.aliases);
+        const planned = plannedElsewhere(target, context, around, file);
         found = planned && reference(read.syntax, planned.path, check.how, own);
         if (found) instead = `, in place of the plan's ${check.target}: ${planned!.note}`;
       }
@@ -619,7 +624,7 @@ function modulesFrom(
  * (the sketch's `shared_runtime` is `global_runtime`), in which case a
  * reference into that module is what the plan asked for.
  */
-function plannedElsewhere(target: string[], { index, syntax }: PlanContext, aliases: FileAliases): { path: string[]; note: string } | undefined {
+function plannedElsewhere(target: string[], { index, syntax, history }: PlanContext, { aliases, created }: ItemContext, referrer: string): { path: string[]; note: string } | undefined {
   const crate = index.graph.crates.find((c) => c.libName === target[0]);
   if (!crate) return undefined;
   const modules = new Map<string, string>();
@@ -645,6 +650,11 @@ function plannedElsewhere(target: string[], { index, syntax }: PlanContext, alia
     const file = modules.get(resolved.join('::'))!;
     const declared = syntax.readFile(file, index.factsOf(file)?.byteHash)?.syntax.items.some((i) => i.name === target[k]);
     if (declared) return notes.length > 0 ? { path: [target[0], ...resolved, ...target.slice(k)], note: notes.join(', ') } : undefined;
+    // Any reference into the module stands for the plan's item only when the module is the plan's own work
+    // (a file it creates, or created under another name), or the file did not refer to it when the plan was written.
+    const old = history?.textAt(referrer);
+    const fresh = created.has(file) || notes.length > 0 || (old !== undefined && !old.includes(resolved[resolved.length - 1]));
+    if (!fresh) return undefined;
     notes.push(`${resolved[resolved.length - 1]} has no ${target[k]}`);
   } else if (notes.length === 0) {
     return undefined;
