@@ -366,7 +366,9 @@ function decide(check: PlanCheck, item: PlanItem, context: PlanContext, paths: P
         return (u.alias ?? p[p.length - 1]) === check.module && from.every((s, i) => p[i] === s);
       });
       if (!reexport) return open(`${shown} has no re-export of ${check.module} from ${check.from}`, [file]);
-      if (!isPublic(reexport.visibility)) return open(`${shown} imports ${reexport.path.join('::')} privately (line ${reexport.range.start.line + 1}): not visible outside the module`, [file], { file, range: reexport.range });
+      if (!exported(reexport.visibility, file, index)) {
+        return open(`${shown} imports ${reexport.path.join('::')} as ${reexport.visibility || 'private'} (line ${reexport.range.start.line + 1}): not visible outside`, [file], { file, range: reexport.range });
+      }
       return done(`${shown} re-exports ${reexport.path.join('::')} (line ${reexport.range.start.line + 1})`, [file], { file, range: reexport.range });
     }
     case 'file-moved': {
@@ -459,12 +461,12 @@ function decide(check: PlanCheck, item: PlanItem, context: PlanContext, paths: P
       const own = crateName(index, file);
       const target = normalise(check.target.split('::'), own);
       if (target.length === 1 && (check.how === 'reexport' || check.modules)) return modulesFrom(file, shown, read.syntax, target[0], check.how === 'reexport', context, paths, around);
-      let found = reference(read.syntax, target, check.how, own);
+      let found = reference(read.syntax, target, check.how, own, (v) => exported(v, file, index));
       let instead = '';
       if (!found && check.how !== 'reexport') {
         // The plan's sketch named it one way, the team another: the module it names (or the file created for it) is what counts.
         const planned = plannedElsewhere(target, context, around, file);
-        found = planned && reference(read.syntax, planned.path, check.how, own);
+        found = planned && reference(read.syntax, planned.path, check.how, own, (v) => exported(v, file, index));
         if (found) instead = `, in place of the plan's ${check.target}: ${planned!.note}`;
       }
       const verb = check.how === 'reexport' ? 're-exports' : check.how === 'import' ? 'imports' : 'refers to';
@@ -587,11 +589,12 @@ function modulesFrom(
   for (const [name, why] of stillCopies) expected.set(name, why);
   const own = here?.crate.libName;
   const uses = syntax.uses.map((u) => ({ ...u, path: normalise(u.path, own) })).filter((u) => u.path[0] === keeper);
-  const taken = (u: (typeof uses)[number]) => !u.glob && u.path.length === 2 && keeperModules.has(u.path[1]) && (!visible || isPublic(u.visibility));
+  const seen = (u: (typeof uses)[number]) => exported(u.visibility, file, index);
+  const taken = (u: (typeof uses)[number]) => !u.glob && u.path.length === 2 && keeperModules.has(u.path[1]) && (!visible || seen(u));
   for (const u of uses) if (taken(u)) expected.set(u.path[1], 'not taken from the crate');
   if (expected.size === 0) {
     // Nothing says which modules: any public re-export from K will do.
-    const reexports = uses.filter((u) => isPublic(u.visibility));
+    const reexports = uses.filter(seen);
     if (reexports.length === 0) return { status: 'open', evidence: `${shown} does not re-export anything from ${keeper}`, files: [file] };
     return { status: 'done', evidence: `${shown} re-exports ${reexports.length === 1 ? reexports[0].path.join('::') : `${reexports.length} paths from ${keeper}`} (line ${reexports[0].range.start.line + 1})`, files: [file], at: { file, range: reexports[0].range } };
   }
@@ -601,13 +604,14 @@ function modulesFrom(
   let missingAt: Location | undefined;
   for (const name of names) {
     const named = (u: (typeof uses)[number]) => (u.glob ? u.path.length === 1 : (u.alias ?? u.path[u.path.length - 1]) === name);
-    const reexport = uses.find((u) => named(u) && (!visible || isPublic(u.visibility)));
+    const reexport = uses.find((u) => named(u) && (!visible || seen(u)));
     if (reexport && !stillCopies.has(name)) {
       first ??= reexport.range;
       continue;
     }
-    const privately = uses.find((u) => named(u) && !isPublic(u.visibility));
-    const why = stillCopies.get(name) ?? (privately ? `imported privately (line ${privately.range.start.line + 1}), not visible outside` : expected.get(name)!);
+    const privately = uses.find((u) => named(u) && !seen(u));
+    const why =
+      stillCopies.get(name) ?? (privately ? `imported ${privately.visibility ? `as ${privately.visibility}` : 'privately'} (line ${privately.range.start.line + 1}), not visible outside` : expected.get(name)!);
     missing.push(`${name} (${why})`);
     missingAt ??= declarations.get(name) ?? (privately ? { file, range: privately.range } : undefined);
   }
@@ -837,11 +841,12 @@ function reference(
   target: string[],
   how: 'refer' | 'import' | 'reexport',
   own: string | undefined,
+  seen: (visibility: string) => boolean,
 ): { what: string; range: Range } | undefined {
   const uses = syntax.uses.map((u) => ({ ...u, path: normalise(u.path, own) }));
   const starts = (p: string[], prefix: string[]) => prefix.length <= p.length && prefix.every((s, i) => p[i] === s);
   if (how !== 'refer') {
-    const matching = uses.filter((u) => starts(u.path, target) && (how === 'import' || isPublic(u.visibility)));
+    const matching = uses.filter((u) => starts(u.path, target) && (how === 'import' || seen(u.visibility)));
     if (matching.length === 0) return undefined;
     const what = matching.length === 1 ? matching[0].path.join('::') : `${matching.length} paths from ${target.join('::')}`;
     return { what, range: matching[0].range };
@@ -881,6 +886,15 @@ function samePath(a: string[], b: string[]): boolean {
 
 function crateName(index: PlanIndex, file: string): string | undefined {
   return index.graph.crateOf(file)?.libName;
+}
+
+/**
+ * Whether a re-export is seen outside its module: `pub` in a crate root
+ * (other crates are who it is for), any `pub(…)` but `pub(self)` elsewhere.
+ */
+function exported(visibility: string, file: string, index: PlanIndex): boolean {
+  if (index.allModules().get(file)?.path.length === 0) return visibility === 'pub';
+  return isPublic(visibility) && visibility !== 'pub(self)';
 }
 
 function isPublic(visibility: string): boolean {
