@@ -31,6 +31,7 @@ import type { EditorSupport } from './features/codeActions';
 import { OpenDocuments } from './features/openDocuments';
 import { declarationHint, toDiagnostic, uriOf } from './features/diagnostics';
 import { PlanFeature } from './features/plan';
+import { readPlanTexts, withPlanAuthority } from './core/plan';
 import { PLAN_COMMANDS, planViewChangedNotification, planViewRequest, reindexRequest, statusNotification } from './protocol';
 import type { IndexStatus, ServerSettings } from './protocol';
 
@@ -277,6 +278,10 @@ export function startServer(connection: Connection = standardConnection()): void
     // A plan's items depend on files that carry no findings too (a new module, a manifest's features).
     if (plansChanged) {
       plansChanged = false;
+      // A plan that now names another authoritative crate changes which copies are kept.
+      const before = JSON.stringify(options.planAuthoritativeCrates ?? []);
+      const next = await readOptions();
+      if (JSON.stringify(next.planAuthoritativeCrates ?? []) !== before) publish(await index!.setOptions(next));
       await plans.reload();
     } else {
       plans.refresh();
@@ -436,6 +441,8 @@ export function startServer(connection: Connection = standardConnection()): void
       planFiles: strings(settings.planFiles, DEFAULT_OPTIONS.planFiles),
       maxFileBytes: number(settings.maxFileBytes, DEFAULT_OPTIONS.maxFileBytes, 1),
     };
+    // The crate the workspace's plans name as authoritative keeps its copies, below the setting.
+    options = withPlanAuthority(options, readPlanTexts(folders, options.planFiles));
     return options;
   }
 }

@@ -57,7 +57,7 @@ describe('evaluatePlan: a dependency entry that names features', () => {
         ['open', 'base is a dependency in one/Cargo.toml (line 7), but without the python feature'],
         ['done', 'base is a dependency in two/Cargo.toml (line 7), by path ../base, with the python and fast features'],
         // Inherited from [workspace.dependencies], with the features declared there.
-        ['done', 'base is a dependency in three/Cargo.toml (line 7), with the python feature'],
+        ['done', 'base is a dependency in three/Cargo.toml (line 7), inherited from the workspace (workspace = true), a path dependency, with the python feature'],
         ['open', 'base is a dependency in three/Cargo.toml (line 7), but without the fast feature'],
       ],
     );

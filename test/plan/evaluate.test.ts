@@ -44,16 +44,20 @@ const MANUAL = [
 /** Evidence for every item the code decides, before the consolidation, by item text. */
 const BEFORE: Record<string, string> = {
   'Add `datafusion_ext` as workspace dependency in `rust/datafusion_python/Cargo.toml`': `${PY}/Cargo.toml has no datafusion_ext dependency`,
-  'Remove `datafusion-python = "51.0.0"` from `rust/datafusion_ext/Cargo.toml`': `datafusion-python is still a dependency in ${EXT}/Cargo.toml (line 13)`,
+  'Remove `datafusion-python = "51.0.0"` from `rust/datafusion_ext/Cargo.toml`': `datafusion-python is still a dependency in ${EXT}/Cargo.toml (line 13), from the registry`,
   'Update `rust/datafusion_ext/src/udf_builtin.rs` to use `crate::expr::PyExpr` or abstract the import': `${EXT}/src/udf_builtin.rs does not refer to crate::expr::PyExpr`,
-  'Update `rust/datafusion_python/src/lib.rs` to re-export modules from datafusion_ext': `${PY}/src/lib.rs does not re-export anything from datafusion_ext`,
+  'Update `rust/datafusion_python/src/lib.rs` to re-export modules from datafusion_ext':
+    `${PY}/src/lib.rs: 0 of 18 modules re-exported from datafusion_ext: missing delta_control_plane (still a copy, at ${PY}/src/delta_control_plane.rs), ` +
+    `delta_maintenance (still a copy, at ${PY}/src/delta_maintenance.rs), delta_mutations (still a copy, at ${PY}/src/delta_mutations.rs), ` +
+    `delta_observability (still a copy, at ${PY}/src/delta_observability.rs), delta_protocol (still a copy, at ${PY}/src/delta_protocol.rs) and 13 more`,
   'Update `rust/datafusion_python/src/codeanatomy_ext.rs` to import from datafusion_ext': `${PY}/src/codeanatomy_ext.rs does not import from datafusion_ext`,
-  'Delete duplicate files from `rust/datafusion_python/src/`': `17 copies left in ${PY}/src/: delta_control_plane.rs, delta_maintenance.rs, delta_mutations.rs, delta_observability.rs, delta_protocol.rs and 12 more`,
+  // 17 copies the index finds, and registry_snapshot.rs, diverged, that the plan's table lists.
+  'Delete duplicate files from `rust/datafusion_python/src/`': `18 copies left in ${PY}/src/: delta_control_plane.rs, delta_maintenance.rs, delta_mutations.rs, delta_observability.rs, delta_protocol.rs and 13 more`,
   'Add optional `pyo3` dependency to `rust/datafusion_ext/Cargo.toml`': `pyo3 is a dependency in ${EXT}/Cargo.toml (line 15), but not optional`,
   'Create `python` feature flag in `rust/datafusion_ext/Cargo.toml`': `${EXT}/Cargo.toml has no python feature`,
   'Add `datafusion_ext = { path = "../datafusion_ext", features = ["python"] }` to `rust/datafusion_python/Cargo.toml`': `${PY}/Cargo.toml has no datafusion_ext dependency`,
   'Update any imports in `datafusion_ext` that reference `datafusion_python` externally': `${EXT}/src/udf_builtin.rs still uses datafusion_python (line 7)`,
-  'Remove line `datafusion-python = "51.0.0"` from `rust/datafusion_ext/Cargo.toml`': `datafusion-python is still a dependency in ${EXT}/Cargo.toml (line 13)`,
+  'Remove line `datafusion-python = "51.0.0"` from `rust/datafusion_ext/Cargo.toml`': `datafusion-python is still a dependency in ${EXT}/Cargo.toml (line 13), from the registry`,
   'Create `rust/datafusion_ext/src/async_runtime.rs`': `${EXT}/src/async_runtime.rs does not exist yet`,
   'Export `async_runtime` module from `rust/datafusion_ext/src/lib.rs`': `${EXT}/src/lib.rs does not declare the module async_runtime`,
   'Update `rust/datafusion_python/src/utils.rs` to use shared runtime': `${PY}/src/utils.rs does not refer to datafusion_ext::async_runtime::get_shared_runtime (the change its target-file table names)`,
@@ -80,7 +84,7 @@ const AFTER: Record<string, string> = {
   'Add `datafusion_ext` as workspace dependency in `rust/datafusion_python/Cargo.toml`': `datafusion_ext is a dependency in ${PY}/Cargo.toml (line 17), by path ../datafusion_ext`,
   'Remove `datafusion-python = "51.0.0"` from `rust/datafusion_ext/Cargo.toml`': `${EXT}/Cargo.toml no longer depends on datafusion-python`,
   'Update `rust/datafusion_ext/src/udf_builtin.rs` to use `crate::expr::PyExpr` or abstract the import': `${EXT}/src/udf_builtin.rs refers to datafusion_ext::expr::PyExpr (line 7)`,
-  'Update `rust/datafusion_python/src/lib.rs` to re-export modules from datafusion_ext': `${PY}/src/lib.rs re-exports 19 paths from datafusion_ext (line 11)`,
+  'Update `rust/datafusion_python/src/lib.rs` to re-export modules from datafusion_ext': `${PY}/src/lib.rs: 19 of 19 modules re-exported from datafusion_ext (from line 11)`,
   'Update `rust/datafusion_python/src/codeanatomy_ext.rs` to import from datafusion_ext': `${PY}/src/codeanatomy_ext.rs imports 2 paths from datafusion_ext (line 3)`,
   'Delete duplicate files from `rust/datafusion_python/src/`': `no copy of another crate's module is left in ${PY}/src/`,
   'Add optional `pyo3` dependency to `rust/datafusion_ext/Cargo.toml`': `pyo3 is a dependency in ${EXT}/Cargo.toml (line 14)`,
@@ -241,7 +245,8 @@ describe('evaluatePlan: the shared plan on its workspace', () => {
       assert.equal(entry.status, 'done');
       assert.equal(entry.evidence, `${PY}/src/udf_docs.rs is absent`);
       const [copies] = byText(next).get('Delete duplicate files from `rust/datafusion_python/src/`')!;
-      assert.match(copies.evidence, /^16 copies left in /);
+      // 16 copies the index finds, and registry_snapshot.rs, diverged, that the plan's table lists.
+      assert.match(copies.evidence, /^17 copies left in /);
       assert.equal(next.counts.done, 1);
     });
   });
@@ -262,6 +267,29 @@ describe('evaluatePlan: the shared plan on its workspace', () => {
           assert.equal(item.status, 'done', text);
           assert.equal(item.evidence, evidence, text);
         }
+      }
+    });
+
+    it('accepts the shared runtime function named otherwise than the plan sketched, naming both', async () => {
+      // The team called it `shared_runtime`, not the plan's `get_shared_runtime`.
+      const renamed = await workspace('after');
+      for (const file of ['rust/datafusion_ext/src/async_runtime.rs', 'rust/datafusion_python/src/utils.rs', 'rust/df_plugin_codeanatomy/src/lib.rs']) {
+        const full = path.join(renamed.dir, file);
+        fs.writeFileSync(full, fs.readFileSync(full, 'utf8').replace(/get_shared_runtime/g, 'shared_runtime'));
+      }
+      const index = new WorkspaceIndex([path.join(renamed.dir, '.')], DEFAULT_OPTIONS, parser, silentLog);
+      await index.build();
+      const found = byText(evaluatePlan(plan, { index, syntax }));
+      for (const [text, file] of [
+        ['Update `rust/datafusion_python/src/utils.rs` to use shared runtime', `${PY}/src/utils.rs`],
+        ['Update `rust/df_plugin_codeanatomy/src/lib.rs` to use shared runtime', `${PLUGIN}/src/lib.rs`],
+      ]) {
+        const [item] = found.get(text)!;
+        assert.equal(item.status, 'done', text);
+        assert.match(
+          item.evidence,
+          new RegExp(`^${file.replace(/[/.]/g, '\\$&')} (?:imports|refers to) datafusion_ext::async_runtime::shared_runtime \\(line \\d+\\) \\(the change its target-file table names\\), in place of the plan's datafusion_ext::async_runtime::get_shared_runtime: async_runtime has no get_shared_runtime$`),
+        );
       }
     });
 

@@ -115,7 +115,7 @@ describe('generatePlan on the demo workspace', () => {
       [
         [
           'dependency-present: Add `datafusion_ext` as path dependency in `rust/datafusion_python/Cargo.toml`',
-          'refers-to: Update `rust/datafusion_python/src/lib.rs` to re-export modules from `datafusion_ext`',
+          'refers-to: Update `rust/datafusion_python/src/lib.rs` to use the copied modules from `datafusion_ext`',
           'copies-absent: Delete duplicate files from `rust/datafusion_python/src/`',
           'manual: Run `cargo build --workspace` to verify no compile errors',
         ],

@@ -175,8 +175,9 @@ describe('parsePlan on the shared plan', () => {
     const checks = (s: PlanScope) => [...s.tasks, ...s.decommissioning].map((i) => i.check);
     const manual = (reason: string): PlanCheck => ({ kind: 'manual', reason });
     const byHand = manual('a run or a check done by hand');
-    const undecidable = manual('not decidable from the code');
-    const removePython: PlanCheck = { kind: 'dependency-absent', dependency: 'datafusion-python', manifest: 'rust/datafusion_ext/Cargo.toml' };
+    const judgment = manual('a judgment the code cannot show (optional, where appropriate), decided by hand');
+    // `datafusion-python = "51.0.0"` names the registry copy: an entry that points at a local path would do.
+    const removePython: PlanCheck = { kind: 'dependency-absent', dependency: 'datafusion-python', manifest: 'rust/datafusion_ext/Cargo.toml', external: true };
     const sharedRuntime = (path: string): PlanCheck => ({
       kind: 'refers-to',
       path,
@@ -216,15 +217,15 @@ describe('parsePlan on the shared plan', () => {
       byHand,
       { kind: 'item-absent', item: 'static', name: 'ASYNC_RUNTIME', in: 'rust/df_plugin_codeanatomy/src/lib.rs' },
       { kind: 'item-absent', item: 'fn', name: 'async_runtime', in: 'rust/df_plugin_codeanatomy/src/lib.rs' },
-      undecidable,
+      judgment,
     ]);
     assert.deepEqual(checks(scope(4)), [
       { kind: 'file-present', path: 'rust/datafusion_ext/src/errors.rs' },
       { kind: 'module-exported', module: 'errors', path: 'rust/datafusion_ext/src/lib.rs' },
       { kind: 'refers-to', path: 'rust/datafusion_python/src/errors.rs', target: 'ExtError', how: 'refer' },
-      undecidable,
+      judgment,
       byHand,
-      undecidable,
+      judgment,
     ]);
     assert.deepEqual(checks(scope(5)), [
       { kind: 'file-absent', path: 'rust/datafusion_python/src/registry_snapshot.rs' },
@@ -272,7 +273,7 @@ describe('parsePlan on small plans', () => {
     const plan = parse('## 1. Scope\r\n\r\n- [ ] Remove `x = "1"`\r\n  from `Cargo.toml`\r\n- [ ] Run the tests\r\n');
     const [first, second] = plan.scopes[0].tasks;
     assert.equal(first.text, 'Remove `x = "1"` from `Cargo.toml`');
-    assert.deepEqual(first.check, { kind: 'dependency-absent', dependency: 'x', manifest: 'Cargo.toml' });
+    assert.deepEqual(first.check, { kind: 'dependency-absent', dependency: 'x', manifest: 'Cargo.toml', external: true });
     assert.equal(second.line, 4);
     assert.deepEqual(second.checkbox, { start: { line: 4, character: 2 }, end: { line: 4, character: 5 } });
   });

@@ -68,7 +68,7 @@ describe('parsePlan: the phrasings a review found read as manual', () => {
         fnAbsent,
         fnAbsent,
         dependency,
-        { ...dependency, optional: true },
+        { ...dependency, optional: true, local: true },
         copies,
         copies,
         { kind: 'file-absent', path: `${PY}/udf_docs.rs`, also: [`${PY}/udf_async.rs`] },

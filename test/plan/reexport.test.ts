@@ -72,13 +72,13 @@ describe('evaluatePlan: re-exporting modules from a crate', () => {
   it('is open while the file still declares a copy, though it re-exports the others', async () => {
     const item = await evaluate('pub use a::one;\npub mod two;\n', true);
     assert.equal(item.status, 'open');
-    assert.equal(item.evidence, "b/src/lib.rs re-exports a::one (line 1), but still declares 1 copy of another crate's module: b/src/two.rs (line 2)");
+    assert.equal(item.evidence, 'b/src/lib.rs: 1 of 2 modules re-exported from a: missing two (still a copy, at b/src/two.rs)');
     assert.deepEqual(item.at?.range.start, { line: 1, character: 0 });
   });
 
   it('is done once every copy is re-exported', async () => {
     const item = await evaluate('pub use a::one;\npub use a::two;\n', false);
     assert.equal(item.status, 'done');
-    assert.equal(item.evidence, 'b/src/lib.rs re-exports 2 paths from a (line 1)');
+    assert.equal(item.evidence, 'b/src/lib.rs: 2 of 2 modules re-exported from a (from line 1)');
   });
 });

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { WorkspaceIndex } from '../core/index';
 import type { AnalysisOptions } from '../core/model';
-import { RustSyntax, evaluatePlan, findPlanFiles, generatePlan, parsePlan } from '../core/plan';
+import { RustSyntax, evaluatePlan, findPlanFiles, generatePlan, gitHistory, parsePlan } from '../core/plan';
 import type { PlanStatus } from '../core/plan';
 import { planFindings } from '../core/plan/findings';
 import { startServer } from '../server';
@@ -87,7 +87,7 @@ async function check(args: string[]): Promise<number> {
 async function readPlan(index: WorkspaceIndex, root: string, options: AnalysisOptions, given?: string): Promise<PlanStatus | undefined> {
   const file = given ?? findPlanFiles([root], options.planFiles)[0];
   if (!file) return undefined;
-  return evaluatePlan(parsePlan(file, fs.readFileSync(file, 'utf8')), { index, syntax: await RustSyntax.load() });
+  return evaluatePlan(parsePlan(file, fs.readFileSync(file, 'utf8')), { index, syntax: await RustSyntax.load(), history: gitHistory(file) });
 }
 
 async function plan(args: string[]): Promise<number> {

@@ -9,6 +9,7 @@ import { DEFAULT_OPTIONS } from '../core/model';
 import type { AnalysisOptions, Log } from '../core/model';
 import { defaultCacheFolder } from '../core/source/cache';
 import { createAnalyzer } from '../core/source/pool';
+import { readPlanTexts, withPlanAuthority } from '../core/plan';
 
 export class UsageError extends Error {}
 
@@ -76,7 +77,8 @@ export async function indexWorkspace(root: string, options: AnalysisOptions, cac
   };
   const analyzer = await createAnalyzer({ cacheFolder });
   try {
-    const index = new WorkspaceIndex([root], options, analyzer, log);
+    // The crate the workspace's plans name as authoritative keeps its copies, below the --authoritative setting.
+    const index = new WorkspaceIndex([root], withPlanAuthority(options, readPlanTexts([root], options.planFiles)), analyzer, log);
     await index.build();
     return index;
   } finally {

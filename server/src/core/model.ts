@@ -55,6 +55,8 @@ export interface Finding {
 export interface AnalysisOptions {
   /** Crates (package or lib names) whose copies are always the ones to keep. */
   authoritativeCrates: string[];
+  /** Crates a consolidation plan names as authoritative ("Make `x` the authoritative source"): kept below the setting, above the automatic rule. */
+  planAuthoritativeCrates?: string[];
   /** Globs, relative to a workspace root, of paths never indexed. */
   exclude: string[];
   /** Severity per finding code; a code set to 'off' is not reported. */

@@ -11,8 +11,8 @@ import { COPY_CODES } from '../core/fixes/fixes';
 import type { TextEdit } from '../core/fixes/fixes';
 import type { WorkspaceIndex } from '../core/index';
 import type { AnalysisOptions, Finding, Log } from '../core/model';
-import { RustSyntax, checkboxEdit, evaluatePlan, findPlanFiles, generatePlan, isPlanPath, markableEdits, parsePlan } from '../core/plan';
-import type { Plan, PlanItemStatus, PlanStatus } from '../core/plan';
+import { RustSyntax, checkboxEdit, evaluatePlan, findPlanFiles, generatePlan, gitHistory, isPlanPath, markableEdits, parsePlan } from '../core/plan';
+import type { Plan, PlanHistory, PlanItemStatus, PlanStatus } from '../core/plan';
 import { copiesIn, planFindings } from '../core/plan/findings';
 import type { CratePairNode, PlanItemNode, PlanNode, PlanView } from '../protocol';
 import { bulkFix, refusalOf } from './codeActions';
@@ -43,6 +43,7 @@ interface LoadedPlan {
 export class PlanFeature {
   private plans: LoadedPlan[] = [];
   private syntax: RustSyntax | undefined;
+  private readonly histories = new Map<string, PlanHistory | undefined>();
   private view: PlanView = { plans: [], pairs: [] };
   private nodes = new Map<string, string>();
   /** The diagnostics last sent for each plan, as JSON: an unchanged plan is not published again. */
@@ -183,7 +184,9 @@ export class PlanFeature {
 
   private evaluate(plan: Plan): PlanStatus | undefined {
     try {
-      return evaluatePlan(plan, { index: this.host.index()!, syntax: this.syntax! });
+      // The code as it was when the plan was written, from git, read once per plan file.
+      if (!this.histories.has(plan.file)) this.histories.set(plan.file, gitHistory(plan.file));
+      return evaluatePlan(plan, { index: this.host.index()!, syntax: this.syntax!, history: this.histories.get(plan.file) });
     } catch (e) {
       this.host.log.warn(`${plan.file}: cannot evaluate the plan: ${(e as Error).message}`);
       return undefined;

@@ -31,7 +31,8 @@ export interface CloneContext {
 
 /**
  * The rule for the copy to keep, in order: a crate named in the
- * `authoritativeCrates` setting; the crate more local crates depend on; a crate
+ * `authoritativeCrates` setting; a crate the consolidation plan names as
+ * authoritative; the crate more local crates depend on; a crate
  * written here rather than vendored (cargo-normalised manifest or
  * `.cargo_vcs_info.json`); the crate name. Within that crate: a file some
  * `mod` reaches, then the shorter path.
@@ -41,9 +42,11 @@ export function compareAuthority(a: CloneMember, b: CloneMember, context: CloneC
 }
 
 export function compareCrates(a: Crate, b: Crate, { graph, options }: CloneContext): number {
-  const pinned = (c: Crate) =>
-    options.authoritativeCrates.some((n) => packageKey(n) === packageKey(c.name) || n === c.libName);
+  const named = (names: readonly string[] | undefined) => (c: Crate) => (names ?? []).some((n) => packageKey(n) === packageKey(c.name) || n === c.libName);
+  const pinned = named(options.authoritativeCrates);
   if (pinned(a) !== pinned(b)) return pinned(a) ? -1 : 1;
+  const planned = named(options.planAuthoritativeCrates);
+  if (planned(a) !== planned(b)) return planned(a) ? -1 : 1;
   const dependents = graph.dependentsOf(b).size - graph.dependentsOf(a).size;
   if (dependents !== 0) return dependents;
   if (a.vendored !== b.vendored) return a.vendored ? 1 : -1;

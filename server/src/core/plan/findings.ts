@@ -29,10 +29,10 @@ const COPY_CODES = new Set(['duplicate-file', 'near-duplicate-file']);
  * kept may be the one in that folder (an authoritative crate there). Each
  * with its file in the folder.
  */
-export function copiesIn(findings: readonly Finding[], dir: string): { finding: Finding; file: string }[] {
+export function copiesIn(findings: readonly Finding[], dir: string, codes: ReadonlySet<string> = COPY_CODES): { finding: Finding; file: string }[] {
   const inside = (file: string) => file.startsWith(dir + path.sep);
   return findings.flatMap((finding) => {
-    if (!COPY_CODES.has(finding.code)) return [];
+    if (!codes.has(finding.code)) return [];
     const file = inside(finding.file) ? finding.file : finding.related.find((r) => inside(r.file))?.file;
     return file ? [{ finding, file }] : [];
   });

@@ -178,8 +178,9 @@ function copyScope(context: DraftContext, findings: Finding[], kind: 'exact' | '
     }
     const declaring = [...new Set(group.map((c) => c.finding.declaration?.file).filter((f): f is string => f !== undefined))].sort();
     for (const file of declaring) {
-      changes.push([code(shown(file)), `Replace the \`mod\` declarations of the copies with re-exports from \`${kept.crate.libName}\``]);
-      const task = `Update \`${shown(file)}\` to re-export modules from \`${kept.crate.libName}\``;
+      // The fix keeps each copy's visibility (`mod x;` becomes `use k::x;`), so the plan asks for the modules taken from k, not for public re-exports.
+      changes.push([code(shown(file)), `Replace the \`mod\` declarations of the copies with \`use\` declarations of \`${kept.crate.libName}\`'s modules, each as visible as the copy was`]);
+      const task = `Update \`${shown(file)}\` to use the copied modules from \`${kept.crate.libName}\``;
       if (!context.asked.has(task)) tasks.push(task);
       context.asked.add(task);
     }
@@ -317,7 +318,7 @@ function roadmapScope(numbers: Record<Phase, number[]>): DraftScope {
   if (numbers.files.length > 0) {
     sections.push({
       heading: `Phase ${++phase}: File Deduplication (${scopeList(numbers.files)})`,
-      steps: ['Replace each copy with a re-export from the crate that keeps it', 'Delete the copies', 'Verify all tests pass'],
+      steps: ['Replace each copy with a `use` of the module the crate that keeps it has', 'Delete the copies', 'Verify all tests pass'],
     });
   }
   if (numbers.items.length > 0) {

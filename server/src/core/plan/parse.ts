@@ -149,6 +149,7 @@ export function parsePlan(file: string, text: string): Plan {
             tasks: [],
             decommissioning: [],
             tables: [],
+            sketches: [],
             phases: [],
           };
           plan.scopes.push(scope);
@@ -170,6 +171,14 @@ export function parsePlan(file: string, text: string): Plan {
       case 'table':
         visitTable(node);
         break;
+      case 'code': {
+        // A code block under a heading that is a file path (`#### x/src/errors.rs`): the plan's sketch of that file.
+        const heading = nearestHeading().replace(/`/g, '').trim();
+        if (open && /^[\w./-]+\.rs$/.test(heading) && (node.lang ?? 'rust') === 'rust') {
+          open.scope.sketches.push({ path: heading, code: node.value, line: at(node.position!.start.offset!).line });
+        }
+        break;
+      }
       case 'blockquote':
       case 'root':
         later(node.children);

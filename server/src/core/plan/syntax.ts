@@ -16,6 +16,17 @@ export interface RustItem {
   /** As written, spacing removed: '', 'pub', 'pub(crate)'. */
   visibility: string;
   range: Range;
+  /** A `fn`'s return type as written, spacing squeezed. */
+  returns?: string;
+  /** A `static` or `const`'s type as written, spacing squeezed. */
+  type?: string;
+}
+
+/** An `impl` block: `impl From<io::Error> for BaseError` has trait `From<io::Error>` and type `BaseError`. */
+export interface RustImpl {
+  trait?: string;
+  type: string;
+  range: Range;
 }
 
 export interface RustUse {
@@ -38,8 +49,9 @@ export interface RustFileSyntax {
   /** Every item, nested ones (a `static` inside a `fn`, a method) included. */
   items: RustItem[];
   uses: RustUse[];
-  /** `a::b::c` paths in code and types, outside `use` declarations. */
+  /** `a::b::c` paths in code and types, outside `use` declarations; inside macro calls too (`println!("{}", a::f())`). */
   paths: RustPath[];
+  impls: RustImpl[];
   /** Each identifier the code names (macro bodies included, comments and strings not), at its first place. */
   identifiers: Map<string, Range>;
 }
@@ -125,7 +137,7 @@ export class RustSyntax {
   read(text: string): RustFileSyntax {
     const tree = this.parser.parse(text);
     if (!tree) throw new Error('tree-sitter returned no tree');
-    const result: RustFileSyntax = { items: [], uses: [], paths: [], identifiers: new Map() };
+    const result: RustFileSyntax = { items: [], uses: [], paths: [], impls: [], identifiers: new Map() };
     const cursor = tree.walk();
     try {
       let inUse = -1;
@@ -135,7 +147,26 @@ export class RustSyntax {
         if (kind) {
           const node = cursor.currentNode;
           const name = node.childForFieldName('name')?.text;
-          if (name) result.items.push({ kind, name, visibility: visibilityOf(node), range: rangeOf(node) });
+          const returns = kind === 'fn' ? node.childForFieldName('return_type')?.text : undefined;
+          const type = kind === 'static' || kind === 'const' ? node.childForFieldName('type')?.text : undefined;
+          if (name) {
+            result.items.push({
+              kind,
+              name,
+              visibility: visibilityOf(node),
+              range: rangeOf(node),
+              ...(returns ? { returns: squeeze(returns) } : {}),
+              ...(type ? { type: squeeze(type) } : {}),
+            });
+          }
+        } else if (type === 'impl_item') {
+          const node = cursor.currentNode;
+          const implType = node.childForFieldName('type')?.text;
+          const implTrait = node.childForFieldName('trait')?.text;
+          if (implType) result.impls.push({ type: squeeze(implType), ...(implTrait ? { trait: squeeze(implTrait) } : {}), range: rangeOf(node) });
+        } else if (type === 'token_tree' && inUse < 0) {
+          // A macro call's arguments are tokens, not expressions: `a :: b :: c` read as a path.
+          macroPaths(cursor.currentNode, result.paths);
         } else if (type === 'use_declaration') {
           const node = cursor.currentNode;
           const argument = node.childForFieldName('argument');
@@ -172,6 +203,26 @@ export class RustSyntax {
   dispose(): void {
     this.cache.clear();
     this.parser.delete();
+  }
+}
+
+function squeeze(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/\s*(::|<|>|,)\s*/g, (_, t: string) => (t === ',' ? ', ' : t)).trim();
+}
+
+/** `a::b::c` runs of identifiers and `::` among a token tree's own tokens. */
+function macroPaths(tree: Node, out: RustPath[]): void {
+  const tokens = tree.children.filter((c): c is Node => c !== null);
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i].type !== 'identifier' && tokens[i].type !== 'crate' && tokens[i].type !== 'self' && tokens[i].type !== 'super') continue;
+    const path = [tokens[i].text];
+    let j = i;
+    while (j + 2 < tokens.length && tokens[j + 1].type === '::' && tokens[j + 2].type === 'identifier') {
+      path.push(tokens[j + 2].text);
+      j += 2;
+    }
+    if (path.length > 1) out.push({ path, range: { start: point(tokens[i].startPosition), end: point(tokens[j].endPosition) } });
+    i = j;
   }
 }
 
