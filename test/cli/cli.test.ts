@@ -30,7 +30,7 @@ interface JsonFinding {
 /** Copies in three crates, an inverted dependency, a cycle and a broken manifest: one finding of each kind but near duplicates. */
 const FINDINGS =
   rustCrate('alpha', 'alpha', { x: rustModule('x') }) +
-  rustCrate('beta', 'beta', { x: rustModule('x') }, '[dependencies]\nalpha = "1"\ngamma = { path = "../gamma" }\n') +
+  rustCrate('beta', 'beta', { x: rustModule('x') }, '[dependencies]\nalpha = "0.1"\ngamma = { path = "../gamma" }\n') +
   rustCrate('gamma', 'gamma', { x: rustModule('x') }, '[dependencies]\nbeta = { path = "../beta" }\n') +
   file('broken/Cargo.toml', '[package]\nname = "broken"\nversion = = "1"\n');
 
