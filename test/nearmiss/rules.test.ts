@@ -103,4 +103,56 @@ describe('finding rules', () => {
       assert.doesNotMatch(found[0].message, /undefined/);
     });
   });
+  describe('duplicate-singleton', () => {
+    const NEAR: Partial<AnalysisOptions> = {};
+    const global = (declaration: string) => `use once_cell::sync::Lazy;\nuse std::sync::OnceLock;\n\n${declaration}\n`;
+    const crates = (...declarations: string[]) =>
+      declarations.map((d, i) => rustCrate(`c${i}`, `c${i}`, { g: global(d) })).join('');
+
+    it('reports nothing for immutable values computed lazily in each crate: numbers, env flags, init guards, names', async () => {
+      for (const type of ['u64', 'bool', '()', 'Identifier', 'Vec<String>']) {
+        const { summary } = await codes(crates(`static VALUE: Lazy<${type}> = Lazy::new(|| compute());`, `static VALUE: Lazy<${type}> = Lazy::new(|| compute());`), NEAR, 'duplicate-singleton');
+        assert.deepEqual(summary, [], type);
+      }
+    });
+
+    it('reports globals that own shared state (a lock, an atomic, a pool, a client, a registry) in two crates', async () => {
+      for (const type of ['Mutex<HashMap<String, u32>>', 'AtomicUsize', 'rayon::ThreadPool', 'reqwest::Client', 'prometheus::Registry']) {
+        const { summary } = await codes(crates(`static STATE: OnceLock<${type}> = OnceLock::new();`, `static STATE: OnceLock<${type}> = OnceLock::new();`), NEAR, 'duplicate-singleton');
+        assert.deepEqual(summary, ['duplicate-singleton c0/src/g.rs', 'duplicate-singleton c1/src/g.rs'], type);
+      }
+    });
+
+    it('does not see a value through a newtype as a resource: a newtype of u64 holds a u64', async () => {
+      const { summary } = await codes(
+        crates('pub struct Ticks(u64);\nstatic T: Lazy<Ticks> = Lazy::new(|| Ticks(1));', 'pub struct Ticks(u64);\nstatic T: Lazy<Ticks> = Lazy::new(|| Ticks(1));'),
+        NEAR,
+        'duplicate-singleton',
+      );
+      assert.deepEqual(summary, []);
+    });
+
+    it('relates and counts only the globals of other crates, never a second one of its own crate', async () => {
+      const fixture =
+        rustCrate('a', 'a', { x: global('static FIRST: OnceLock<Runtime> = OnceLock::new();'), y: global('static SECOND: OnceLock<Runtime> = OnceLock::new();') }) +
+        rustCrate('b', 'b', { z: global('static RT: OnceLock<Runtime> = OnceLock::new();') });
+      const { found, index } = await codes(fixture, NEAR, 'duplicate-singleton');
+      const onA = found.filter((f) => index.display(f.file).startsWith('a/'));
+      assert.equal(onA.length, 2);
+      for (const f of onA) {
+        assert.deepEqual(f.related.map((r) => index.display(r.file)), ['b/src/z.rs']);
+        assert.match(f.message, /is one of 2 lazily initialised Runtime globals, in crates a, b:/);
+      }
+      const onB = found.filter((f) => index.display(f.file).startsWith('b/'));
+      assert.deepEqual(onB.map((f) => f.related.length), [2]);
+    });
+
+    it('compares how globals are built: two runtimes built by different constructors are not one service', async () => {
+      const runtime = (builder: string) => `static RT: Lazy<Runtime> = Lazy::new(|| ${builder}().unwrap());`;
+      const different = await codes(crates(runtime('tokio::runtime::Builder::new_current_thread'), runtime('Runtime::new')), NEAR, 'duplicate-singleton');
+      assert.deepEqual(different.summary, []);
+      const same = await codes(crates(runtime('Runtime::new'), runtime('tokio::runtime::Runtime::new')), NEAR, 'duplicate-singleton');
+      assert.deepEqual(same.summary, ['duplicate-singleton c0/src/g.rs', 'duplicate-singleton c1/src/g.rs']);
+    });
+  });
 });

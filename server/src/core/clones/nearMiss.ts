@@ -371,20 +371,23 @@ export class NearMissAnalysis {
     // A global in a copied file is part of that copy's finding.
     if (severity === 'off' || this.wholeFileCopy(file)) return [];
     const findings: Finding[] = [];
+    const crate = this.context.crateOf(file)!;
     this.forEachStaticKey(facts, (key, index) => {
-      const all = this.singletonGroup(file, key);
-      const crates = [...new Set(all.map((o) => this.context.crateOf(o.file)!))].sort((a, b) => a.name.localeCompare(b.name));
-      if (crates.length < 2) return;
+      const held = this.canonical(file, key);
+      // A lazily computed value (a number, a flag, an init guard, a name) is the same in every crate that computes it.
+      if (!ownsSharedState(held)) return;
       const self = facts.statics[index];
-      const others = all.filter((o) => !(o.file === file && o.index === index) && !this.ignoredPair(file, o.file));
+      // One per crate is the harm: globals of this crate are its own business.
+      const others = this.singletonGroup(file, key).filter(
+        (o) => this.context.crateOf(o.file) !== crate && sameConstruction(self, this.indexed.get(o.file)!.statics[o.index]) && !this.ignoredPair(file, o.file),
+      );
       if (others.length === 0) return;
-      const crate = this.context.crateOf(file)!;
-      const names = crates.filter((c) => c !== crate).map((c) => c.name);
+      const names = [...new Set(others.map((o) => this.context.crateOf(o.file)!.name))].sort((a, b) => a.localeCompare(b));
       findings.push({
         code: 'duplicate-singleton',
         severity,
         message:
-          `static ${self.name}: ${self.type} is one of ${all.length} lazily initialised ${this.canonical(file, key)} globals, in crates ` +
+          `static ${self.name}: ${self.type} is one of ${others.length + 1} lazily initialised ${held} globals, in crates ` +
           `${[crate.name, ...names].join(', ')}: a process that links them gets one per crate. Keep one, in a crate the others depend on.`,
         file,
         range: { start: self.range.start, end: { line: self.range.start.line, character: self.range.start.line === self.range.end.line ? self.range.end.character : self.range.start.character } },
@@ -397,6 +400,24 @@ export class NearMissAnalysis {
     });
     return findings;
   }
+}
+
+/**
+ * A type that owns a resource or state shared by its users: a runtime, a
+ * pool, a client, a registry, a cache, or anything behind a lock or atomic.
+ * Two crates that each build one run two of them; two crates that each
+ * compute a `u64` or a `bool` merely agree.
+ */
+const SHARED_STATE =
+  /^(?:Mutex|RwLock|ReentrantMutex|Condvar|Barrier|Semaphore|Notify|Atomic[A-Z]\w*|\w*Runtime|Handle|\w*ThreadPool|\w*Pool|\w*Client|\w*Registry|\w*Cache|\w*Connection|Sender|SyncSender|Receiver|UnboundedSender|DashMap|ArcSwap\w*|\w*Executor|\w*Subscriber|File|Stdout|Stderr)$/;
+
+function ownsSharedState(type: string): boolean {
+  return (type.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []).some((name) => SHARED_STATE.test(name));
+}
+
+/** Two globals built by different constructors (`Builder::new_current_thread` and `Runtime::new`) are different services. */
+function sameConstruction(a: StaticFact, b: StaticFact): boolean {
+  return a.builtBy === undefined || b.builtBy === undefined || a.builtBy === b.builtBy;
 }
 
 // ---------------------------------------------------------------------------

@@ -68,6 +68,8 @@ export interface StaticFact {
   range: Range;
   /** Built by a constructor called on a string literal (`Regex::new(r"...")`): a constant made from data. */
   fromLiteral: boolean;
+  /** The constructor its initialiser calls (`Runtime::new`, `Builder::new_multi_thread`), lazy cells' own left out; undefined for `OnceLock::new()`. */
+  builtBy?: string;
 }
 
 export interface SourceFacts {
@@ -254,7 +256,13 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
       const declared = node.childForFieldName('type')?.text;
       if (name && declared) {
         const value = node.childForFieldName('value');
-        statics.push({ name, type: declared.replace(/\s+/g, ' '), range: rangeOf(node.startPosition, node.endPosition), fromLiteral: value ? builtFromLiteral(value) : false });
+        statics.push({
+          name,
+          type: declared.replace(/\s+/g, ' '),
+          range: rangeOf(node.startPosition, node.endPosition),
+          fromLiteral: value ? builtFromLiteral(value) : false,
+          builtBy: value ? constructorOf(value.text) : undefined,
+        });
       }
     } else if (type === 'macro_invocation') {
       statics.push(...lazyStatics(cursor.currentNode));
@@ -452,6 +460,20 @@ function builtFromLiteral(value: Node): boolean {
   return false;
 }
 
+const LAZY_CELLS = /^(?:OnceLock|LazyLock|Lazy|OnceCell|SyncOnceCell|SyncLazy)$/;
+
+/** The last two segments of the first path called in an initialiser that is not a lazy cell's own constructor. */
+function constructorOf(initialiser: string): string | undefined {
+  for (const match of initialiser.matchAll(/((?:[A-Za-z_][A-Za-z0-9_]*\s*::\s*)*[A-Za-z_][A-Za-z0-9_]*)\s*(?:::\s*<[^>]*>\s*)?\(/g)) {
+    // A method call (`.build()`) is not a constructor: only a path preceded by nothing or an operator is.
+    if (/\.\s*$/.test(initialiser.slice(0, match.index))) continue;
+    const segments = match[1].split('::').map((p) => p.trim());
+    if (segments.length < 2 || LAZY_CELLS.test(segments[segments.length - 2])) continue;
+    return segments.slice(-2).join('::');
+  }
+  return undefined;
+}
+
 /** The first index whose value is at least `value`, in a sorted array. */
 function lowerBound(sorted: Int32Array, value: number): number {
   let lo = 0;
@@ -477,6 +499,7 @@ function lazyStatics(node: Node): StaticFact[] {
       type: `Lazy<${match[2].replace(/\s+/g, ' ')}>`,
       range: { start: { line, character: 0 }, end: { line, character: 0 } },
       fromLiteral: /^\s*[A-Za-z_][\w:]*\s*\(\s*r?#*"/.test(text.slice((match.index ?? 0) + match[0].length)),
+      builtBy: constructorOf(text.slice((match.index ?? 0) + match[0].length).split(';')[0]),
     });
   }
   return found;
