@@ -3,6 +3,7 @@
 // lazily initialised global that every crate builds for itself
 // (duplicate-singleton). State is updated one file at a time; findings for a
 // file are computed from that state, so a save touches only its neighbours.
+import * as path from 'node:path';
 import { diffArrays } from 'diff';
 import picomatch from 'picomatch';
 import { compareCrates, firstLine, moduleName } from './clones';
@@ -24,8 +25,15 @@ export interface NearMissContext extends CloneContext {
   relative(file: string): string;
 }
 
-/** A fingerprint shared by more files than this is boilerplate: it finds no candidates. */
+/** A fingerprint shared by more files than this is boilerplate: it finds no candidates and weighs nothing. */
 const COMMON = 64;
+/**
+ * A fingerprint in up to this many files weighs fully in a similarity; one in
+ * more weighs RARE / files, as clone research weights tokens by frequency:
+ * code every crate repeats (entry points, error enums, metric constructors)
+ * is no evidence that two files are copies.
+ */
+const RARE = 4;
 /**
  * A file needs this many distinct fingerprints (some 15 lines of varied code)
  * for its similarity to mean something: a lib.rs of `mod` lines and
@@ -45,6 +53,8 @@ export class NearMissAnalysis {
   private readonly itemsByShape = new Map<string, Occurrence[]>();
   private readonly staticsByType = new Map<string, { file: string; index: number }[]>();
   private readonly indexed = new Map<string, SourceFacts>();
+  /** Each file's anchor hashes, sorted with repeats: the multiset its similarities are measured on. */
+  private readonly sortedAnchors = new Map<string, Uint32Array>();
   private readonly newtypeCache = new Map<Crate, Map<string, string>>();
   /** Newtype names by the type they wrap (paths dropped), with how many files declare each. */
   private readonly newtypeNames = new Map<string, Map<string, number>>();
@@ -55,6 +65,7 @@ export class NearMissAnalysis {
   update(file: string, facts: SourceFacts | undefined): Set<string> {
     const affected = new Set<string>([file]);
     const before = this.indexed.get(file);
+    this.sortedAnchors.delete(file);
     if (before) {
       for (const other of this.edges.get(file)?.keys() ?? []) {
         affected.add(other);
@@ -93,6 +104,15 @@ export class NearMissAnalysis {
         for (const o of this.singletonGroup(file, key)) affected.add(o.file);
       });
     }
+    // The file's fingerprints weigh differently now: so do the similarities of diverged pairs that have them.
+    for (const fp of new Set([...(before?.fingerprints ?? []), ...(facts?.fingerprints ?? [])])) {
+      for (const other of this.postings.get(fp) ?? []) {
+        const partners = this.edges.get(other);
+        if (!partners) continue;
+        affected.add(other);
+        partners.forEach((_, p) => affected.add(p));
+      }
+    }
     // A newtype changed: every global's type may read differently now.
     if (newtypes(before) !== newtypes(facts)) {
       for (const list of this.staticsByType.values()) for (const o of list) affected.add(o.file);
@@ -123,8 +143,19 @@ export class NearMissAnalysis {
     const { options } = this.context;
     if (!this.context.crateOf(file)) return false;
     if (facts.generated && !options.includeGenerated) return false;
-    if (!options.includeTests && isTest(file, this.context.relative(file), this.context.moduleOf(file))) return false;
+    if (!options.includeTests && (isTest(file, this.context.relative(file), this.context.moduleOf(file)) || this.testOnlyModule(file))) return false;
     return !this.ignoredPath(file);
+  }
+
+  /** A file some `#[cfg(test)] mod` brings in, directly or through its parents: a test under src/. */
+  private testOnlyModule(file: string): boolean {
+    const seen = new Set<string>();
+    for (let module = this.context.moduleOf(file); module?.declaredBy && !seen.has(module.declaredBy.file); ) {
+      if (module.declaredBy.declaration.testOnly) return true;
+      seen.add(module.declaredBy.file);
+      module = this.context.moduleOf(module.declaredBy.file);
+    }
+    return false;
   }
 
   private ignoredPath(file: string): boolean {
@@ -164,13 +195,53 @@ export class NearMissAnalysis {
       // Boilerplate fingerprints were not counted: at most `common` more can be shared.
       if ((2 * (shared + common)) / total < options.similarityThreshold) continue;
       const score = (2 * sharedCount(facts.fingerprints, theirs.fingerprints)) / total;
-      if (score >= options.similarityThreshold && !this.ignoredPair(file, other)) found.set(other, score);
+      if (score < options.similarityThreshold || this.ignoredPair(file, other)) continue;
+      // Distinct fingerprints let a repetitive file collapse to a few: counted with repeats, the two must still be alike.
+      const [mine, their] = [this.anchorsOf(file), this.anchorsOf(other)];
+      if ((2 * sharedCount(mine, their)) / (mine.length + their.length) >= options.similarityThreshold) found.set(other, score);
     }
     return found;
   }
 
   private member(file: string): CloneMember {
     return { file, crate: this.context.crateOf(file)!, facts: this.indexed.get(file)!, module: this.context.moduleOf(file) };
+  }
+
+  private anchorsOf(file: string): Uint32Array {
+    let sorted = this.sortedAnchors.get(file);
+    if (!sorted) {
+      sorted = Uint32Array.from(this.indexed.get(file)!.anchors.hashes).sort();
+      this.sortedAnchors.set(file, sorted);
+    }
+    return sorted;
+  }
+
+  /** How much a fingerprint says: fully when few files have it, little when many do, nothing past COMMON. */
+  private weight(fp: number): number {
+    const files = this.postings.get(fp)?.length ?? 0;
+    return files > COMMON ? 0 : Math.min(1, RARE / Math.max(files, 1));
+  }
+
+  /**
+   * Dice similarity of two files' fingerprints counted with repeats, each
+   * weighted by how rare it is: 2·Σshared / (Σa + Σb). Repetitive code keeps
+   * its length, and boilerplate counts for little.
+   */
+  private weightedSimilarity(a: string, b: string): number {
+    const [x, y] = [this.anchorsOf(a), this.anchorsOf(b)];
+    let shared = 0;
+    let total = 0;
+    for (let i = 0, j = 0; i < x.length || j < y.length; ) {
+      const fp = j >= y.length || (i < x.length && x[i] <= y[j]) ? x[i] : y[j];
+      let cx = 0;
+      let cy = 0;
+      while (i < x.length && x[i] === fp) (i++, cx++);
+      while (j < y.length && y[j] === fp) (j++, cy++);
+      const w = this.weight(fp);
+      shared += Math.min(cx, cy) * w;
+      total += (cx + cy) * w;
+    }
+    return total === 0 ? 0 : (2 * shared) / total;
   }
 
   /** Reported as a whole already: a copy of a file in another crate. */
@@ -192,11 +263,22 @@ export class NearMissAnalysis {
     if (severity === 'off' || !edges || this.wholeFileCopy(file)) return [];
     const self = this.member(file);
     const copyClass = this.context.cloneClassOf(file);
-    const originals = [...edges]
-      .filter(([other]) => !copyClass?.members.some((m) => m.file === other) && this.context.crateOf(other))
-      .map(([other, score]) => ({ member: this.member(other), score }))
-      .filter(({ member }) => compareCrates(member.crate, self.crate, this.context) < 0)
-      .sort((a, b) => b.score - a.score || compareCrates(a.member.crate, b.member.crate, this.context));
+    const within = (f: string) => path.relative(this.context.crateOf(f)!.dir, f);
+    const name = (f: string) => path.basename(f);
+    const originals = [...edges.keys()]
+      .filter((other) => !copyClass?.members.some((m) => m.file === other) && this.context.crateOf(other))
+      .map((other) => ({ member: this.member(other), score: this.weightedSimilarity(file, other) }))
+      .filter(({ member, score }) => compareCrates(member.crate, self.crate, this.context) < 0 && score >= this.context.options.similarityThreshold)
+      // Among originals as alike as printed, the one at the same path in its crate, then the one of the same name.
+      .sort(
+        (a, b) =>
+          Math.round(b.score * 100) - Math.round(a.score * 100) ||
+          Number(within(b.member.file) === within(file)) - Number(within(a.member.file) === within(file)) ||
+          Number(name(b.member.file) === name(file)) - Number(name(a.member.file) === name(file)) ||
+          b.score - a.score ||
+          compareCrates(a.member.crate, b.member.crate, this.context) ||
+          a.member.file.localeCompare(b.member.file),
+      );
     if (originals.length === 0) return [];
     const [best] = originals;
     const comparison = compareLines(best.member.facts, self.facts);
@@ -269,7 +351,8 @@ export class NearMissAnalysis {
         reported.add(index);
         return;
       }
-      const occurrences = this.itemClass(key);
+      // Same shape for other types, or with many other literals (two tables, two `Display` impls), is a pattern, not a copy.
+      const occurrences = this.itemClass(key).filter((o) => o.fact.typeHash === item.typeHash && changedLiterals(o.fact, item) <= EDITED_LITERALS);
       if (occurrences.length === 0) return;
       const [original] = occurrences;
       const self = occurrences.find((o) => o.file === file && o.item === index)!;
@@ -290,7 +373,8 @@ export class NearMissAnalysis {
         message:
           `${describeItem(item)} is a copy of ${source.fact.name} in crate ${source.member.crate.name} ` +
           `(${this.context.display(source.file)}:${source.fact.range.start.line + 1}), ${item.lines} lines` +
-          `${item.name === source.fact.name ? '' : ', under another name'}.` +
+          `${item.name === source.fact.name ? '' : ', under another name'}` +
+          `${literalsNote(changedLiterals(source.fact, item))}.` +
           (others.length > 1 ? ` It has ${others.length} copies in other crates.` : ''),
         file,
         range: firstLineOf(item),
@@ -442,30 +526,77 @@ function compareLines(original: SourceFacts, copy: SourceFacts): { shared: numbe
   return { shared, diverging };
 }
 
-/** For items both files have, which side has members the other lacks. */
+/**
+ * For items both files have, which side has members the other lacks, over
+ * every block of the item (a type's members are the union of its `impl`
+ * blocks); and which items kept their shape but changed literals or types.
+ */
 function compareItems(original: CloneMember, copy: CloneMember): { messages: string[]; related: RelatedLocation[] } {
   const messages: string[] = [];
   const related: RelatedLocation[] = [];
-  const word = (item: ItemFact, n: number) => {
-    const noun = item.kind === 'struct' || item.kind === 'union' ? 'field' : item.kind === 'enum' ? 'variant' : 'item';
+  const word = (kind: ItemFact['kind'], n: number) => {
+    const noun = kind === 'struct' || kind === 'union' ? 'field' : kind === 'enum' ? 'variant' : 'item';
     return `${n} ${noun}${n === 1 ? '' : 's'}`;
   };
-  for (const mine of copy.facts.items) {
-    if (mine.members.length === 0 && mine.kind !== 'struct' && mine.kind !== 'enum') continue;
-    const theirs = original.facts.items.find((i) => i.kind === mine.kind && i.name === mine.name);
+  const byName = (items: ItemFact[]) => {
+    const found = new Map<string, ItemFact[]>();
+    for (const item of items) {
+      const key = `${item.kind} ${item.name}`;
+      found.set(key, [...(found.get(key) ?? []), item]);
+    }
+    return found;
+  };
+  const theirsByName = byName(original.facts.items);
+  const relabelled: string[] = [];
+  const relabelledItems = new Set<ItemFact>();
+  for (const [key, mine] of byName(copy.facts.items)) {
+    const theirs = theirsByName.get(key);
     if (!theirs) continue;
-    const missing = theirs.members.filter((m) => !mine.members.includes(m));
-    const extra = mine.members.filter((m) => !theirs.members.includes(m));
+    const [first] = mine;
+    if (
+      mine.length === 1 &&
+      theirs.length === 1 &&
+      first.shapeHash === theirs[0].shapeHash &&
+      (first.typeHash !== theirs[0].typeHash || changedLiterals(first, theirs[0]) > 0)
+    ) {
+      relabelledItems.add(first);
+      // A function of an impl named already is part of it.
+      if (first.parent === undefined || !relabelledItems.has(copy.facts.items[first.parent])) relabelled.push(first.name);
+    }
+    if (mine.every((i) => i.members.length === 0) && first.kind !== 'struct' && first.kind !== 'enum') continue;
+    const ours = new Set(mine.flatMap((i) => i.members));
+    const other = new Set(theirs.flatMap((i) => i.members));
+    const missing = [...other].filter((m) => !ours.has(m));
+    const extra = [...ours].filter((m) => !other.has(m));
     if (missing.length === 0 && extra.length === 0) continue;
     if (missing.length > 0) {
-      messages.push(`${mine.name} in ${original.crate.name} has ${word(mine, missing.length)} this copy lacks: ${missing.join(', ')}.`);
+      messages.push(`${first.name} in ${original.crate.name} has ${word(first.kind, missing.length)} this copy lacks: ${missing.join(', ')}.`);
     }
     if (extra.length > 0) {
-      messages.push(`${mine.name} here has ${word(mine, extra.length)} that ${original.crate.name}'s lacks: ${extra.join(', ')}.`);
+      messages.push(`${first.name} here has ${word(first.kind, extra.length)} that ${original.crate.name}'s lacks: ${extra.join(', ')}.`);
     }
-    related.push({ file: original.file, range: firstLineOf(theirs), message: `${theirs.name} in crate ${original.crate.name}` });
+    related.push({ file: original.file, range: firstLineOf(theirs[0]), message: `${theirs[0].name} in crate ${original.crate.name}` });
+  }
+  if (relabelled.length > 0) {
+    const shown = relabelled.slice(0, 5).join(', ') + (relabelled.length > 5 ? ` and ${relabelled.length - 5} more` : '');
+    messages.push(`${relabelled.length === 1 ? 'One item keeps its shape' : `${relabelled.length} items keep their shape`} with other literals or types: ${shown}.`);
   }
   return { messages, related };
+}
+
+/** A copy edited in a place or two: more changed literals than this make a same-shaped item a pattern. */
+const EDITED_LITERALS = 2;
+
+/** How many literals differ between two items of one shape, which line up one for one. */
+function changedLiterals(a: ItemFact, b: ItemFact): number {
+  const [x, y] = [a.literals ?? [], b.literals ?? []];
+  let changed = Math.abs(x.length - y.length);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) changed++;
+  return changed;
+}
+
+function literalsNote(changed: number): string {
+  return changed === 0 ? '' : changed === 1 ? ', with one literal changed' : `, with ${changed} literals changed`;
 }
 
 function describeItem(item: ItemFact): string {

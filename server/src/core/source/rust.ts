@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { Language, Parser } from 'web-tree-sitter';
 import type { Node, TreeCursor } from 'web-tree-sitter';
 import { locateAsset } from './assets';
-import { tokenId, winnow } from './winnow';
+import { K, tokenId, winnow, winnowPositions } from './winnow';
 import type { SourceAnalyzer } from '../index';
 import type { Range } from '../model';
 
@@ -24,6 +24,8 @@ export interface ModDeclaration {
   visibilityRange?: Range;
   /** `mod x { ... }` rather than `mod x;`. */
   inline: boolean;
+  /** Compiled for tests only: under `#[cfg(test)]`, or inside an inline test module. */
+  testOnly?: boolean;
   /** The item itself, from its visibility to its `;` or `}`. */
   range: Range;
   /** The item with the attributes and doc comments above it. */
@@ -57,8 +59,16 @@ export interface ItemFact {
   parent?: number;
   /** For a tuple struct with one field (a newtype): that field's type as written. */
   newtypeOf?: string;
-  /** Inside a `#[cfg(test)]` or `tests` inline module. */
+  /** Inside a `#[cfg(test)]` or `tests` inline module, or itself `#[test]` or `#[cfg(test)]`. */
   inTest?: boolean;
+  /**
+   * sha1 of the item's type names in order, the item's own name left out:
+   * two items of one shape for different types (`From<IoError>` and
+   * `From<ParseError>`) differ here, a renamed copy does not.
+   */
+  typeHash?: string;
+  /** The item's literals in order: of two items of one shape, they line up one for one. */
+  literals?: string[];
 }
 
 export interface StaticFact {
@@ -99,6 +109,12 @@ export interface SourceFacts {
   trivial: boolean;
   /** Winnowed k-gram hashes of the token stream with identifiers and literals abstracted (see winnow.ts). */
   fingerprints: Uint32Array;
+  /**
+   * The winnowed k-grams in token order, a place for each (see winnowPositions):
+   * hash, first token's index, and the 0-based lines of its first and last
+   * token. What finds copied blocks inside files that differ around them.
+   */
+  anchors: { hashes: Uint32Array; tokens: Uint32Array; startLines: Uint32Array; endLines: Uint32Array };
   /** A hash of each line, trimmed: enough to count shared and diverging lines without reading the file again. */
   lineHashes: Uint32Array;
   /** Top-level items, items of inline modules, and the functions of impl and trait blocks. */
@@ -178,7 +194,7 @@ export class RustParser implements SourceAnalyzer {
     if (!tree) throw new Error('tree-sitter returned no tree');
     try {
       const scan = scanTokens(tree.walk(), text, libName);
-      const { mods, trivial, items, implTargets } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss);
+      const { mods, trivial, items, implTargets } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss, scan.values);
       const firstNewline = text.indexOf('\n');
       const firstLine = firstNewline < 0 ? text : text.slice(0, firstNewline);
       return {
@@ -194,6 +210,7 @@ export class RustParser implements SourceAnalyzer {
         mods,
         trivial,
         fingerprints: nearMiss ? winnow(scan.ids) : new Uint32Array(0),
+        anchors: anchorsOf(nearMiss ? scan.ids : new Uint32Array(0), scan.starts, text),
         lineHashes: nearMiss
           ? Uint32Array.from((text.endsWith('\n') ? text.slice(0, -1) : text).split('\n'), (line) => tokenId(line.trim()))
           : new Uint32Array(0),
@@ -226,6 +243,8 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
   const tokens: string[] = [];
   const ids: number[] = [];
   const starts: number[] = [];
+  // Aligned with ids: a literal's or a type name's text, '' for other tokens.
+  const values: string[] = [];
   const crateAt: number[] = [];
   const useSites: UseSite[] = [];
   const statics: StaticFact[] = [];
@@ -277,6 +296,7 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
         if (cursor.startIndex >= visibilityEnd) {
           ids.push(IDENTIFIERS.has(type) ? ID_IDENTIFIER : LITERALS.has(type) ? ID_LITERAL : tokenId(token));
           starts.push(cursor.startIndex);
+          values.push(LITERALS.has(type) || type === 'type_identifier' || type === 'primitive_type' ? token : '');
         }
       }
     }
@@ -328,6 +348,7 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
           identifiers: Uint32Array.from(identifierSet).sort(),
           ids: Uint32Array.from(ids),
           starts: Int32Array.from(starts),
+          values,
         };
       }
     }
@@ -339,6 +360,7 @@ function readItems(
   ids: Uint32Array,
   starts: Int32Array,
   withItems: boolean,
+  values: string[],
 ): { mods: ModDeclaration[]; trivial: boolean; items: ItemFact[]; implTargets: string[] } {
   const mods: ModDeclaration[] = [];
   const implTargets: string[] = [];
@@ -354,8 +376,8 @@ function readItems(
       }
       if (withItems && ITEM_KINDS[item.type]) {
         const first = facts.length;
-        readItem(item, ids, starts, facts);
-        if (inTest) for (let i = first; i < facts.length; i++) facts[i].inTest = true;
+        readItem(item, ids, starts, facts, values);
+        if (inTest || leading.some(isTestAttribute)) for (let i = first; i < facts.length; i++) facts[i].inTest = true;
       }
       if (parents.length === 0 && !WIRING.has(item.type) && !(item.type === 'mod_item' && item.childForFieldName('body'))) {
         trivial = false;
@@ -380,13 +402,14 @@ function readItems(
             attributes: leading.map((a) => ({ name: attributeName(a), range: rangeOf(a.startPosition, a.endPosition) })),
             visibilityRange: visibility ? rangeOf(visibility.startPosition, visibility.endPosition) : undefined,
             inline: body !== null,
+            testOnly: inTest || leading.some((a) => /^#\[cfg\((?:all\()?test\b/.test(a.text.replace(/\s+/g, ''))) || undefined,
             range: rangeOf(item.startPosition, item.endPosition),
             fullRange: rangeOf(first.startPosition, item.endPosition),
             fullOffsets: [first.startIndex, item.endIndex],
           });
           if (body) {
             trivial = false;
-            const testModule = name === 'tests' || name === 'test' || leading.some((a) => a.text.replace(/\s+/g, '') === '#[cfg(test)]');
+            const testModule = name === 'tests' || name === 'test' || leading.some(isTestAttribute);
             visit(body.namedChildren, [...parents, name], inTest || testModule);
           }
         }
@@ -398,7 +421,7 @@ function readItems(
   return { mods, trivial, items: facts, implTargets };
 }
 
-function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemFact[], parent?: number, owner?: string): void {
+function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemFact[], values: string[], parent?: number, owner?: string): void {
   const kind = ITEM_KINDS[node.type];
   const body = node.childForFieldName('body');
   let name: string;
@@ -438,11 +461,13 @@ function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemF
     members,
     parent,
     newtypeOf,
+    typeHash: typeHashOf(values.slice(first, end), ids.subarray(first, end), name),
+    literals: values.slice(first, end).filter((v, i) => v !== '' && slice[i] === ID_LITERAL),
   });
   if ((kind === 'impl' || kind === 'trait') && body) {
     const type = kind === 'impl' ? node.childForFieldName('type')?.text ?? name : name;
     for (const child of body.namedChildren) {
-      if (child?.type === 'function_item') readItem(child, ids, starts, facts, index, type);
+      if (child?.type === 'function_item') readItem(child, ids, starts, facts, values, index, type);
     }
   }
 }
@@ -458,6 +483,11 @@ function builtFromLiteral(value: Node): boolean {
     if (args.some((a) => a?.type === 'string_literal' || a?.type === 'raw_string_literal')) return true;
   }
   return false;
+}
+
+function typeHashOf(values: string[], ids: Uint32Array, name: string): string {
+  const own = new Set(name.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
+  return sha1(values.filter((v, i) => v !== '' && ids[i] !== ID_LITERAL && !own.has(v)).join('\u0000'));
 }
 
 const LAZY_CELLS = /^(?:OnceLock|LazyLock|Lazy|OnceCell|SyncOnceCell|SyncLazy)$/;
@@ -533,6 +563,13 @@ function attributeName(item: Node): string {
   return attribute?.namedChildren[0]?.text ?? '';
 }
 
+/** `#[test]`, `#[tokio::test]`, `#[bench]`, `#[cfg(test)]`, `#[cfg(all(test, ...))]`: the item is built for tests only. */
+function isTestAttribute(item: Node): boolean {
+  if (item.type !== 'attribute_item') return false;
+  const text = item.text.replace(/\s+/g, '');
+  return /^#\[(?:(?:[A-Za-z_]\w*::)*test(?:\(.*\))?|bench|rstest|test_case\(.*\)|cfg\((?:all\()?test\b.*)\]$/.test(text);
+}
+
 function isDocComment(node: Node): boolean {
   return node.namedChildren.some((c) => c?.type === 'outer_doc_comment_marker');
 }
@@ -553,6 +590,28 @@ function pathAttributeOf(attributes: Node[]): string | undefined {
 // web-tree-sitter parses JS strings as UTF-16, so its columns are UTF-16 units, as LSP's are.
 function rangeOf(start: { row: number; column: number }, end: { row: number; column: number }): Range {
   return { start: { line: start.row, character: start.column }, end: { line: end.row, character: end.column } };
+}
+
+function anchorsOf(ids: Uint32Array, starts: Int32Array, text: string): SourceFacts['anchors'] {
+  const { hashes, positions } = winnowPositions(ids);
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const lineOf = (offset: number) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  return {
+    hashes,
+    tokens: positions,
+    startLines: Uint32Array.from(positions, (p) => lineOf(starts[p])),
+    endLines: Uint32Array.from(positions, (p) => lineOf(starts[Math.min(p + K - 1, starts.length - 1)])),
+  };
 }
 
 export function countLines(text: string): number {
