@@ -28,12 +28,12 @@ export interface NearMissContext extends CloneContext {
 /** A fingerprint shared by more files than this is boilerplate: it finds no candidates and weighs nothing. */
 const COMMON = 64;
 /**
- * A fingerprint in up to this many files weighs fully in a similarity; one in
+ * A fingerprint in up to this many files (a copy in three crates) weighs fully in a similarity; one in
  * more weighs RARE / files, as clone research weights tokens by frequency:
  * code every crate repeats (entry points, error enums, metric constructors)
  * is no evidence that two files are copies.
  */
-const RARE = 4;
+const RARE = 3;
 /**
  * A file needs this many distinct fingerprints (some 15 lines of varied code)
  * for its similarity to mean something: a lib.rs of `mod` lines and
