@@ -150,6 +150,7 @@ describe('rust-consolidate check', () => {
         'diverged-copy',
         'duplicate-item',
         'duplicate-singleton',
+        'duplicate-block',
         'plan-item-regressed',
       ]);
       for (const rule of runResult.tool.driver.rules) {

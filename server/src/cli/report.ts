@@ -133,6 +133,7 @@ const RULE_SUMMARY: Record<FindingCode, string> = {
   'diverged-copy': 'A file of another crate that this one mostly is: a copy that diverged.',
   'duplicate-item': 'An item (function, type, impl, static, const) copied from another crate.',
   'duplicate-singleton': 'A lazily initialised global of the same type in more than one crate.',
+  'duplicate-block': 'A block of lines copied from a file of another crate, inside items and files that differ around it.',
   'plan-item-regressed': 'A plan item that is checked while the code says it is not done.',
 };
 

@@ -23,6 +23,7 @@ export const FINDING_CODES = [
   'diverged-copy',
   'duplicate-item',
   'duplicate-singleton',
+  'duplicate-block',
   'plan-item-regressed',
 ] as const;
 

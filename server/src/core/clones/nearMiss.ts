@@ -12,7 +12,7 @@ import type { Finding, FindingCode, RelatedLocation } from '../model';
 import { severityOf } from '../model';
 import type { ModuleInfo } from '../source/modules';
 import type { ItemFact, SourceFacts, StaticFact } from '../source/rust';
-import { sharedCount } from '../source/winnow';
+import { K, sharedCount } from '../source/winnow';
 import type { Crate } from '../cargo/workspace';
 
 export interface NearMissContext extends CloneContext {
@@ -41,6 +41,22 @@ const RARE = 3;
  */
 const MEASURABLE = 32;
 
+/** A copied block is at least this long, as clone detectors count (some 10 lines, 100 tokens). */
+const BLOCK_LINES = 10;
+const BLOCK_TOKENS = 100;
+/** Fingerprints (with repeats) two files must share before their blocks are looked for: a 100-token block has some 25. */
+const BLOCK_SHARED = 15;
+/** Anchors a run may skip on either side and still be one block: an edit of a few tokens breaks some 6. */
+const BLOCK_GAP = 10;
+/**
+ * A fingerprint repeated more often in a file seeds no run. Repeats below it
+ * (the rows of a table) seed one run per offset; the run on the best diagonal
+ * is the longest, and overlapping runs merge into one region.
+ */
+const BLOCK_REPEATS = 32;
+/** This share of a block's lines must read the same on both sides, or it is one shape with other contents. */
+const BLOCK_SAME_LINES = 0.7;
+
 interface Occurrence {
   file: string;
   item: number;
@@ -65,8 +81,8 @@ export class NearMissAnalysis {
   update(file: string, facts: SourceFacts | undefined): Set<string> {
     const affected = new Set<string>([file]);
     const before = this.indexed.get(file);
-    this.sortedAnchors.delete(file);
     if (before) {
+      for (const other of this.blockPartners(file)) affected.add(other);
       for (const other of this.edges.get(file)?.keys() ?? []) {
         affected.add(other);
         this.edges.get(other)?.delete(file);
@@ -84,10 +100,12 @@ export class NearMissAnalysis {
       if (before.items.some((i) => i.newtypeOf)) this.newtypeCache.clear();
       this.countNewtypes(before, -1);
       this.indexed.delete(file);
+      this.sortedAnchors.delete(file);
     }
     if (facts && this.eligible(file, facts)) {
       this.indexed.set(file, facts);
       for (const fp of facts.fingerprints) addTo(this.postings, fp, file);
+      for (const other of this.blockPartners(file)) affected.add(other);
       for (const [other, score] of this.similarFiles(file, facts)) {
         link(this.edges, file, other, score);
         link(this.edges, other, file, score);
@@ -127,6 +145,7 @@ export class NearMissAnalysis {
     if (facts) {
       this.forEachItemKey(facts, (key) => this.itemsByShape.get(key)?.forEach((o) => found.add(o.file)));
       this.forEachStaticKey(facts, (key) => this.singletonGroup(file, key).forEach((o) => found.add(o.file)));
+      this.blockPartners(file).forEach((o) => found.add(o));
     }
     found.delete(file);
     return found;
@@ -134,7 +153,30 @@ export class NearMissAnalysis {
 
   findingsFor(file: string): Finding[] {
     if (!this.indexed.has(file)) return [];
-    return [...this.divergedFinding(file), ...this.itemFindings(file), ...this.singletonFindings(file)];
+    const items = this.itemFindings(file);
+    return [...this.divergedFinding(file), ...items, ...this.singletonFindings(file), ...this.blockFindings(file, items)];
+  }
+
+  /** The lines of this file that near-miss findings say are copied, 0-based, each once: for the duplicated-lines count. */
+  copiedLines(file: string, findings: Finding[]): Set<number> {
+    const lines = new Set<number>();
+    const facts = this.indexed.get(file);
+    if (!facts) return lines;
+    const addRange = (start: number, end: number) => {
+      for (let l = start; l <= end; l++) lines.add(l);
+    };
+    for (const finding of findings) {
+      if (finding.code === 'duplicate-block') addRange(finding.range.start.line, finding.range.end.line - 1);
+      else if (finding.code === 'duplicate-item') {
+        const item = facts.items.find((i) => i.range.start.line === finding.range.start.line && i.range.start.character === finding.range.start.character);
+        if (item) addRange(item.range.start.line, item.range.end.line);
+      } else if (finding.code === 'diverged-copy') {
+        const original = finding.related[0]?.file;
+        const theirs = original && this.indexed.get(original);
+        if (theirs) for (const l of sharedLines(theirs, facts)) lines.add(l);
+      }
+    }
+    return lines;
   }
 
   // -------------------------------------------------------------------------
@@ -390,6 +432,156 @@ export class NearMissAnalysis {
   }
 
   // -------------------------------------------------------------------------
+  // duplicate-block
+
+  /**
+   * Files of other crates that share enough fingerprints with this one, not
+   * boilerplate, counted with repeats (a table's rows repeat a few), to hold
+   * a copied block.
+   */
+  private blockPartners(file: string): string[] {
+    const crate = this.context.crateOf(file);
+    if (!this.indexed.has(file) || !crate) return [];
+    const mine = this.anchorsOf(file);
+    const counts = new Map<string, number>();
+    for (let i = 0; i < mine.length; ) {
+      const fp = mine[i];
+      let n = 0;
+      while (i < mine.length && mine[i] === fp) (i++, n++);
+      const files = this.postings.get(fp);
+      if (!files || files.length > COMMON) continue;
+      for (const other of files) {
+        if (other === file) continue;
+        const theirs = this.anchorsOf(other);
+        const count = lowerBoundOf(theirs, fp + 1) - lowerBoundOf(theirs, fp);
+        counts.set(other, (counts.get(other) ?? 0) + Math.min(n, count));
+      }
+    }
+    return [...counts]
+      .filter(([other, n]) => n >= BLOCK_SHARED && this.context.crateOf(other) !== crate)
+      .map(([other]) => other)
+      .sort();
+  }
+
+  /**
+   * Runs of anchors the two files have in the same order, a few edits apart
+   * at most: seeds are fingerprints not repeated past BLOCK_REPEATS in either
+   * file, chained while both sides advance by at most BLOCK_GAP anchors,
+   * each to the run nearest its diagonal. Each run is a region of both files.
+   */
+  private matchingRuns(a: string, b: string): { a: [number, number]; b: [number, number] }[] {
+    const [x, y] = [this.indexed.get(a)!.anchors, this.indexed.get(b)!.anchors];
+    const inY = new Map<number, number[]>();
+    y.hashes.forEach((h, j) => addTo(inY, h, j));
+    const inX = new Map<number, number>();
+    x.hashes.forEach((h) => inX.set(h, (inX.get(h) ?? 0) + 1));
+    type Run = { first: [number, number]; last: [number, number] };
+    const runs: Run[] = [];
+    let active: Run[] = [];
+    for (let i = 0; i < x.hashes.length; i++) {
+      const h = x.hashes[i];
+      const places = inY.get(h);
+      if (!places || places.length > BLOCK_REPEATS || inX.get(h)! > BLOCK_REPEATS || this.weight(h) === 0) continue;
+      const stillOpen: Run[] = [];
+      for (const run of active) (i - run.last[0] <= BLOCK_GAP ? stillOpen : runs).push(run);
+      active = stillOpen;
+      for (const j of places) {
+        let best: Run | undefined;
+        for (const run of active) {
+          const [li, lj] = run.last;
+          if (li >= i || lj >= j || j - lj > BLOCK_GAP) continue;
+          if (!best || Math.abs(i - li - (j - lj)) < Math.abs(i - best.last[0] - (j - best.last[1]))) best = run;
+        }
+        if (best) best.last = [i, j];
+        else active.push({ first: [i, j], last: [i, j] });
+      }
+    }
+    runs.push(...active);
+    const big = (anchors: SourceFacts['anchors'], first: number, last: number) =>
+      anchors.endLines[last] - anchors.startLines[first] + 1 >= BLOCK_LINES && anchors.tokens[last] + K - anchors.tokens[first] >= BLOCK_TOKENS;
+    return runs
+      .filter((r) => big(x, r.first[0], r.last[0]) && big(y, r.first[1], r.last[1]))
+      .map((r) => ({ a: [x.startLines[r.first[0]], x.endLines[r.last[0]]], b: [y.startLines[r.first[1]], y.endLines[r.last[1]]] }));
+  }
+
+  /**
+   * Blocks of at least BLOCK_LINES lines and BLOCK_TOKENS tokens that a file
+   * of a more authoritative crate has too, inside items and files that differ
+   * around them; one finding per maximal region, relating every counterpart.
+   * Not between files reported whole or as diverged copies (that finding
+   * holds them), not inside an item reported as a duplicate-item, and not for
+   * regions whose lines mostly differ in text (same shape, other contents:
+   * a pattern, not a copy).
+   */
+  private blockFindings(file: string, items: Finding[]): Finding[] {
+    const severity = this.severity('duplicate-block');
+    if (severity === 'off' || this.wholeFileCopy(file)) return [];
+    const facts = this.indexed.get(file)!;
+    const crate = this.context.crateOf(file)!;
+    const itemLines = this.copiedLines(file, items);
+    type Counterpart = { file: string; start: number; end: number; changed: number };
+    const regions: { start: number; end: number; counterparts: Counterpart[] }[] = [];
+    for (const other of this.blockPartners(file)) {
+      if (this.edges.get(file)?.has(other) || this.wholeFileCopy(other) || this.ignoredPair(file, other)) continue;
+      // The finding goes on the copy: the side whose crate is less authoritative.
+      if (compareCrates(this.context.crateOf(other)!, crate, this.context) >= 0) continue;
+      const theirs = this.indexed.get(other)!;
+      for (const run of this.matchingRuns(file, other)) {
+        const [start, end] = run.a;
+        const lines = end - start + 1;
+        let inItems = 0;
+        for (let l = start; l <= end; l++) if (itemLines.has(l)) inItems++;
+        if (inItems * 2 > lines) continue;
+        const { shared, diverging } = compareLineRange(theirs, run.b, facts, run.a);
+        if (shared < BLOCK_SAME_LINES * (shared + diverging / 2)) continue;
+        regions.push({ start, end, counterparts: [{ file: other, start: run.b[0], end: run.b[1], changed: Math.ceil(diverging / 2) }] });
+      }
+    }
+    regions.sort((p, q) => p.start - q.start || q.end - p.end);
+    const merged: typeof regions = [];
+    for (const r of regions) {
+      const last = merged[merged.length - 1];
+      if (last && r.start <= last.end) {
+        last.end = Math.max(last.end, r.end);
+        last.counterparts.push(...r.counterparts);
+      } else merged.push({ ...r, counterparts: [...r.counterparts] });
+    }
+    return merged.map((region) => {
+      // A repetitive region matches its counterpart at several offsets: the longest match stands for that file.
+      const longest = new Map<string, Counterpart>();
+      for (const c of region.counterparts) {
+        const kept = longest.get(c.file);
+        if (!kept || c.end - c.start > kept.end - kept.start || (c.end - c.start === kept.end - kept.start && c.changed < kept.changed)) longest.set(c.file, c);
+      }
+      const counterparts = [...longest.values()].sort(
+        (p, q) => compareCrates(this.context.crateOf(p.file)!, this.context.crateOf(q.file)!, this.context) || p.file.localeCompare(q.file) || p.start - q.start,
+      );
+      const [source] = counterparts;
+      const sourceCrate = this.context.crateOf(source.file)!;
+      const lines = region.end - region.start + 1;
+      const inside = enclosingItem(facts, region.start, region.end);
+      const how = source.changed === 0 ? 'identical line for line' : `${source.changed} ${source.changed === 1 ? 'line' : 'lines'} changed`;
+      const others = new Set(counterparts.map((c) => c.file)).size - 1;
+      return {
+        code: 'duplicate-block' as const,
+        severity,
+        message:
+          `Lines ${region.start + 1}-${region.end + 1}${inside ? ` (${inside})` : ''} are a copy of lines ${source.start + 1}-${source.end + 1} of ` +
+          `${this.context.display(source.file)} in crate ${sourceCrate.name}, ${lines} lines, ${how}.` +
+          (others > 0 ? ` ${others === 1 ? 'One other file has' : `${others} other files have`} it too.` : ''),
+        file,
+        range: { start: { line: region.start, character: 0 }, end: { line: region.end + 1, character: 0 } },
+        related: counterparts.map((c) => ({
+          file: c.file,
+          range: { start: { line: c.start, character: 0 }, end: { line: c.end + 1, character: 0 } },
+          message: `${c === source ? 'the copy to keep' : 'another copy'}: lines ${c.start + 1}-${c.end + 1}, in crate ${this.context.crateOf(c.file)!.name}`,
+        })),
+        fixes: [],
+      };
+    });
+  }
+
+  // -------------------------------------------------------------------------
   // duplicate-singleton
 
   /** Lazily initialised globals by the type they hold, as written (paths dropped). */
@@ -526,6 +718,41 @@ function compareLines(original: SourceFacts, copy: SourceFacts): { shared: numbe
   return { shared, diverging };
 }
 
+/** Lines shared and diverging (both sides counted) between a range of lines of each file, from their line hashes. */
+function compareLineRange(original: SourceFacts, [os, oe]: [number, number], copy: SourceFacts, [cs, ce]: [number, number]) {
+  let shared = 0;
+  let diverging = 0;
+  const theirs = Array.from(original.lineHashes.subarray(os, oe + 1));
+  const mine = Array.from(copy.lineHashes.subarray(cs, ce + 1));
+  for (const change of diffArrays(theirs, mine)) {
+    if (change.added || change.removed) diverging += change.count ?? change.value.length;
+    else shared += change.count ?? change.value.length;
+  }
+  return { shared, diverging };
+}
+
+/** The 0-based lines of the copy that its original has too, from their line hashes. */
+function sharedLines(original: SourceFacts, copy: SourceFacts): number[] {
+  const lines: number[] = [];
+  let line = 0;
+  for (const change of diffArrays(Array.from(original.lineHashes), Array.from(copy.lineHashes))) {
+    const n = change.count ?? change.value.length;
+    if (change.removed) continue;
+    if (!change.added) for (let i = 0; i < n; i++) lines.push(line + i);
+    line += n;
+  }
+  return lines;
+}
+
+/** `fn x`, `impl T`: the innermost item holding a range of lines, for a message. */
+function enclosingItem(facts: SourceFacts, start: number, end: number): string | undefined {
+  let best: ItemFact | undefined;
+  for (const item of facts.items) {
+    if (item.range.start.line <= start && item.range.end.line >= end && (!best || item.range.start.line >= best.range.start.line)) best = item;
+  }
+  return best && `inside ${describeItem(best)}`;
+}
+
 /**
  * For items both files have, which side has members the other lacks, over
  * every block of the item (a type's members are the union of its `impl`
@@ -632,6 +859,18 @@ function firstTypeArgument(args: string): string {
 
 function newtypes(facts: SourceFacts | undefined): string {
   return JSON.stringify(facts?.items.filter((i) => i.newtypeOf).map((i) => [i.name, i.newtypeOf]) ?? []);
+}
+
+/** The first index of a sorted array whose value is at least `value`. */
+function lowerBoundOf(sorted: Uint32Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
