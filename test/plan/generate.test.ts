@@ -261,7 +261,6 @@ pub fn counts(words: &[&str]) -> HashMap<String, usize> {
 
 const B_AFTER = `use std::collections::HashMap;
 use std::sync::Mutex;
-
 use a::util::normalise_names;
 
 pub fn cached() -> &'static Mutex<Vec<String>> {
