@@ -5,8 +5,10 @@ import { WorkspaceIndex } from '../../server/src/core/index';
 import { DEFAULT_OPTIONS, silentLog } from '../../server/src/core/model';
 import type { Finding } from '../../server/src/core/model';
 import { RustParser } from '../../server/src/core/source/rust';
-import { removeFixture, writeFixture } from '../support/fixture';
+import { removeFixture, rustModule, writeFixture } from '../support/fixture';
 import { crate, variedModule } from './similarity.test';
+
+const rustModuleText = rustModule('words');
 
 /** A 30-line loop body, the block that gets copied. */
 const BLOCK = `        let mut window = Vec::with_capacity(size);
@@ -151,5 +153,34 @@ describe('duplicate-block', () => {
     const related = (file: string) => found.find((f) => display(f.file) === file)!.related.map((r) => display(r.file));
     assert.deepEqual(related('beta/src/detect.rs'), ['alpha/src/detect.rs']);
     assert.deepEqual(related('gamma/src/detect.rs'), ['alpha/src/detect.rs', 'beta/src/detect.rs']);
+  });
+
+  it('counts duplicated lines over every kind, each line once: a copied file, a block, an item', async () => {
+    const item = `pub fn checksum(data: &[u8]) -> u32 {
+    let mut a: u32 = 1;
+    let mut b: u32 = 0;
+    for byte in data {
+        a = (a + *byte as u32) % 65521;
+        b = (b + a) % 65521;
+    }
+    (b << 16) | a
+}
+`;
+    const dir = writeFixture(
+      crate('alpha', { detect: variedModule() + host('a') + item, words: rustModuleText }) + crate('beta', { detect: OTHER + host('b') + item, words: rustModuleText }),
+    );
+    dirs.push(dir);
+    const index = new WorkspaceIndex([dir], { ...DEFAULT_OPTIONS }, parser, silentLog);
+    await index.build();
+    const codes = index.allFindings().map((f) => `${f.code} ${index.display(f.file)}`).sort();
+    assert.deepEqual(codes, ['duplicate-block beta/src/detect.rs', 'duplicate-file beta/src/words.rs', 'duplicate-item beta/src/detect.rs']);
+    const block = index.allFindings().find((f) => f.code === 'duplicate-block')!;
+    const copied = index.allFindings().find((f) => f.code === 'duplicate-item')!;
+    const facts = index.factsOf(block.file)!;
+    const itemFact = facts.items.find((i) => i.range.start.line === copied.range.start.line)!;
+    const lines = new Set<number>();
+    for (let l = block.range.start.line; l < block.range.end.line; l++) lines.add(l);
+    for (let l = itemFact.range.start.line; l <= itemFact.range.end.line; l++) lines.add(l);
+    assert.equal(index.stats().duplicatedLines, index.factsOf(index.allFindings().find((f) => f.code === 'duplicate-file')!.file)!.lines + lines.size);
   });
 });

@@ -111,7 +111,7 @@ export function formatText({ root, index, findings, plan, elapsedMs }: Report): 
   const found = counts.length > 0 ? counts.join(', ') : 'no findings';
   lines.push(
     `${root}: ${stats.crates} crates, ${stats.files} files, ${stats.lines} lines: ${found}; ` +
-      `${stats.copies} copies hold ${stats.duplicatedLines} duplicated lines (${(elapsedMs / 1000).toFixed(2)} s)`,
+      `${stats.duplicatedLines} duplicated lines, ${stats.copies} files copied whole (${(elapsedMs / 1000).toFixed(2)} s)`,
   );
   return lines.join('\n') + '\n';
 }

@@ -38,7 +38,11 @@ export interface IndexStats {
   lines: number;
   /** Files reported as copies of a module of another crate. */
   copies: number;
-  /** Lines in those copies. */
+  /**
+   * Lines that findings say are copied from another crate, each line once,
+   * over every kind: whole-file copies, the shared lines of diverged copies,
+   * copied items and copied blocks. Counted on the copies, not the kept side.
+   */
   duplicatedLines: number;
   findings: number;
 }
@@ -63,6 +67,8 @@ export class WorkspaceIndex {
   private manifestFindingsByFile = new Map<string, Finding[]>();
   private readonly findingsByFile = new Map<string, Finding[]>();
   private readonly serialized = new Map<string, string>();
+  /** Per file, how many of its lines its findings say are copied: kept as findings are stored. */
+  private readonly copiedLineCounts = new Map<string, number>();
   private nearMiss: NearMissAnalysis;
   /** Source files read and fingerprinted since the index was made: a save should add one. */
   filesRead = 0;
@@ -247,10 +253,8 @@ export class WorkspaceIndex {
     let findings = 0;
     for (const [file, list] of this.findingsByFile) {
       findings += list.length;
-      if (list.some((f) => f.code === 'duplicate-file' || f.code === 'near-duplicate-file')) {
-        copies++;
-        duplicatedLines += this.facts.get(file)?.lines ?? 0;
-      }
+      if (list.some((f) => f.code === 'duplicate-file' || f.code === 'near-duplicate-file')) copies++;
+      duplicatedLines += this.copiedLineCounts.get(file) ?? 0;
     }
     return { crates: this.graph.crates.length, files: this.facts.size, lines, copies, duplicatedLines, findings };
   }
@@ -555,9 +559,12 @@ export class WorkspaceIndex {
     if (findings.length === 0) {
       this.findingsByFile.delete(file);
       this.serialized.delete(file);
+      this.copiedLineCounts.delete(file);
     } else {
       this.findingsByFile.set(file, findings);
       this.serialized.set(file, text);
+      const whole = findings.some((f) => f.code === 'duplicate-file' || f.code === 'near-duplicate-file');
+      this.copiedLineCounts.set(file, whole ? this.facts.get(file)?.lines ?? 0 : this.nearMiss.copiedLines(file, findings).size);
     }
     return true;
   }
