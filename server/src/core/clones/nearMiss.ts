@@ -44,8 +44,13 @@ const MEASURABLE = 32;
 /** A copied block is at least this long, as clone detectors count (some 10 lines, 100 tokens). */
 const BLOCK_LINES = 10;
 const BLOCK_TOKENS = 100;
-/** Fingerprints (with repeats) two files must share before their blocks are looked for: a 100-token block has some 25. */
-const BLOCK_SHARED = 15;
+/**
+ * Fingerprints, counted with repeats, two files must share before their
+ * blocks are looked for (a 100-token block has some 25), and distinct ones
+ * (a table repeats a few fingerprints many times).
+ */
+const BLOCK_SHARED = 20;
+const BLOCK_DISTINCT = 3;
 /** Anchors a run may skip on either side and still be one block: an edit of a few tokens breaks some 6. */
 const BLOCK_GAP = 10;
 /**
@@ -71,6 +76,7 @@ export class NearMissAnalysis {
   private readonly indexed = new Map<string, SourceFacts>();
   /** Each file's anchor hashes, sorted with repeats: the multiset its similarities are measured on. */
   private readonly sortedAnchors = new Map<string, Uint32Array>();
+  private readonly anchorPlaces = new Map<string, Map<number, number[]>>();
   private readonly newtypeCache = new Map<Crate, Map<string, string>>();
   /** Newtype names by the type they wrap (paths dropped), with how many files declare each. */
   private readonly newtypeNames = new Map<string, Map<string, number>>();
@@ -82,7 +88,7 @@ export class NearMissAnalysis {
     const affected = new Set<string>([file]);
     const before = this.indexed.get(file);
     if (before) {
-      for (const other of this.blockPartners(file)) affected.add(other);
+      for (const other of this.blockCandidates(file)) affected.add(other);
       for (const other of this.edges.get(file)?.keys() ?? []) {
         affected.add(other);
         this.edges.get(other)?.delete(file);
@@ -101,11 +107,12 @@ export class NearMissAnalysis {
       this.countNewtypes(before, -1);
       this.indexed.delete(file);
       this.sortedAnchors.delete(file);
+      this.anchorPlaces.delete(file);
     }
     if (facts && this.eligible(file, facts)) {
       this.indexed.set(file, facts);
       for (const fp of facts.fingerprints) addTo(this.postings, fp, file);
-      for (const other of this.blockPartners(file)) affected.add(other);
+      for (const other of this.blockCandidates(file)) affected.add(other);
       for (const [other, score] of this.similarFiles(file, facts)) {
         link(this.edges, file, other, score);
         link(this.edges, other, file, score);
@@ -123,8 +130,11 @@ export class NearMissAnalysis {
       });
     }
     // The file's fingerprints weigh differently now: so do the similarities of diverged pairs that have them.
+    // A fingerprint in more than COMMON + 1 files weighed nothing before and nothing now.
     for (const fp of new Set([...(before?.fingerprints ?? []), ...(facts?.fingerprints ?? [])])) {
-      for (const other of this.postings.get(fp) ?? []) {
+      const files = this.postings.get(fp) ?? [];
+      if (files.length > COMMON + 1) continue;
+      for (const other of files) {
         const partners = this.edges.get(other);
         if (!partners) continue;
         affected.add(other);
@@ -145,7 +155,7 @@ export class NearMissAnalysis {
     if (facts) {
       this.forEachItemKey(facts, (key) => this.itemsByShape.get(key)?.forEach((o) => found.add(o.file)));
       this.forEachStaticKey(facts, (key) => this.singletonGroup(file, key).forEach((o) => found.add(o.file)));
-      this.blockPartners(file).forEach((o) => found.add(o));
+      this.blockCandidates(file).forEach((o) => found.add(o));
     }
     found.delete(file);
     return found;
@@ -440,27 +450,36 @@ export class NearMissAnalysis {
    * a copied block.
    */
   private blockPartners(file: string): string[] {
-    const crate = this.context.crateOf(file);
-    if (!this.indexed.has(file) || !crate) return [];
     const mine = this.anchorsOf(file);
-    const counts = new Map<string, number>();
-    for (let i = 0; i < mine.length; ) {
-      const fp = mine[i];
-      let n = 0;
-      while (i < mine.length && mine[i] === fp) (i++, n++);
+    return this.blockCandidates(file).filter((other) => sharedCount(mine, this.anchorsOf(other)) >= BLOCK_SHARED);
+  }
+
+  /** Files of other crates sharing BLOCK_DISTINCT fingerprints, not boilerplate, with this one: cheaply, from the postings. */
+  private blockCandidates(file: string): string[] {
+    const facts = this.indexed.get(file);
+    const crate = this.context.crateOf(file);
+    if (!facts || !crate) return [];
+    const distinct = new Map<string, number>();
+    for (const fp of facts.fingerprints) {
       const files = this.postings.get(fp);
       if (!files || files.length > COMMON) continue;
-      for (const other of files) {
-        if (other === file) continue;
-        const theirs = this.anchorsOf(other);
-        const count = lowerBoundOf(theirs, fp + 1) - lowerBoundOf(theirs, fp);
-        counts.set(other, (counts.get(other) ?? 0) + Math.min(n, count));
-      }
+      for (const other of files) if (other !== file) distinct.set(other, (distinct.get(other) ?? 0) + 1);
     }
-    return [...counts]
-      .filter(([other, n]) => n >= BLOCK_SHARED && this.context.crateOf(other) !== crate)
+    return [...distinct]
+      .filter(([other, n]) => n >= BLOCK_DISTINCT && this.context.crateOf(other) !== crate)
       .map(([other]) => other)
       .sort();
+  }
+
+  /** Where each fingerprint sits among a file's anchors, in order. */
+  private placesOf(file: string): Map<number, number[]> {
+    let places = this.anchorPlaces.get(file);
+    if (!places) {
+      places = new Map();
+      this.indexed.get(file)!.anchors.hashes.forEach((h, i) => addTo(places!, h, i));
+      this.anchorPlaces.set(file, places);
+    }
+    return places;
   }
 
   /**
@@ -471,17 +490,14 @@ export class NearMissAnalysis {
    */
   private matchingRuns(a: string, b: string): { a: [number, number]; b: [number, number] }[] {
     const [x, y] = [this.indexed.get(a)!.anchors, this.indexed.get(b)!.anchors];
-    const inY = new Map<number, number[]>();
-    y.hashes.forEach((h, j) => addTo(inY, h, j));
-    const inX = new Map<number, number>();
-    x.hashes.forEach((h) => inX.set(h, (inX.get(h) ?? 0) + 1));
+    const [inX, inY] = [this.placesOf(a), this.placesOf(b)];
     type Run = { first: [number, number]; last: [number, number] };
     const runs: Run[] = [];
     let active: Run[] = [];
     for (let i = 0; i < x.hashes.length; i++) {
       const h = x.hashes[i];
       const places = inY.get(h);
-      if (!places || places.length > BLOCK_REPEATS || inX.get(h)! > BLOCK_REPEATS || this.weight(h) === 0) continue;
+      if (!places || places.length > BLOCK_REPEATS || inX.get(h)!.length > BLOCK_REPEATS || this.weight(h) === 0) continue;
       const stillOpen: Run[] = [];
       for (const run of active) (i - run.last[0] <= BLOCK_GAP ? stillOpen : runs).push(run);
       active = stillOpen;
@@ -859,18 +875,6 @@ function firstTypeArgument(args: string): string {
 
 function newtypes(facts: SourceFacts | undefined): string {
   return JSON.stringify(facts?.items.filter((i) => i.newtypeOf).map((i) => [i.name, i.newtypeOf]) ?? []);
-}
-
-/** The first index of a sorted array whose value is at least `value`. */
-function lowerBoundOf(sorted: Uint32Array, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
