@@ -383,6 +383,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       ignorePaths: strings(settings.ignorePaths, DEFAULT_OPTIONS.ignorePaths),
       ignorePairs: pairs,
       planFiles: strings(settings.planFiles, DEFAULT_OPTIONS.planFiles),
+      versionGroups: strings(settings.versionGroups, DEFAULT_OPTIONS.versionGroups),
     };
     return options;
   }

@@ -15,6 +15,8 @@ import type { Manifest } from './cargo/manifest';
 import type { AnalysisOptions, Finding, Location, Log } from './model';
 import { buildModuleTree } from './source/modules';
 import { NearMissAnalysis } from './clones/nearMiss';
+import { versionGroups } from './clones/versions';
+import type { VersionGroup } from './clones/versions';
 import type { ModuleInfo } from './source/modules';
 import type { SourceFacts } from './source/rust';
 import { CrateGraph, SourceFolders, discoverFiles } from './cargo/workspace';
@@ -366,8 +368,17 @@ export class WorkspaceIndex {
   }
 
   private cloneContext(): CloneContext {
-    return { graph: this.graph, options: this.options, display: (f) => this.display(f) };
+    return { graph: this.graph, options: this.options, display: (f) => this.display(f), versionGroups: this.versionGroupsOf() };
   }
+
+  /** Crates that are versions of one another, for the graph and settings in force. */
+  private versionGroupsOf(): ReadonlyMap<Crate, VersionGroup> {
+    if (this.versionGroupsFor?.graph !== this.graph || this.versionGroupsFor.options !== this.options) {
+      this.versionGroupsFor = { graph: this.graph, options: this.options, groups: versionGroups(this.graph, this.options, (d) => this.display(d)) };
+    }
+    return this.versionGroupsFor.groups;
+  }
+  private versionGroupsFor?: { graph: CrateGraph; options: AnalysisOptions; groups: ReadonlyMap<Crate, VersionGroup> };
 
   private setClass(clone: CloneClass): void {
     this.classes.add(clone);
@@ -489,6 +500,9 @@ export class WorkspaceIndex {
         return index.options;
       },
       display: (f) => this.display(f),
+      get versionGroups() {
+        return index.versionGroupsOf();
+      },
       relative: (f) => this.display(f),
       facts: (f) => this.facts.get(f),
       crateOf: (f) => this.graph.crateOf(f),

@@ -51,6 +51,8 @@ export interface Finding {
   fixes: string[];
   /** For a copied module: the `mod` declaration that brings it into its crate. */
   declaration?: Location;
+  /** Between versions of one another (see versions.ts): drift to report, no fix to offer. The group's name. */
+  versionGroup?: string;
 }
 
 export interface AnalysisOptions {
@@ -79,6 +81,8 @@ export interface AnalysisOptions {
   ignorePairs: [string, string][];
   /** Globs of the consolidation plans to follow. */
   planFiles: string[];
+  /** Each a glob over crate folders (relative to the workspace folder) or package names: the crates it matches are versions of one another. */
+  versionGroups: string[];
 }
 
 export const DEFAULT_OPTIONS: AnalysisOptions = {
@@ -96,6 +100,7 @@ export const DEFAULT_OPTIONS: AnalysisOptions = {
   ignorePaths: [],
   ignorePairs: [],
   planFiles: ['**/*consolidation*.md', '**/*consolidation*.markdown'],
+  versionGroups: [],
 };
 
 export function severityOf(options: AnalysisOptions, code: FindingCode): Severity | 'off' {

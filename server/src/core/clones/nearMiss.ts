@@ -14,6 +14,7 @@ import type { ModuleInfo } from '../source/modules';
 import type { ItemFact, SourceFacts, StaticFact } from '../source/rust';
 import { K, sharedCount } from '../source/winnow';
 import type { Crate } from '../cargo/workspace';
+import { asDrift, sharedGroup } from './versions';
 
 export interface NearMissContext extends CloneContext {
   facts(file: string): SourceFacts | undefined;
@@ -301,6 +302,11 @@ export class NearMissAnalysis {
     return this.context.cloneClassOf(file) !== undefined;
   }
 
+  /** A finding between versions of one another is drift (see versions.ts). */
+  private drift(mine: Crate, theirs: Crate, finding: Finding): Finding {
+    return asDrift(finding, sharedGroup(this.context.versionGroups, mine, theirs));
+  }
+
   private severity(code: FindingCode) {
     return severityOf(this.context.options, code);
   }
@@ -344,7 +350,7 @@ export class NearMissAnalysis {
       (supersets.messages.length > 0 ? ' ' + supersets.messages.join(' ') : '') +
       others;
     return [
-      {
+      this.drift(self.crate, best.member.crate, {
         code: 'diverged-copy',
         severity,
         message,
@@ -359,7 +365,7 @@ export class NearMissAnalysis {
           ...supersets.related,
         ],
         fixes: [],
-      },
+      }),
     ];
   }
 
@@ -419,7 +425,7 @@ export class NearMissAnalysis {
       }
       const source = others[0];
       reported.add(index);
-      findings.push({
+      findings.push(this.drift(self.member.crate, source.member.crate, {
         code: 'duplicate-item',
         severity,
         message:
@@ -436,7 +442,7 @@ export class NearMissAnalysis {
           message: `${o === source ? 'the copy to keep' : 'another copy'}: ${o.fact.name}, in crate ${o.member.crate.name}`,
         })),
         fixes: [],
-      });
+      }));
     });
     return findings;
   }
@@ -578,7 +584,7 @@ export class NearMissAnalysis {
       const inside = enclosingItem(facts, region.start, region.end);
       const how = source.changed === 0 ? 'identical line for line' : `${source.changed} ${source.changed === 1 ? 'line' : 'lines'} changed`;
       const others = new Set(counterparts.map((c) => c.file)).size - 1;
-      return {
+      return this.drift(crate, sourceCrate, {
         code: 'duplicate-block' as const,
         severity,
         message:
@@ -593,7 +599,7 @@ export class NearMissAnalysis {
           message: `${c === source ? 'the copy to keep' : 'another copy'}: lines ${c.start + 1}-${c.end + 1}, in crate ${this.context.crateOf(c.file)!.name}`,
         })),
         fixes: [],
-      };
+      });
     });
   }
 
@@ -675,7 +681,7 @@ export class NearMissAnalysis {
       );
       if (others.length === 0) return;
       const names = [...new Set(others.map((o) => this.context.crateOf(o.file)!.name))].sort((a, b) => a.localeCompare(b));
-      findings.push({
+      findings.push(this.drift(crate, this.context.crateOf(others[0].file)!, {
         code: 'duplicate-singleton',
         severity,
         message:
@@ -688,7 +694,7 @@ export class NearMissAnalysis {
           return { file: o.file, range: other.range, message: `static ${other.name}: ${other.type}, in crate ${this.context.crateOf(o.file)!.name}` };
         }),
         fixes: [],
-      });
+      }));
     });
     return findings;
   }

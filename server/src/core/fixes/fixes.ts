@@ -46,6 +46,8 @@ export const COPY_CODES: ReadonlySet<FindingCode> = new Set(['duplicate-file', '
  * on each other.
  */
 export function fixesFor(index: WorkspaceIndex, finding: Finding, together: ReadonlySet<string> = new Set()): Fix[] {
+  // Between versions of one another the frozen copy stays as it is (see core/clones/versions.ts).
+  if (finding.versionGroup) return [];
   if (COPY_CODES.has(finding.code)) return [reexportFix(index, finding, together)];
   if (finding.code === 'inverted-dependency') return [removeDependencyFix(index, finding)];
   return [];
@@ -89,6 +91,7 @@ function refuseCycles(index: WorkspaceIndex, fixes: Fix[]): Fix[] {
 
 /** The title a finding's fix will have, without reading any file: for `fixes` in reports. */
 export function fixTitles(index: WorkspaceIndex, finding: Finding): string[] {
+  if (finding.versionGroup) return [];
   if (COPY_CODES.has(finding.code)) {
     const plan = planReexport(index, finding);
     if ('refused' in plan && plan.needs) {
