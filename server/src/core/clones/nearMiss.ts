@@ -12,7 +12,7 @@ import type { Finding, FindingCode, RelatedLocation } from '../model';
 import { severityOf } from '../model';
 import type { ModuleInfo } from '../source/modules';
 import type { ItemFact, SourceFacts, StaticFact } from '../source/rust';
-import { K, sharedCount } from '../source/winnow';
+import { K, sharedCount, tokenId } from '../source/winnow';
 import type { Crate } from '../cargo/workspace';
 import { asDrift, sharedGroup } from './versions';
 
@@ -60,8 +60,13 @@ const BLOCK_GAP = 10;
  * is the longest, and overlapping runs merge into one region.
  */
 const BLOCK_REPEATS = 32;
-/** This share of a block's lines must read the same on both sides, or it is one shape with other contents. */
-const BLOCK_SAME_LINES = 0.7;
+/**
+ * This share of a block's lines that say something (not blank, not a lone
+ * brace) must read the same on both sides, or it is one shape with other
+ * contents: two impls of one trait for two types, say.
+ */
+const BLOCK_SAME_LINES = 0.8;
+const TRIVIAL_LINES = new Set(['', '{', '}', '},', '};', ')', ');', ']', '];', '})', '});', '})?;', '}))', 'else {', '} else {'].map(tokenId));
 
 interface Occurrence {
   file: string;
@@ -554,8 +559,10 @@ export class NearMissAnalysis {
         let inItems = 0;
         for (let l = start; l <= end; l++) if (itemLines.has(l)) inItems++;
         if (inItems * 2 > lines) continue;
-        const { shared, diverging } = compareLineRange(theirs, run.b, facts, run.a);
-        if (shared < BLOCK_SAME_LINES * (shared + diverging / 2)) continue;
+        const { diverging } = compareLineRange(theirs, run.b, facts, run.a);
+        // Braces and blank lines read alike in any two blocks of code: the lines that say something decide.
+        const meaningful = compareLineRange(theirs, run.b, facts, run.a, true);
+        if (meaningful.shared < BLOCK_SAME_LINES * (meaningful.shared + meaningful.diverging / 2)) continue;
         regions.push({ start, end, counterparts: [{ file: other, start: run.b[0], end: run.b[1], changed: Math.ceil(diverging / 2) }] });
       }
     }
@@ -741,11 +748,12 @@ function compareLines(original: SourceFacts, copy: SourceFacts): { shared: numbe
 }
 
 /** Lines shared and diverging (both sides counted) between a range of lines of each file, from their line hashes. */
-function compareLineRange(original: SourceFacts, [os, oe]: [number, number], copy: SourceFacts, [cs, ce]: [number, number]) {
+function compareLineRange(original: SourceFacts, [os, oe]: [number, number], copy: SourceFacts, [cs, ce]: [number, number], meaningfulOnly = false) {
   let shared = 0;
   let diverging = 0;
-  const theirs = Array.from(original.lineHashes.subarray(os, oe + 1));
-  const mine = Array.from(copy.lineHashes.subarray(cs, ce + 1));
+  const keep = (h: number) => !meaningfulOnly || !TRIVIAL_LINES.has(h);
+  const theirs = Array.from(original.lineHashes.subarray(os, oe + 1)).filter(keep);
+  const mine = Array.from(copy.lineHashes.subarray(cs, ce + 1)).filter(keep);
   for (const change of diffArrays(theirs, mine)) {
     if (change.added || change.removed) diverging += change.count ?? change.value.length;
     else shared += change.count ?? change.value.length;
