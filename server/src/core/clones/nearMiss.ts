@@ -415,7 +415,13 @@ export class NearMissAnalysis {
         return;
       }
       // Same shape for other types, or with many other literals (two tables, two `Display` impls), is a pattern, not a copy.
-      const occurrences = this.itemClass(key).filter((o) => o.fact.typeHash === item.typeHash && changedLiterals(o.fact, item) <= EDITED_LITERALS);
+      // Under another name, a short item's shape is no evidence (a forwarding `fmt`, a `From` for another type): it must be long.
+      const occurrences = this.itemClass(key).filter(
+        (o) =>
+          o.fact.typeHash === item.typeHash &&
+          changedLiterals(o.fact, item) <= EDITED_LITERALS &&
+          (o.fact.name === item.name || Math.min(o.fact.lines, item.lines) >= RENAMED_ITEM_LINES),
+      );
       if (occurrences.length === 0) return;
       const [original] = occurrences;
       const self = occurrences.find((o) => o.file === file && o.item === index)!;
@@ -840,6 +846,9 @@ function compareItems(original: CloneMember, copy: CloneMember): { messages: str
   }
   return { messages, related };
 }
+
+/** An item copied under another name is reported from this many lines on. */
+const RENAMED_ITEM_LINES = 10;
 
 /** A copy edited in a place or two: more changed literals than this make a same-shaped item a pattern. */
 const EDITED_LITERALS = 2;
