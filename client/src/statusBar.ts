@@ -32,7 +32,7 @@ export class IndexStatusItem implements vscode.Disposable {
       return;
     }
     this.lastReady = status;
-    const text = status.copies === 0
+    const text = status.copies === 0 && status.duplicatedLines === 0
       ? '$(check) No copies'
       : `$(files) ${count(status.copies, 'copy', 'copies')} · ${count(status.duplicatedLines, 'dup line')}`;
     const tooltip = [

@@ -440,6 +440,7 @@ export function startServer(connection: Connection = standardConnection()): void
       ignorePairs: pairs,
       planFiles: strings(settings.planFiles, DEFAULT_OPTIONS.planFiles),
       maxFileBytes: number(settings.maxFileBytes, DEFAULT_OPTIONS.maxFileBytes, 1),
+      versionGroups: strings(settings.versionGroups, DEFAULT_OPTIONS.versionGroups),
     };
     // The crate the workspace's plans name as authoritative keeps its copies, below the setting.
     options = withPlanAuthority(options, readPlanTexts(folders, options.planFiles));

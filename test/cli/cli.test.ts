@@ -30,7 +30,7 @@ interface JsonFinding {
 /** Copies in three crates, an inverted dependency, a cycle and a broken manifest: one finding of each kind but near duplicates. */
 const FINDINGS =
   rustCrate('alpha', 'alpha', { x: rustModule('x') }) +
-  rustCrate('beta', 'beta', { x: rustModule('x') }, '[dependencies]\nalpha = "1"\ngamma = { path = "../gamma" }\n') +
+  rustCrate('beta', 'beta', { x: rustModule('x') }, '[dependencies]\nalpha = "0.1"\ngamma = { path = "../gamma" }\n') +
   rustCrate('gamma', 'gamma', { x: rustModule('x') }, '[dependencies]\nbeta = { path = "../beta" }\n') +
   file('broken/Cargo.toml', '[package]\nname = "broken"\nversion = = "1"\n');
 
@@ -128,7 +128,7 @@ describe('rust-consolidate check', () => {
         }
       }
       assert.ok(stdout.includes('gamma/Cargo.toml:6:1'), 'the cycle closes at gamma\'s `beta` key, line 6');
-      assert.match(stdout, /: 3 crates, 6 files, \d+ lines: 2 duplicate-file, 1 inverted-dependency, 1 dependency-cycle, 1 manifest-error; 2 copies hold 26 duplicated lines/);
+      assert.match(stdout, /: 3 crates, 6 files, \d+ lines: 2 duplicate-file, 1 inverted-dependency, 1 dependency-cycle, 1 manifest-error; 26 duplicated lines, 2 files copied whole/);
     });
 
     it('as SARIF, is SARIF 2.1.0 with one rule per code and a result per finding at 1-based positions', () => {
@@ -150,6 +150,7 @@ describe('rust-consolidate check', () => {
         'diverged-copy',
         'duplicate-item',
         'duplicate-singleton',
+        'duplicate-block',
         'plan-item-regressed',
       ]);
       for (const rule of runResult.tool.driver.rules) {

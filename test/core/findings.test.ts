@@ -209,7 +209,7 @@ describe('findings', () => {
   });
 
   describe('inverted-dependency', () => {
-    const workspace = (patch: string, dependency = 'lib = "1.2"') =>
+    const workspace = (patch: string, dependency = 'lib = "0.1"') =>
       file('Cargo.toml', `[workspace]\nmembers = ["app", "lib"]\n${patch}`) +
       rustCrate('app', 'app', { x: rustModule('x') }, `[dependencies]\n${dependency}\n`) +
       rustCrate('lib', 'lib', { x: rustModule('x') });
@@ -221,7 +221,7 @@ describe('findings', () => {
       assert.deepEqual(inverted.range, range(5, 0, 3));
       assert.equal(
         inverted.message,
-        'app depends on lib from the registry (1.2), but lib is the local crate lib (lib); the two crates share 1 module. ' +
+        'app depends on lib from the registry (0.1), but lib is the local crate lib (lib); the two crates share 1 module. ' +
           'Depend on the local crate, or on neither, instead of an outside copy of code that lives here.',
       );
       assert.deepEqual(

@@ -114,7 +114,7 @@ describe('incremental updates', () => {
   it('clears the inverted dependency when the manifest no longer has it', async () => {
     await open(
       rustCrate('a', 'a', { x: rustModule('x') }) +
-        rustCrate('b', 'b', { x: rustModule('x') }, '[dependencies]\na = "1"\nserde = "1"\n'),
+        rustCrate('b', 'b', { x: rustModule('x') }, '[dependencies]\na = "0.1"\nserde = "1"\n'),
     );
     assert.deepEqual(codesFor('b/Cargo.toml'), ['inverted-dependency']);
     fs.writeFileSync(at('b/Cargo.toml'), '[package]\nname = "b"\nversion = "0.1.0"\nedition = "2021"\n[dependencies]\nserde = "1"\n');
@@ -129,7 +129,7 @@ describe('incremental updates', () => {
   it('updates the count of shared modules in an inverted dependency when a copy stops matching', async () => {
     await open(
       rustCrate('a', 'a', { x: rustModule('x'), y: rustModule('y') }) +
-        rustCrate('b', 'b', { x: rustModule('x'), y: rustModule('y') }, '[dependencies]\na = "1"\n'),
+        rustCrate('b', 'b', { x: rustModule('x'), y: rustModule('y') }, '[dependencies]\na = "0.1"\n'),
     );
     assert.match(index.findingsFor(at('b/Cargo.toml'))[0].message, /share 2 modules/);
     fs.writeFileSync(at('b/src/y.rs'), rustModule('y2'));
@@ -141,7 +141,7 @@ describe('incremental updates', () => {
 it('leaves the index as a full build does when an edit makes a file join an existing class', async () => {
     await open(
       rustCrate('a', 'a', { x: rustModule('x'), y: rustModule('y') }) +
-        rustCrate('b', 'b', { x: rustModule('x') }, '[dependencies]\na = "1"\n'),
+        rustCrate('b', 'b', { x: rustModule('x') }, '[dependencies]\na = "0.1"\n'),
     );
     assert.match(index.findingsFor(at('b/Cargo.toml'))[0].message, /share 1 module\./);
     fs.writeFileSync(at('a/src/y.rs'), rustModule('x'));

@@ -34,7 +34,7 @@ describe('remove-inverted-dependency fix', () => {
    */
   async function workspace(manifest: string, sources: Record<string, string> = { 'src/lib.rs': 'pub fn app() {}' }) {
     const dir = writeFixture(
-      file('shared/Cargo.toml', packageToml('shared')) +
+      file('shared/Cargo.toml', packageToml('shared', '1.0.0')) +
         file('shared/src/lib.rs', 'pub fn greet() -> String {\n    "hi".to_string()\n}\n\npub struct Name;') +
         file('app/Cargo.toml', 'placeholder') +
         Object.entries(sources).map(([relative, text]) => file(`app/${relative}`, text)).join(''),

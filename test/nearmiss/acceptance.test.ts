@@ -126,7 +126,8 @@ describe('acceptance: check on the diverged cases of the plan', () => {
     // A replaced line diverges on both sides; an inserted or deleted one on one.
     assert.equal(Number(match[3]), 2 * copy.replaced + copy.inserted + copy.deleted, finding.message);
     // Only the kept copy is better than this one: the plugin's resembles it too but is not kept.
-    assert.ok(finding.message.endsWith(' diverging.'), finding.message);
+    // The scattered edits changed literals in some functions: the message names them.
+    assert.match(finding.message, / diverging\. (?:One item keeps its shape|\d+ items keep their shape) with other literals or types: [^.]+\.$/);
     assert.deepEqual(
       finding.related.map((r) => [r.file, r.range.start, r.message]),
       [['datafusion_ext/src/udf_custom.rs', at(0), `${similarity}% similar, in crate datafusion_ext`]],
@@ -185,7 +186,7 @@ describe('acceptance: check on the diverged cases of the plan', () => {
     const original = lineOf(dir, 'datafusion_ext/src/naming.rs', 'pub fn normalize_udf_name');
     assert.equal(
       finding.message,
-      `fn canonical_function_name is a copy of normalize_udf_name in crate datafusion_ext (datafusion_ext/src/naming.rs:${original + 1}), 16 lines, under another name.`,
+      `fn canonical_function_name is a copy of normalize_udf_name in crate datafusion_ext (datafusion_ext/src/naming.rs:${original + 1}), 16 lines, under another name, with one literal changed.`,
     );
     assert.deepEqual(finding.range.start, at(lineOf(dir, 'df_plugin_codeanatomy/src/lib.rs', 'pub fn canonical_function_name')));
     assert.deepEqual(

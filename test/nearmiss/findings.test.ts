@@ -297,7 +297,8 @@ pub fn retry<T, E: fmt::Display>(attempts: u32, mut run: impl FnMut(u32) -> Resu
       const findings = index.allFindings().filter((f) => f.code === 'duplicate-item');
       assert.deepEqual(summary(index), ['duplicate-item b/src/errors.rs', 'duplicate-item b/src/errors.rs', 'duplicate-item b/src/errors.rs']);
       for (const f of findings) {
-        assert.match(f.message, / in crate a \(a\/src\/errors\.rs:\d+\), 8 lines(, under another name)?\. It has 3 copies in other crates\.$/);
+        // Each impl is a copy of its namesake; the 8-line impls for other error types are too short to count as renamed copies.
+        assert.match(f.message, / in crate a \(a\/src\/errors\.rs:\d+\), 8 lines\.$/);
         assert.deepEqual([...new Set(f.related.map((r) => index.display(r.file)))], ['a/src/errors.rs']);
       }
     });

@@ -202,14 +202,14 @@ name = "a"
 version = "0.1.0"
 edition = "2021"
 //- a/src/lib.rs
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 pub mod util;
 
-pub static REGISTRY: OnceLock<Vec<String>> = OnceLock::new();
+pub static REGISTRY: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
 
-pub fn registry() -> &'static Vec<String> {
-    REGISTRY.get_or_init(Vec::new)
+pub fn registry() -> &'static Mutex<Vec<String>> {
+    REGISTRY.get_or_init(|| Mutex::new(Vec::new()))
 }
 //- a/src/util.rs
 /// Names trimmed, lower-cased, sorted and without repeats.
@@ -234,12 +234,12 @@ edition = "2021"
 a = { path = "../a" }
 //- b/src/lib.rs
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
-static CACHE: OnceLock<Vec<String>> = OnceLock::new();
+static CACHE: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
 
-pub fn cached() -> &'static Vec<String> {
-    CACHE.get_or_init(|| normalise_names(&["b", "a"]))
+pub fn cached() -> &'static Mutex<Vec<String>> {
+    CACHE.get_or_init(|| Mutex::new(normalise_names(&["b", "a"])))
 }
 
 pub fn normalise_names(items: &[&str]) -> Vec<String> {
@@ -260,10 +260,10 @@ pub fn counts(words: &[&str]) -> HashMap<String, usize> {
 `;
 
 const B_AFTER = `use std::collections::HashMap;
-
+use std::sync::Mutex;
 use a::util::normalise_names;
 
-pub fn cached() -> &'static Vec<String> {
+pub fn cached() -> &'static Mutex<Vec<String>> {
     a::registry()
 }
 

@@ -111,7 +111,7 @@ export function formatText({ root, index, findings, plan, elapsedMs }: Report): 
   const found = counts.length > 0 ? counts.join(', ') : 'no findings';
   lines.push(
     `${root}: ${stats.crates} crates, ${stats.files} files, ${stats.lines} lines: ${found}; ` +
-      `${stats.copies} copies hold ${stats.duplicatedLines} duplicated lines (${(elapsedMs / 1000).toFixed(2)} s)`,
+      `${stats.duplicatedLines} duplicated lines, ${stats.copies} files copied whole (${(elapsedMs / 1000).toFixed(2)} s)`,
   );
   return lines.join('\n') + '\n';
 }
@@ -133,6 +133,7 @@ const RULE_SUMMARY: Record<FindingCode, string> = {
   'diverged-copy': 'A file of another crate that this one mostly is: a copy that diverged.',
   'duplicate-item': 'An item (function, type, impl, static, const) copied from another crate.',
   'duplicate-singleton': 'A lazily initialised global of the same type in more than one crate.',
+  'duplicate-block': 'A block of lines copied from a file of another crate, inside items and files that differ around it.',
   'plan-item-regressed': 'A plan item that is checked while the code says it is not done.',
 };
 

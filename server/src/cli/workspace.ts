@@ -20,6 +20,7 @@ const COMMON: NonNullable<ParseArgsConfig['options']> = {
   similarity: { type: 'string' },
   'include-tests': { type: 'boolean', default: false },
   'ignore-path': { type: 'string', multiple: true, default: [] },
+  'version-group': { type: 'string', multiple: true, default: [] },
   'no-near-miss': { type: 'boolean', default: false },
   'no-cache': { type: 'boolean', default: false },
   'cache-dir': { type: 'string' },
@@ -55,6 +56,7 @@ export function parseCommand(args: string[], own: NonNullable<ParseArgsConfig['o
   options.includeTests = values['include-tests'] as boolean;
   options.nearMiss = !(values['no-near-miss'] as boolean);
   options.ignorePaths = values['ignore-path'] as string[];
+  options.versionGroups = values['version-group'] as string[];
   const root = path.resolve(positionals[0] ?? demoWorkspace());
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`not a folder: ${root}`);
   const cacheDir = values['cache-dir'] as string | undefined;

@@ -15,6 +15,8 @@ import type { Manifest } from './cargo/manifest';
 import type { AnalysisOptions, Finding, Location, Log } from './model';
 import { buildModuleTree } from './source/modules';
 import { NearMissAnalysis } from './clones/nearMiss';
+import { versionGroups } from './clones/versions';
+import type { VersionGroup } from './clones/versions';
 import type { ModuleInfo } from './source/modules';
 import type { SourceFacts } from './source/rust';
 import { bytesOnlyFacts } from './source/bytesOnly';
@@ -36,7 +38,11 @@ export interface IndexStats {
   lines: number;
   /** Files reported as copies of a module of another crate. */
   copies: number;
-  /** Lines in those copies. */
+  /**
+   * Lines that findings say are copied from another crate, each line once,
+   * over every kind: whole-file copies, the shared lines of diverged copies,
+   * copied items and copied blocks. Counted on the copies, not the kept side.
+   */
   duplicatedLines: number;
   findings: number;
 }
@@ -61,6 +67,8 @@ export class WorkspaceIndex implements IndexView {
   private manifestFindingsByFile = new Map<string, Finding[]>();
   private readonly findingsByFile = new Map<string, Finding[]>();
   private readonly serialized = new Map<string, string>();
+  /** Per file, how many of its lines its findings say are copied: kept as findings are stored. */
+  private readonly copiedLineCounts = new Map<string, number>();
   private nearMiss: NearMissAnalysis;
   /** Source files read and fingerprinted since the index was made: a save should add one. */
   filesRead = 0;
@@ -257,10 +265,8 @@ export class WorkspaceIndex implements IndexView {
     let findings = 0;
     for (const [file, list] of this.findingsByFile) {
       findings += list.length;
-      if (list.some((f) => f.code === 'duplicate-file' || f.code === 'near-duplicate-file')) {
-        copies++;
-        duplicatedLines += this.facts.get(file)?.lines ?? 0;
-      }
+      if (list.some((f) => f.code === 'duplicate-file' || f.code === 'near-duplicate-file')) copies++;
+      duplicatedLines += this.copiedLineCounts.get(file) ?? 0;
     }
     return { crates: this.graph.crates.length, files: this.facts.size, lines, copies, duplicatedLines, findings };
   }
@@ -391,8 +397,17 @@ export class WorkspaceIndex implements IndexView {
   }
 
   private cloneContext(): CloneContext {
-    return { graph: this.graph, options: this.options, display: (f) => this.display(f) };
+    return { graph: this.graph, options: this.options, display: (f) => this.display(f), versionGroups: this.versionGroupsOf() };
   }
+
+  /** Crates that are versions of one another, for the graph and settings in force. */
+  private versionGroupsOf(): ReadonlyMap<Crate, VersionGroup> {
+    if (this.versionGroupsFor?.graph !== this.graph || this.versionGroupsFor.options !== this.options) {
+      this.versionGroupsFor = { graph: this.graph, options: this.options, groups: versionGroups(this.graph, this.options, (d) => this.display(d)) };
+    }
+    return this.versionGroupsFor.groups;
+  }
+  private versionGroupsFor?: { graph: CrateGraph; options: AnalysisOptions; groups: ReadonlyMap<Crate, VersionGroup> };
 
   private setClass(clone: CloneClass): void {
     this.classes.add(clone);
@@ -514,6 +529,9 @@ export class WorkspaceIndex implements IndexView {
         return index.options;
       },
       display: (f) => this.display(f),
+      get versionGroups() {
+        return index.versionGroupsOf();
+      },
       relative: (f) => this.display(f),
       facts: (f) => this.facts.get(f),
       crateOf: (f) => this.graph.crateOf(f),
@@ -584,9 +602,12 @@ export class WorkspaceIndex implements IndexView {
     if (findings.length === 0) {
       this.findingsByFile.delete(file);
       this.serialized.delete(file);
+      this.copiedLineCounts.delete(file);
     } else {
       this.findingsByFile.set(file, findings);
       this.serialized.set(file, text);
+      const whole = findings.some((f) => f.code === 'duplicate-file' || f.code === 'near-duplicate-file');
+      this.copiedLineCounts.set(file, whole ? this.facts.get(file)?.lines ?? 0 : this.nearMiss.copiedLines(file, findings).size);
     }
     return true;
   }

@@ -23,6 +23,7 @@ export const FINDING_CODES = [
   'diverged-copy',
   'duplicate-item',
   'duplicate-singleton',
+  'duplicate-block',
   'plan-item-regressed',
 ] as const;
 
@@ -50,6 +51,8 @@ export interface Finding {
   fixes: string[];
   /** For a copied module: the `mod` declaration that brings it into its crate. */
   declaration?: Location;
+  /** Between versions of one another (see versions.ts): drift to report, no fix to offer. The group's name. */
+  versionGroup?: string;
 }
 
 export interface AnalysisOptions {
@@ -82,6 +85,8 @@ export interface AnalysisOptions {
   planFiles: string[];
   /** Source files larger than this many bytes are not parsed: they are fingerprinted by their bytes only. */
   maxFileBytes: number;
+  /** Each a glob over crate folders (relative to the workspace folder) or package names: the crates it matches are versions of one another. */
+  versionGroups: string[];
 }
 
 export const DEFAULT_OPTIONS: AnalysisOptions = {
@@ -101,6 +106,7 @@ export const DEFAULT_OPTIONS: AnalysisOptions = {
   planFiles: ['**/*consolidation*.md', '**/*consolidation*.markdown'],
   // Hand-written Rust files stay well under 1 MB; past this is generated code or data.
   maxFileBytes: 4 * 1024 * 1024,
+  versionGroups: [],
 };
 
 export function severityOf(options: AnalysisOptions, code: FindingCode): Severity | 'off' {

@@ -6,7 +6,8 @@ import type { AnalysisOptions, Finding, Location } from '../model';
 import { severityOf } from '../model';
 import type { Manifest } from './manifest';
 import type { CloneClass } from '../clones/clones';
-import { packageKey } from './workspace';
+import { releaseOf, satisfies } from './release';
+import { packageKey, workspaceRootOf } from './workspace';
 import type { Crate, CrateGraph, Dependency } from './workspace';
 
 export interface DependencyContext {
@@ -46,29 +47,35 @@ function manifestErrors({ manifests, options }: DependencyContext): Finding[] {
  * A registry or git dependency on a package that is also a local crate: the
  * crate uses an outside copy of code that lives here. A `[patch]` that points
  * the package at a local path makes it local again, so it is not reported.
+ * A name alone does not make two packages one: nothing may say they are
+ * different packages (see `differentPackage`).
  */
 function invertedDependencies({ graph, options, cloneClasses, manifests, useSites, display }: DependencyContext): Finding[] {
   const severity = severityOf(options, 'inverted-dependency');
   if (severity === 'off') return [];
-  const nameRanges = new Map([...manifests].map((m) => [m.file, m.package?.nameRange]));
+  const byFile = new Map([...manifests].map((m) => [m.file, m]));
   const shared = sharedModuleCounts(cloneClasses);
   const findings: Finding[] = [];
   for (const dependency of graph.dependencies) {
     if (dependency.source !== 'registry' && dependency.source !== 'git') continue;
     const { entry, from } = dependency;
     if (graph.isPatchedLocally(entry.package)) continue;
-    // crates.io treats `-` and `_` as the same name, but two unrelated crates
-    // can still differ only so (registry `rustc-serialize`, the compiler's
-    // `rustc_serialize`): such a pair counts only when it shares modules.
+    const declared = workspaceDeclaration(dependency, byFile);
     const local = graph
       .localPackages(entry.package)
+      // crates.io treats `-` and `_` as the same name, but two unrelated crates
+      // can still differ only so (registry `rustc-serialize`, the compiler's
+      // `rustc_serialize`): such a pair counts only when it shares modules.
       .filter((c) => c !== from && (c.name === entry.package || (shared.get(pairKey(from, c)) ?? 0) > 0))
       // `cargo vendor` output stands in for the registry by design (source replacement).
-      .filter((c) => !fs.existsSync(path.join(c.dir, '.cargo-checksum.json')));
+      .filter((c) => !fs.existsSync(path.join(c.dir, '.cargo-checksum.json')))
+      .filter((c) => !differentPackage(dependency, declared?.version ?? entry.version, c, byFile));
     if (local.length === 0) continue;
     const [crate] = local;
     const count = shared.get(pairKey(from, crate)) ?? 0;
-    const origin = dependency.source === 'git' ? `git (${entry.git})` : `the registry${entry.version ? ` (${entry.version})` : ''}`;
+    const git = entry.git ?? declared?.git;
+    const version = entry.version ?? declared?.version;
+    const origin = dependency.source === 'git' ? `git${git ? ` (${git})` : ''}` : `the registry${version ? ` (${version})` : ''}`;
     const modules = count === 1 ? '1 module' : `${count} modules`;
     findings.push({
       code: 'inverted-dependency',
@@ -82,7 +89,7 @@ function invertedDependencies({ graph, options, cloneClasses, manifests, useSite
       related: [
         ...local.map((c) => ({
           file: c.manifest,
-          range: nameRanges.get(c.manifest) ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          range: byFile.get(c.manifest)?.package?.nameRange ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
           message: `the local crate ${c.name}`,
         })),
         // What removing the dependency leaves without a home.
@@ -95,6 +102,38 @@ function invertedDependencies({ graph, options, cloneClasses, manifests, useSite
     });
   }
   return findings;
+}
+
+/** The `[workspace.dependencies]` entry a `workspace = true` dependency inherits, for its git URL and version. */
+function workspaceDeclaration(dependency: Dependency, byFile: Map<string, Manifest>) {
+  if (dependency.entry.source !== 'workspace') return undefined;
+  const manifest = byFile.get(dependency.from.manifest);
+  const root = manifest && workspaceRootOf(manifest, byFile);
+  return root?.dependencies.find((d) => d.declaredForWorkspace && d.name === dependency.entry.name);
+}
+
+/**
+ * What says a dependency is another package than the local crate of that
+ * name: the dependency is renamed with `package =` (a rename is how a
+ * manifest marks an outside package beside a local one); the local crate is
+ * `publish = false`, or has no version, which cargo (1.75 on) reads as
+ * `publish = false`, so no registry has it; its version cannot satisfy the
+ * requirement; or the dependent is in another `[workspace]` than the local
+ * crate (an example workspace that depends on the repository on purpose).
+ */
+function differentPackage(dependency: Dependency, requirement: string | undefined, local: Crate, byFile: Map<string, Manifest>): boolean {
+  const { entry, from } = dependency;
+  if (entry.package !== entry.name) return true;
+  const fromManifest = byFile.get(from.manifest);
+  const localManifest = byFile.get(local.manifest);
+  if (!fromManifest || !localManifest) return false;
+  const fromRoot = workspaceRootOf(fromManifest, byFile);
+  const localRoot = workspaceRootOf(localManifest, byFile);
+  if ((fromRoot ?? fromManifest) !== (localRoot ?? localManifest) && (fromRoot || localRoot)) return true;
+  const release = releaseOf(localManifest, localRoot);
+  if (dependency.source === 'registry' && (release.unpublished || release.version === undefined)) return true;
+  if (dependency.source === 'registry' && release.version && requirement && satisfies(release.version, requirement) === false) return true;
+  return false;
 }
 
 function pairKey(a: Crate, b: Crate): string {

@@ -8,6 +8,8 @@ import type { ModuleInfo } from '../source/modules';
 import type { SourceFacts } from '../source/rust';
 import { packageKey } from '../cargo/workspace';
 import type { Crate, CrateGraph } from '../cargo/workspace';
+import { asDrift, sharedGroup } from './versions';
+import type { VersionGroup } from './versions';
 
 export interface CloneMember {
   file: string;
@@ -27,6 +29,8 @@ export interface CloneContext {
   options: AnalysisOptions;
   /** How to show a path in a message: relative to its workspace folder. */
   display(file: string): string;
+  /** The version group of each crate in one; none when left out. */
+  versionGroups?: ReadonlyMap<Crate, VersionGroup>;
 }
 
 /**
@@ -101,7 +105,8 @@ export function copyFindings(clone: CloneClass, context: CloneContext): Finding[
       message = `This file is a copy of ${original} that differs only in use paths: ${describeLineDifferences(authoritative.file, copy.file)}.${count}`;
     }
     const declaration = copy.module?.declaredBy;
-    findings.push({
+    const group = sharedGroup(context.versionGroups, copy.crate, authoritative.crate);
+    findings.push(asDrift({
       code,
       severity,
       message,
@@ -116,7 +121,7 @@ export function copyFindings(clone: CloneClass, context: CloneContext): Finding[
       ),
       fixes: [],
       declaration: declaration && { file: declaration.file, range: declaration.declaration.range },
-    });
+    }, group));
   }
   return findings;
 }

@@ -3,6 +3,7 @@
 // lazily initialised global that every crate builds for itself
 // (duplicate-singleton). State is updated one file at a time; findings for a
 // file are computed from that state, so a save touches only its neighbours.
+import * as path from 'node:path';
 import { diffArrays } from 'diff';
 import picomatch from 'picomatch';
 import { MAX_RELATED, compareCrates, firstLine, moduleName } from './clones';
@@ -11,8 +12,9 @@ import type { Finding, FindingCode, RelatedLocation } from '../model';
 import { severityOf } from '../model';
 import type { ModuleInfo } from '../source/modules';
 import type { ItemFact, SourceFacts, StaticFact } from '../source/rust';
-import { sharedCount } from '../source/winnow';
+import { K, sharedCount, tokenId } from '../source/winnow';
 import type { Crate } from '../cargo/workspace';
+import { asDrift, sharedGroup } from './versions';
 
 export interface NearMissContext extends CloneContext {
   facts(file: string): SourceFacts | undefined;
@@ -24,14 +26,47 @@ export interface NearMissContext extends CloneContext {
   relative(file: string): string;
 }
 
-/** A fingerprint shared by more files than this is boilerplate: it finds no candidates. */
+/** A fingerprint shared by more files than this is boilerplate: it finds no candidates and weighs nothing. */
 const COMMON = 64;
+/**
+ * A fingerprint in up to this many files (a copy in three crates) weighs fully in a similarity; one in
+ * more weighs RARE / files, as clone research weights tokens by frequency:
+ * code every crate repeats (entry points, error enums, metric constructors)
+ * is no evidence that two files are copies.
+ */
+const RARE = 3;
 /**
  * A file needs this many distinct fingerprints (some 15 lines of varied code)
  * for its similarity to mean something: a lib.rs of `mod` lines and
  * `x::provide(p)` calls has a score over a handful of repeated k-grams.
  */
 const MEASURABLE = 32;
+
+/** A copied block is at least this long, as clone detectors count (some 10 lines, 100 tokens). */
+const BLOCK_LINES = 10;
+const BLOCK_TOKENS = 100;
+/**
+ * Fingerprints, counted with repeats, two files must share before their
+ * blocks are looked for (a 100-token block has some 25), and distinct ones
+ * (a table repeats a few fingerprints many times).
+ */
+const BLOCK_SHARED = 20;
+const BLOCK_DISTINCT = 3;
+/** Anchors a run may skip on either side and still be one block: an edit of a few tokens breaks some 6. */
+const BLOCK_GAP = 10;
+/**
+ * A fingerprint repeated more often in a file seeds no run. Repeats below it
+ * (the rows of a table) seed one run per offset; the run on the best diagonal
+ * is the longest, and overlapping runs merge into one region.
+ */
+const BLOCK_REPEATS = 32;
+/**
+ * This share of a block's lines that say something (not blank, not a lone
+ * brace) must read the same on both sides, or it is one shape with other
+ * contents: two impls of one trait for two types, say.
+ */
+const BLOCK_SAME_LINES = 0.8;
+const TRIVIAL_LINES = new Set(['', '{', '}', '},', '};', ')', ');', ']', '];', '})', '});', '})?;', '}))', 'else {', '} else {'].map(tokenId));
 
 interface Occurrence {
   file: string;
@@ -45,6 +80,9 @@ export class NearMissAnalysis {
   private readonly itemsByShape = new Map<string, Occurrence[]>();
   private readonly staticsByType = new Map<string, { file: string; index: number }[]>();
   private readonly indexed = new Map<string, SourceFacts>();
+  /** Each file's anchor hashes, sorted with repeats: the multiset its similarities are measured on. */
+  private readonly sortedAnchors = new Map<string, Uint32Array>();
+  private readonly anchorPlaces = new Map<string, Map<number, number[]>>();
   private readonly newtypeCache = new Map<Crate, Map<string, string>>();
   /** Newtype names by the type they wrap (paths dropped), with how many files declare each. */
   private readonly newtypeNames = new Map<string, Map<string, number>>();
@@ -56,6 +94,7 @@ export class NearMissAnalysis {
     const affected = new Set<string>([file]);
     const before = this.indexed.get(file);
     if (before) {
+      for (const other of this.blockCandidates(file)) affected.add(other);
       for (const other of this.edges.get(file)?.keys() ?? []) {
         affected.add(other);
         this.edges.get(other)?.delete(file);
@@ -73,10 +112,13 @@ export class NearMissAnalysis {
       if (before.items.some((i) => i.newtypeOf)) this.newtypeCache.clear();
       this.countNewtypes(before, -1);
       this.indexed.delete(file);
+      this.sortedAnchors.delete(file);
+      this.anchorPlaces.delete(file);
     }
     if (facts && this.eligible(file, facts)) {
       this.indexed.set(file, facts);
       for (const fp of facts.fingerprints) addTo(this.postings, fp, file);
+      for (const other of this.blockCandidates(file)) affected.add(other);
       for (const [other, score] of this.similarFiles(file, facts)) {
         link(this.edges, file, other, score);
         link(this.edges, other, file, score);
@@ -93,6 +135,18 @@ export class NearMissAnalysis {
         for (const o of this.singletonGroup(file, key)) affected.add(o.file);
       });
     }
+    // The file's fingerprints weigh differently now: so do the similarities of diverged pairs that have them.
+    // A fingerprint in more than COMMON + 1 files weighed nothing before and nothing now.
+    for (const fp of new Set([...(before?.fingerprints ?? []), ...(facts?.fingerprints ?? [])])) {
+      const files = this.postings.get(fp) ?? [];
+      if (files.length > COMMON + 1) continue;
+      for (const other of files) {
+        const partners = this.edges.get(other);
+        if (!partners) continue;
+        affected.add(other);
+        partners.forEach((_, p) => affected.add(p));
+      }
+    }
     // A newtype changed: every global's type may read differently now.
     if (newtypes(before) !== newtypes(facts)) {
       for (const list of this.staticsByType.values()) for (const o of list) affected.add(o.file);
@@ -107,6 +161,7 @@ export class NearMissAnalysis {
     if (facts) {
       this.forEachItemKey(facts, (key) => this.itemsByShape.get(key)?.forEach((o) => found.add(o.file)));
       this.forEachStaticKey(facts, (key) => this.singletonGroup(file, key).forEach((o) => found.add(o.file)));
+      this.blockCandidates(file).forEach((o) => found.add(o));
     }
     found.delete(file);
     return found;
@@ -114,7 +169,30 @@ export class NearMissAnalysis {
 
   findingsFor(file: string): Finding[] {
     if (!this.indexed.has(file)) return [];
-    return [...this.divergedFinding(file), ...this.itemFindings(file), ...this.singletonFindings(file)];
+    const items = this.itemFindings(file);
+    return [...this.divergedFinding(file), ...items, ...this.singletonFindings(file), ...this.blockFindings(file, items)];
+  }
+
+  /** The lines of this file that near-miss findings say are copied, 0-based, each once: for the duplicated-lines count. */
+  copiedLines(file: string, findings: Finding[]): Set<number> {
+    const lines = new Set<number>();
+    const facts = this.indexed.get(file);
+    if (!facts) return lines;
+    const addRange = (start: number, end: number) => {
+      for (let l = start; l <= end; l++) lines.add(l);
+    };
+    for (const finding of findings) {
+      if (finding.code === 'duplicate-block') addRange(finding.range.start.line, finding.range.end.line - 1);
+      else if (finding.code === 'duplicate-item') {
+        const item = facts.items.find((i) => i.range.start.line === finding.range.start.line && i.range.start.character === finding.range.start.character);
+        if (item) addRange(item.range.start.line, item.range.end.line);
+      } else if (finding.code === 'diverged-copy') {
+        const original = finding.related[0]?.file;
+        const theirs = original && this.indexed.get(original);
+        if (theirs) for (const l of sharedLines(theirs, facts)) lines.add(l);
+      }
+    }
+    return lines;
   }
 
   // -------------------------------------------------------------------------
@@ -123,8 +201,19 @@ export class NearMissAnalysis {
     const { options } = this.context;
     if (!this.context.crateOf(file)) return false;
     if (facts.generated && !options.includeGenerated) return false;
-    if (!options.includeTests && isTest(file, this.context.relative(file), this.context.moduleOf(file))) return false;
+    if (!options.includeTests && (isTest(file, this.context.relative(file), this.context.moduleOf(file)) || this.testOnlyModule(file))) return false;
     return !this.ignoredPath(file);
+  }
+
+  /** A file some `#[cfg(test)] mod` brings in, directly or through its parents: a test under src/. */
+  private testOnlyModule(file: string): boolean {
+    const seen = new Set<string>();
+    for (let module = this.context.moduleOf(file); module?.declaredBy && !seen.has(module.declaredBy.file); ) {
+      if (module.declaredBy.declaration.testOnly) return true;
+      seen.add(module.declaredBy.file);
+      module = this.context.moduleOf(module.declaredBy.file);
+    }
+    return false;
   }
 
   private ignoredPath(file: string): boolean {
@@ -164,7 +253,10 @@ export class NearMissAnalysis {
       // Boilerplate fingerprints were not counted: at most `common` more can be shared.
       if ((2 * (shared + common)) / total < options.similarityThreshold) continue;
       const score = (2 * sharedCount(facts.fingerprints, theirs.fingerprints)) / total;
-      if (score >= options.similarityThreshold && !this.ignoredPair(file, other)) found.set(other, score);
+      if (score < options.similarityThreshold || this.ignoredPair(file, other)) continue;
+      // Distinct fingerprints let a repetitive file collapse to a few: counted with repeats, the two must still be alike.
+      const [mine, their] = [this.anchorsOf(file), this.anchorsOf(other)];
+      if ((2 * sharedCount(mine, their)) / (mine.length + their.length) >= options.similarityThreshold) found.set(other, score);
     }
     return found;
   }
@@ -173,9 +265,51 @@ export class NearMissAnalysis {
     return { file, crate: this.context.crateOf(file)!, facts: this.indexed.get(file)!, module: this.context.moduleOf(file) };
   }
 
+  private anchorsOf(file: string): Uint32Array {
+    let sorted = this.sortedAnchors.get(file);
+    if (!sorted) {
+      sorted = Uint32Array.from(this.indexed.get(file)!.anchors.hashes).sort();
+      this.sortedAnchors.set(file, sorted);
+    }
+    return sorted;
+  }
+
+  /** How much a fingerprint says: fully when few files have it, little when many do, nothing past COMMON. */
+  private weight(fp: number): number {
+    const files = this.postings.get(fp)?.length ?? 0;
+    return files > COMMON ? 0 : Math.min(1, RARE / Math.max(files, 1));
+  }
+
+  /**
+   * Dice similarity of two files' fingerprints counted with repeats, each
+   * weighted by how rare it is: 2·Σshared / (Σa + Σb). Repetitive code keeps
+   * its length, and boilerplate counts for little.
+   */
+  private weightedSimilarity(a: string, b: string): number {
+    const [x, y] = [this.anchorsOf(a), this.anchorsOf(b)];
+    let shared = 0;
+    let total = 0;
+    for (let i = 0, j = 0; i < x.length || j < y.length; ) {
+      const fp = j >= y.length || (i < x.length && x[i] <= y[j]) ? x[i] : y[j];
+      let cx = 0;
+      let cy = 0;
+      while (i < x.length && x[i] === fp) (i++, cx++);
+      while (j < y.length && y[j] === fp) (j++, cy++);
+      const w = this.weight(fp);
+      shared += Math.min(cx, cy) * w;
+      total += (cx + cy) * w;
+    }
+    return total === 0 ? 0 : (2 * shared) / total;
+  }
+
   /** Reported as a whole already: a copy of a file in another crate. */
   private wholeFileCopy(file: string): boolean {
     return this.context.cloneClassOf(file) !== undefined;
+  }
+
+  /** A finding between versions of one another is drift (see versions.ts). */
+  private drift(mine: Crate, theirs: Crate, finding: Finding): Finding {
+    return asDrift(finding, sharedGroup(this.context.versionGroups, mine, theirs));
   }
 
   private severity(code: FindingCode) {
@@ -192,11 +326,22 @@ export class NearMissAnalysis {
     if (severity === 'off' || !edges || this.wholeFileCopy(file)) return [];
     const self = this.member(file);
     const copyClass = this.context.cloneClassOf(file);
-    const originals = [...edges]
-      .filter(([other]) => !copyClass?.members.some((m) => m.file === other) && this.context.crateOf(other))
-      .map(([other, score]) => ({ member: this.member(other), score }))
-      .filter(({ member }) => compareCrates(member.crate, self.crate, this.context) < 0)
-      .sort((a, b) => b.score - a.score || compareCrates(a.member.crate, b.member.crate, this.context));
+    const within = (f: string) => path.relative(this.context.crateOf(f)!.dir, f);
+    const name = (f: string) => path.basename(f);
+    const originals = [...edges.keys()]
+      .filter((other) => !copyClass?.members.some((m) => m.file === other) && this.context.crateOf(other))
+      .map((other) => ({ member: this.member(other), score: this.weightedSimilarity(file, other) }))
+      .filter(({ member, score }) => compareCrates(member.crate, self.crate, this.context) < 0 && score >= this.context.options.similarityThreshold)
+      // Among originals as alike as printed, the one at the same path in its crate, then the one of the same name.
+      .sort(
+        (a, b) =>
+          Math.round(b.score * 100) - Math.round(a.score * 100) ||
+          Number(within(b.member.file) === within(file)) - Number(within(a.member.file) === within(file)) ||
+          Number(name(b.member.file) === name(file)) - Number(name(a.member.file) === name(file)) ||
+          b.score - a.score ||
+          compareCrates(a.member.crate, b.member.crate, this.context) ||
+          a.member.file.localeCompare(b.member.file),
+      );
     if (originals.length === 0) return [];
     const [best] = originals;
     const comparison = compareLines(best.member.facts, self.facts);
@@ -210,7 +355,7 @@ export class NearMissAnalysis {
       (supersets.messages.length > 0 ? ' ' + supersets.messages.join(' ') : '') +
       others;
     return [
-      {
+      this.drift(self.crate, best.member.crate, {
         code: 'diverged-copy',
         severity,
         message,
@@ -225,7 +370,7 @@ export class NearMissAnalysis {
           ...supersets.related,
         ],
         fixes: [],
-      },
+      }),
     ];
   }
 
@@ -269,7 +414,14 @@ export class NearMissAnalysis {
         reported.add(index);
         return;
       }
-      const occurrences = this.itemClass(key);
+      // Same shape for other types, or with many other literals (two tables, two `Display` impls), is a pattern, not a copy.
+      // Under another name, a short item's shape is no evidence (a forwarding `fmt`, a `From` for another type): it must be long.
+      const occurrences = this.itemClass(key).filter(
+        (o) =>
+          o.fact.typeHash === item.typeHash &&
+          changedLiterals(o.fact, item) <= EDITED_LITERALS &&
+          (o.fact.name === item.name || Math.min(o.fact.lines, item.lines) >= RENAMED_ITEM_LINES),
+      );
       if (occurrences.length === 0) return;
       const [original] = occurrences;
       const self = occurrences.find((o) => o.file === file && o.item === index)!;
@@ -284,13 +436,14 @@ export class NearMissAnalysis {
       }
       const source = others[0];
       reported.add(index);
-      findings.push({
+      findings.push(this.drift(self.member.crate, source.member.crate, {
         code: 'duplicate-item',
         severity,
         message:
           `${describeItem(item)} is a copy of ${source.fact.name} in crate ${source.member.crate.name} ` +
           `(${this.context.display(source.file)}:${source.fact.range.start.line + 1}), ${item.lines} lines` +
-          `${item.name === source.fact.name ? '' : ', under another name'}.` +
+          `${item.name === source.fact.name ? '' : ', under another name'}` +
+          `${literalsNote(changedLiterals(source.fact, item))}.` +
           (others.length > 1 ? ` It has ${others.length} copies in other crates.` : ''),
         file,
         range: firstLineOf(item),
@@ -301,9 +454,167 @@ export class NearMissAnalysis {
           message: `${o === source ? 'the copy to keep' : 'another copy'}: ${o.fact.name}, in crate ${o.member.crate.name}`,
         })),
         fixes: [],
-      });
+      }));
     });
     return findings;
+  }
+
+  // -------------------------------------------------------------------------
+  // duplicate-block
+
+  /**
+   * Files of other crates that share enough fingerprints with this one, not
+   * boilerplate, counted with repeats (a table's rows repeat a few), to hold
+   * a copied block.
+   */
+  private blockPartners(file: string): string[] {
+    const mine = this.anchorsOf(file);
+    return this.blockCandidates(file).filter((other) => sharedCount(mine, this.anchorsOf(other)) >= BLOCK_SHARED);
+  }
+
+  /** Files of other crates sharing BLOCK_DISTINCT fingerprints, not boilerplate, with this one: cheaply, from the postings. */
+  private blockCandidates(file: string): string[] {
+    const facts = this.indexed.get(file);
+    const crate = this.context.crateOf(file);
+    if (!facts || !crate) return [];
+    const distinct = new Map<string, number>();
+    for (const fp of facts.fingerprints) {
+      const files = this.postings.get(fp);
+      if (!files || files.length > COMMON) continue;
+      for (const other of files) if (other !== file) distinct.set(other, (distinct.get(other) ?? 0) + 1);
+    }
+    return [...distinct]
+      .filter(([other, n]) => n >= BLOCK_DISTINCT && this.context.crateOf(other) !== crate)
+      .map(([other]) => other)
+      .sort();
+  }
+
+  /** Where each fingerprint sits among a file's anchors, in order. */
+  private placesOf(file: string): Map<number, number[]> {
+    let places = this.anchorPlaces.get(file);
+    if (!places) {
+      places = new Map();
+      this.indexed.get(file)!.anchors.hashes.forEach((h, i) => addTo(places!, h, i));
+      this.anchorPlaces.set(file, places);
+    }
+    return places;
+  }
+
+  /**
+   * Runs of anchors the two files have in the same order, a few edits apart
+   * at most: seeds are fingerprints not repeated past BLOCK_REPEATS in either
+   * file, chained while both sides advance by at most BLOCK_GAP anchors,
+   * each to the run nearest its diagonal. Each run is a region of both files.
+   */
+  private matchingRuns(a: string, b: string): { a: [number, number]; b: [number, number] }[] {
+    const [x, y] = [this.indexed.get(a)!.anchors, this.indexed.get(b)!.anchors];
+    const [inX, inY] = [this.placesOf(a), this.placesOf(b)];
+    type Run = { first: [number, number]; last: [number, number] };
+    const runs: Run[] = [];
+    let active: Run[] = [];
+    for (let i = 0; i < x.hashes.length; i++) {
+      const h = x.hashes[i];
+      const places = inY.get(h);
+      if (!places || places.length > BLOCK_REPEATS || inX.get(h)!.length > BLOCK_REPEATS || this.weight(h) === 0) continue;
+      const stillOpen: Run[] = [];
+      for (const run of active) (i - run.last[0] <= BLOCK_GAP ? stillOpen : runs).push(run);
+      active = stillOpen;
+      for (const j of places) {
+        let best: Run | undefined;
+        for (const run of active) {
+          const [li, lj] = run.last;
+          if (li >= i || lj >= j || j - lj > BLOCK_GAP) continue;
+          if (!best || Math.abs(i - li - (j - lj)) < Math.abs(i - best.last[0] - (j - best.last[1]))) best = run;
+        }
+        if (best) best.last = [i, j];
+        else active.push({ first: [i, j], last: [i, j] });
+      }
+    }
+    runs.push(...active);
+    const big = (anchors: SourceFacts['anchors'], first: number, last: number) =>
+      anchors.endLines[last] - anchors.startLines[first] + 1 >= BLOCK_LINES && anchors.tokens[last] + K - anchors.tokens[first] >= BLOCK_TOKENS;
+    return runs
+      .filter((r) => big(x, r.first[0], r.last[0]) && big(y, r.first[1], r.last[1]))
+      .map((r) => ({ a: [x.startLines[r.first[0]], x.endLines[r.last[0]]], b: [y.startLines[r.first[1]], y.endLines[r.last[1]]] }));
+  }
+
+  /**
+   * Blocks of at least BLOCK_LINES lines and BLOCK_TOKENS tokens that a file
+   * of a more authoritative crate has too, inside items and files that differ
+   * around them; one finding per maximal region, relating every counterpart.
+   * Not between files reported whole or as diverged copies (that finding
+   * holds them), not inside an item reported as a duplicate-item, and not for
+   * regions whose lines mostly differ in text (same shape, other contents:
+   * a pattern, not a copy).
+   */
+  private blockFindings(file: string, items: Finding[]): Finding[] {
+    const severity = this.severity('duplicate-block');
+    if (severity === 'off' || this.wholeFileCopy(file)) return [];
+    const facts = this.indexed.get(file)!;
+    const crate = this.context.crateOf(file)!;
+    const itemLines = this.copiedLines(file, items);
+    type Counterpart = { file: string; start: number; end: number; changed: number };
+    const regions: { start: number; end: number; counterparts: Counterpart[] }[] = [];
+    for (const other of this.blockPartners(file)) {
+      if (this.edges.get(file)?.has(other) || this.wholeFileCopy(other) || this.ignoredPair(file, other)) continue;
+      // The finding goes on the copy: the side whose crate is less authoritative.
+      if (compareCrates(this.context.crateOf(other)!, crate, this.context) >= 0) continue;
+      const theirs = this.indexed.get(other)!;
+      for (const run of this.matchingRuns(file, other)) {
+        const [start, end] = run.a;
+        const lines = end - start + 1;
+        let inItems = 0;
+        for (let l = start; l <= end; l++) if (itemLines.has(l)) inItems++;
+        if (inItems * 2 > lines) continue;
+        const { diverging } = compareLineRange(theirs, run.b, facts, run.a);
+        // Braces and blank lines read alike in any two blocks of code: the lines that say something decide.
+        const meaningful = compareLineRange(theirs, run.b, facts, run.a, true);
+        if (meaningful.shared < BLOCK_SAME_LINES * (meaningful.shared + meaningful.diverging / 2)) continue;
+        regions.push({ start, end, counterparts: [{ file: other, start: run.b[0], end: run.b[1], changed: Math.ceil(diverging / 2) }] });
+      }
+    }
+    regions.sort((p, q) => p.start - q.start || q.end - p.end);
+    const merged: typeof regions = [];
+    for (const r of regions) {
+      const last = merged[merged.length - 1];
+      if (last && r.start <= last.end) {
+        last.end = Math.max(last.end, r.end);
+        last.counterparts.push(...r.counterparts);
+      } else merged.push({ ...r, counterparts: [...r.counterparts] });
+    }
+    return merged.map((region) => {
+      // A repetitive region matches its counterpart at several offsets: the longest match stands for that file.
+      const longest = new Map<string, Counterpart>();
+      for (const c of region.counterparts) {
+        const kept = longest.get(c.file);
+        if (!kept || c.end - c.start > kept.end - kept.start || (c.end - c.start === kept.end - kept.start && c.changed < kept.changed)) longest.set(c.file, c);
+      }
+      const counterparts = [...longest.values()].sort(
+        (p, q) => compareCrates(this.context.crateOf(p.file)!, this.context.crateOf(q.file)!, this.context) || p.file.localeCompare(q.file) || p.start - q.start,
+      );
+      const [source] = counterparts;
+      const sourceCrate = this.context.crateOf(source.file)!;
+      const lines = region.end - region.start + 1;
+      const inside = enclosingItem(facts, region.start, region.end);
+      const how = source.changed === 0 ? 'identical line for line' : `${source.changed} ${source.changed === 1 ? 'line' : 'lines'} changed`;
+      const others = new Set(counterparts.map((c) => c.file)).size - 1;
+      return this.drift(crate, sourceCrate, {
+        code: 'duplicate-block' as const,
+        severity,
+        message:
+          `Lines ${region.start + 1}-${region.end + 1}${inside ? ` (${inside})` : ''} are a copy of lines ${source.start + 1}-${source.end + 1} of ` +
+          `${this.context.display(source.file)} in crate ${sourceCrate.name}, ${lines} lines, ${how}.` +
+          (others > 0 ? ` ${others === 1 ? 'One other file has' : `${others} other files have`} it too.` : ''),
+        file,
+        range: { start: { line: region.start, character: 0 }, end: { line: region.end + 1, character: 0 } },
+        related: counterparts.map((c) => ({
+          file: c.file,
+          range: { start: { line: c.start, character: 0 }, end: { line: c.end + 1, character: 0 } },
+          message: `${c === source ? 'the copy to keep' : 'another copy'}: lines ${c.start + 1}-${c.end + 1}, in crate ${this.context.crateOf(c.file)!.name}`,
+        })),
+        fixes: [],
+      });
+    });
   }
 
   // -------------------------------------------------------------------------
@@ -372,20 +683,23 @@ export class NearMissAnalysis {
     // A global in a copied file is part of that copy's finding.
     if (severity === 'off' || this.wholeFileCopy(file)) return [];
     const findings: Finding[] = [];
+    const crate = this.context.crateOf(file)!;
     this.forEachStaticKey(facts, (key, index) => {
-      const all = this.singletonGroup(file, key);
-      const crates = [...new Set(all.map((o) => this.context.crateOf(o.file)!))].sort((a, b) => a.name.localeCompare(b.name));
-      if (crates.length < 2) return;
+      const held = this.canonical(file, key);
+      // A lazily computed value (a number, a flag, an init guard, a name) is the same in every crate that computes it.
+      if (!ownsSharedState(held)) return;
       const self = facts.statics[index];
-      const others = all.filter((o) => !(o.file === file && o.index === index) && !this.ignoredPair(file, o.file));
+      // One per crate is the harm: globals of this crate are its own business.
+      const others = this.singletonGroup(file, key).filter(
+        (o) => this.context.crateOf(o.file) !== crate && sameConstruction(self, this.indexed.get(o.file)!.statics[o.index]) && !this.ignoredPair(file, o.file),
+      );
       if (others.length === 0) return;
-      const crate = this.context.crateOf(file)!;
-      const names = crates.filter((c) => c !== crate).map((c) => c.name);
-      findings.push({
+      const names = [...new Set(others.map((o) => this.context.crateOf(o.file)!.name))].sort((a, b) => a.localeCompare(b));
+      findings.push(this.drift(crate, this.context.crateOf(others[0].file)!, {
         code: 'duplicate-singleton',
         severity,
         message:
-          `static ${self.name}: ${self.type} is one of ${all.length} lazily initialised ${this.canonical(file, key)} globals, in crates ` +
+          `static ${self.name}: ${self.type} is one of ${others.length + 1} lazily initialised ${held} globals, in crates ` +
           `${[crate.name, ...names].join(', ')}: a process that links them gets one per crate. Keep one, in a crate the others depend on.`,
         file,
         range: { start: self.range.start, end: { line: self.range.start.line, character: self.range.start.line === self.range.end.line ? self.range.end.character : self.range.start.character } },
@@ -394,10 +708,28 @@ export class NearMissAnalysis {
           return { file: o.file, range: other.range, message: `static ${other.name}: ${other.type}, in crate ${this.context.crateOf(o.file)!.name}` };
         }),
         fixes: [],
-      });
+      }));
     });
     return findings;
   }
+}
+
+/**
+ * A type that owns a resource or state shared by its users: a runtime, a
+ * pool, a client, a registry, a cache, or anything behind a lock or atomic.
+ * Two crates that each build one run two of them; two crates that each
+ * compute a `u64` or a `bool` merely agree.
+ */
+const SHARED_STATE =
+  /^(?:Mutex|RwLock|ReentrantMutex|Condvar|Barrier|Semaphore|Notify|Atomic[A-Z]\w*|\w*Runtime|Handle|\w*ThreadPool|\w*Pool|\w*Client|\w*Registry|\w*Cache|\w*Connection|Sender|SyncSender|Receiver|UnboundedSender|DashMap|ArcSwap\w*|\w*Executor|\w*Subscriber|File|Stdout|Stderr)$/;
+
+function ownsSharedState(type: string): boolean {
+  return (type.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []).some((name) => SHARED_STATE.test(name));
+}
+
+/** Two globals built by different constructors (`Builder::new_current_thread` and `Runtime::new`) are different services. */
+function sameConstruction(a: StaticFact, b: StaticFact): boolean {
+  return a.builtBy === undefined || b.builtBy === undefined || a.builtBy === b.builtBy;
 }
 
 // ---------------------------------------------------------------------------
@@ -422,30 +754,116 @@ function compareLines(original: SourceFacts, copy: SourceFacts): { shared: numbe
   return { shared, diverging };
 }
 
-/** For items both files have, which side has members the other lacks. */
+/** Lines shared and diverging (both sides counted) between a range of lines of each file, from their line hashes. */
+function compareLineRange(original: SourceFacts, [os, oe]: [number, number], copy: SourceFacts, [cs, ce]: [number, number], meaningfulOnly = false) {
+  let shared = 0;
+  let diverging = 0;
+  const keep = (h: number) => !meaningfulOnly || !TRIVIAL_LINES.has(h);
+  const theirs = Array.from(original.lineHashes.subarray(os, oe + 1)).filter(keep);
+  const mine = Array.from(copy.lineHashes.subarray(cs, ce + 1)).filter(keep);
+  for (const change of diffArrays(theirs, mine)) {
+    if (change.added || change.removed) diverging += change.count ?? change.value.length;
+    else shared += change.count ?? change.value.length;
+  }
+  return { shared, diverging };
+}
+
+/** The 0-based lines of the copy that its original has too, from their line hashes. */
+function sharedLines(original: SourceFacts, copy: SourceFacts): number[] {
+  const lines: number[] = [];
+  let line = 0;
+  for (const change of diffArrays(Array.from(original.lineHashes), Array.from(copy.lineHashes))) {
+    const n = change.count ?? change.value.length;
+    if (change.removed) continue;
+    if (!change.added) for (let i = 0; i < n; i++) lines.push(line + i);
+    line += n;
+  }
+  return lines;
+}
+
+/** `fn x`, `impl T`: the innermost item holding a range of lines, for a message. */
+function enclosingItem(facts: SourceFacts, start: number, end: number): string | undefined {
+  let best: ItemFact | undefined;
+  for (const item of facts.items) {
+    if (item.range.start.line <= start && item.range.end.line >= end && (!best || item.range.start.line >= best.range.start.line)) best = item;
+  }
+  return best && `inside ${describeItem(best)}`;
+}
+
+/**
+ * For items both files have, which side has members the other lacks, over
+ * every block of the item (a type's members are the union of its `impl`
+ * blocks); and which items kept their shape but changed literals or types.
+ */
 function compareItems(original: CloneMember, copy: CloneMember): { messages: string[]; related: RelatedLocation[] } {
   const messages: string[] = [];
   const related: RelatedLocation[] = [];
-  const word = (item: ItemFact, n: number) => {
-    const noun = item.kind === 'struct' || item.kind === 'union' ? 'field' : item.kind === 'enum' ? 'variant' : 'item';
+  const word = (kind: ItemFact['kind'], n: number) => {
+    const noun = kind === 'struct' || kind === 'union' ? 'field' : kind === 'enum' ? 'variant' : 'item';
     return `${n} ${noun}${n === 1 ? '' : 's'}`;
   };
-  for (const mine of copy.facts.items) {
-    if (mine.members.length === 0 && mine.kind !== 'struct' && mine.kind !== 'enum') continue;
-    const theirs = original.facts.items.find((i) => i.kind === mine.kind && i.name === mine.name);
+  const byName = (items: ItemFact[]) => {
+    const found = new Map<string, ItemFact[]>();
+    for (const item of items) {
+      const key = `${item.kind} ${item.name}`;
+      found.set(key, [...(found.get(key) ?? []), item]);
+    }
+    return found;
+  };
+  const theirsByName = byName(original.facts.items);
+  const relabelled: string[] = [];
+  const relabelledItems = new Set<ItemFact>();
+  for (const [key, mine] of byName(copy.facts.items)) {
+    const theirs = theirsByName.get(key);
     if (!theirs) continue;
-    const missing = theirs.members.filter((m) => !mine.members.includes(m));
-    const extra = mine.members.filter((m) => !theirs.members.includes(m));
+    const [first] = mine;
+    if (
+      mine.length === 1 &&
+      theirs.length === 1 &&
+      first.shapeHash === theirs[0].shapeHash &&
+      (first.typeHash !== theirs[0].typeHash || changedLiterals(first, theirs[0]) > 0)
+    ) {
+      relabelledItems.add(first);
+      // A function of an impl named already is part of it.
+      if (first.parent === undefined || !relabelledItems.has(copy.facts.items[first.parent])) relabelled.push(first.name);
+    }
+    if (mine.every((i) => i.members.length === 0) && first.kind !== 'struct' && first.kind !== 'enum') continue;
+    const ours = new Set(mine.flatMap((i) => i.members));
+    const other = new Set(theirs.flatMap((i) => i.members));
+    const missing = [...other].filter((m) => !ours.has(m));
+    const extra = [...ours].filter((m) => !other.has(m));
     if (missing.length === 0 && extra.length === 0) continue;
     if (missing.length > 0) {
-      messages.push(`${mine.name} in ${original.crate.name} has ${word(mine, missing.length)} this copy lacks: ${missing.join(', ')}.`);
+      messages.push(`${first.name} in ${original.crate.name} has ${word(first.kind, missing.length)} this copy lacks: ${missing.join(', ')}.`);
     }
     if (extra.length > 0) {
-      messages.push(`${mine.name} here has ${word(mine, extra.length)} that ${original.crate.name}'s lacks: ${extra.join(', ')}.`);
+      messages.push(`${first.name} here has ${word(first.kind, extra.length)} that ${original.crate.name}'s lacks: ${extra.join(', ')}.`);
     }
-    related.push({ file: original.file, range: firstLineOf(theirs), message: `${theirs.name} in crate ${original.crate.name}` });
+    related.push({ file: original.file, range: firstLineOf(theirs[0]), message: `${theirs[0].name} in crate ${original.crate.name}` });
+  }
+  if (relabelled.length > 0) {
+    const shown = relabelled.slice(0, 5).join(', ') + (relabelled.length > 5 ? ` and ${relabelled.length - 5} more` : '');
+    messages.push(`${relabelled.length === 1 ? 'One item keeps its shape' : `${relabelled.length} items keep their shape`} with other literals or types: ${shown}.`);
   }
   return { messages, related };
+}
+
+/** An item copied under another name is reported from this many lines on. */
+const RENAMED_ITEM_LINES = 10;
+
+/** A copy edited in a place or two: more changed literals than this make a same-shaped item a pattern. */
+const EDITED_LITERALS = 2;
+
+/** How many literals differ between two items of one shape, which line up one for one. */
+function changedLiterals(a: ItemFact, b: ItemFact): number {
+  const [x, y] = [a.literals ?? [], b.literals ?? []];
+  let changed = Math.abs(x.length - y.length);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) changed++;
+  return changed;
+}
+
+function literalsNote(changed: number): string {
+  return changed === 0 ? '' : changed === 1 ? ', with one literal changed' : `, with ${changed} literals changed`;
 }
 
 function describeItem(item: ItemFact): string {

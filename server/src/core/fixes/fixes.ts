@@ -50,6 +50,8 @@ export const COPY_CODES: ReadonlySet<FindingCode> = new Set(['duplicate-file', '
  * items) is fixed with them, as one edit.
  */
 export function fixesFor(index: IndexView, finding: Finding): Fix[] {
+  // Between versions of one another the frozen copy stays as it is (see core/clones/versions.ts).
+  if (finding.versionGroup) return [];
   if (COPY_CODES.has(finding.code)) return [reexportFix(index, finding)];
   if (finding.code === 'inverted-dependency') return [removeDependencyFix(index, finding)];
   return [];
@@ -193,6 +195,7 @@ function cyclesAmong(index: IndexView, plans: ReexportPlan[]): Map<string, strin
 
 /** The title a finding's fix will have, without reading any file: for `fixes` in reports. */
 export function fixTitles(index: IndexView, finding: Finding): string[] {
+  if (finding.versionGroup) return [];
   if (COPY_CODES.has(finding.code)) {
     const group = decideGroup(new Plans(index), finding.file);
     return 'refused' in group ? [] : [groupTitle(index, group.members)];
@@ -449,6 +452,9 @@ function cfgOnTheWay(index: IndexView, info: ModuleInfo): string | undefined {
 function usedOnlyInside(index: IndexView, copy: CloneMember, keeper: Crate, source: ModuleInfo): { reason: string } | { requires: string[] } {
   const { facts } = copy;
   const reason = (text: string) => ({ reason: text });
+  // What the copy uses is read from its syntax: without a full parse it is unknown, and unknown is never "nothing".
+  if (facts.bytesOnly) return reason('the copy is larger than maxFileBytes and was compared by its bytes only: what it uses was not read');
+  if (facts.syntaxErrors > 0) return reason(`the grammar could not parse all of the copy (${facts.syntaxErrors} syntax errors): what it uses cannot be read with certainty`);
   if (facts.exportsMacro) return reason('the copy exports a macro (#[macro_export]), which would disappear from this crate');
   if (facts.innerCfg) {
     return reason(`the copy has an inner #![cfg(...)]: whether the module exists would be decided by ${keeper.name}'s build, not ${copy.crate.name}'s`);

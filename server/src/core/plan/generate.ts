@@ -17,7 +17,7 @@ import type { Crate } from '../cargo/workspace';
 
 export type PlanSourceIndex = Pick<
   WorkspaceIndex,
-  'roots' | 'rootOf' | 'allFindings' | 'cloneClassOf' | 'factsOf' | 'manifestOf' | 'moduleOf' | 'graph' | 'display'
+  'roots' | 'rootOf' | 'allFindings' | 'cloneClassOf' | 'factsOf' | 'manifestOf' | 'moduleOf' | 'graph' | 'display' | 'stats'
 >;
 
 export interface GenerateOptions {
@@ -110,6 +110,7 @@ export function draftPlan(index: PlanSourceIndex, options: GenerateOptions = {})
       `${count(byCode('diverged-copy').length, 'diverged copy', 'diverged copies')}, ` +
       `${count(byCode('duplicate-item').length, 'copied item')} and ` +
       `${count(singletonGroups(index, byCode('duplicate-singleton')).length, 'duplicated singleton')}.`,
+    `In all, the findings hold ${count(index.stats().duplicatedLines, 'duplicated line')}, each counted once: whole files, the shared lines of diverged copies, copied items and copied blocks.`,
     'Each checklist item is worded so that Rust Consolidate can tell from the code whether it is done; the items it cannot decide (builds, tests) are ticked by hand.',
   ];
   return { title: options.title ?? 'Rust Consolidation Plan', intro, scopes, summary };

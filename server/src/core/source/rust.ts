@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { Language, Parser } from 'web-tree-sitter';
 import type { Node, TreeCursor } from 'web-tree-sitter';
 import { locateAsset } from './assets';
-import { tokenId, winnow } from './winnow';
+import { K, tokenId, winnow, winnowPositions } from './winnow';
 import type { SourceAnalyzer } from '../view';
 import type { Range } from '../model';
 
@@ -24,6 +24,8 @@ export interface ModDeclaration {
   visibilityRange?: Range;
   /** `mod x { ... }` rather than `mod x;`. */
   inline: boolean;
+  /** Compiled for tests only: under `#[cfg(test)]`, or inside an inline test module. */
+  testOnly?: boolean;
   /** The item itself, from its visibility to its `;` or `}`. */
   range: Range;
   /** The item with the attributes and doc comments above it. */
@@ -57,8 +59,16 @@ export interface ItemFact {
   parent?: number;
   /** For a tuple struct with one field (a newtype): that field's type as written. */
   newtypeOf?: string;
-  /** Inside a `#[cfg(test)]` or `tests` inline module. */
+  /** Inside a `#[cfg(test)]` or `tests` inline module, or itself `#[test]` or `#[cfg(test)]`. */
   inTest?: boolean;
+  /**
+   * sha1 of the item's type names in order, the item's own name left out:
+   * two items of one shape for different types (`From<IoError>` and
+   * `From<ParseError>`) differ here, a renamed copy does not.
+   */
+  typeHash?: string;
+  /** The item's literals in order: of two items of one shape, they line up one for one. */
+  literals?: string[];
 }
 
 export interface StaticFact {
@@ -68,6 +78,8 @@ export interface StaticFact {
   range: Range;
   /** Built by a constructor called on a string literal (`Regex::new(r"...")`): a constant made from data. */
   fromLiteral: boolean;
+  /** The constructor its initialiser calls (`Runtime::new`, `Builder::new_multi_thread`), lazy cells' own left out; undefined for `OnceLock::new()`. */
+  builtBy?: string;
 }
 
 /** An `impl` block's header: what it names. */
@@ -150,6 +162,12 @@ export interface SourceFacts {
   trivial: boolean;
   /** Winnowed k-gram hashes of the token stream with identifiers and literals abstracted (see winnow.ts). */
   fingerprints: Uint32Array;
+  /**
+   * The winnowed k-grams in token order, a place for each (see winnowPositions):
+   * hash, first token's index, and the 0-based lines of its first and last
+   * token. What finds copied blocks inside files that differ around them.
+   */
+  anchors: { hashes: Uint32Array; tokens: Uint32Array; startLines: Uint32Array; endLines: Uint32Array };
   /** A hash of each line, trimmed: enough to count shared and diverging lines without reading the file again. */
   lineHashes: Uint32Array;
   /** Top-level items, items of inline modules, and the functions of impl and trait blocks. */
@@ -206,6 +224,8 @@ export interface SourceFacts {
   /** ERROR and MISSING nodes: the grammar could not parse everything. */
   syntaxErrors: number;
   validUtf8: boolean;
+  /** Too large to parse: only the bytes were read (see bytesOnly.ts), so nothing above that comes from syntax is known. */
+  bytesOnly?: boolean;
 }
 
 const COMMENTS = new Set(['line_comment', 'block_comment']);
@@ -265,7 +285,7 @@ export class RustParser implements SourceAnalyzer {
     if (!tree) throw new Error('tree-sitter returned no tree');
     try {
       const scan = scanTokens(tree.walk(), text, libName);
-      const { mods, trivial, items, implTargets, impls, itemNames, importedNames, uses, declared, testOnlyNames } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss);
+      const { mods, trivial, items, implTargets, impls, itemNames, importedNames, uses, declared, testOnlyNames } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss, scan.values);
       const firstNewline = text.indexOf('\n');
       const firstLine = firstNewline < 0 ? text : text.slice(0, firstNewline);
       return {
@@ -281,6 +301,7 @@ export class RustParser implements SourceAnalyzer {
         mods,
         trivial,
         fingerprints: nearMiss ? winnow(scan.ids) : new Uint32Array(0),
+        anchors: anchorsOf(nearMiss ? scan.ids : new Uint32Array(0), scan.starts, text),
         lineHashes: nearMiss
           ? Uint32Array.from((text.endsWith('\n') ? text.slice(0, -1) : text).split('\n'), (line) => tokenId(line.trim()))
           : new Uint32Array(0),
@@ -327,6 +348,8 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
   const tokens: string[] = [];
   const ids: number[] = [];
   const starts: number[] = [];
+  // Aligned with ids: a literal's or a type name's text, '' for other tokens.
+  const values: string[] = [];
   const crateAt: number[] = [];
   const useSites: UseSite[] = [];
   const statics: StaticFact[] = [];
@@ -396,7 +419,13 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
       const declared = node.childForFieldName('type')?.text;
       if (name && declared) {
         const value = node.childForFieldName('value');
-        statics.push({ name, type: declared.replace(/\s+/g, ' '), range: rangeOf(node.startPosition, node.endPosition), fromLiteral: value ? builtFromLiteral(value) : false });
+        statics.push({
+          name,
+          type: declared.replace(/\s+/g, ' '),
+          range: rangeOf(node.startPosition, node.endPosition),
+          fromLiteral: value ? builtFromLiteral(value) : false,
+          builtBy: value ? constructorOf(value.text) : undefined,
+        });
       }
     } else if (type === 'macro_invocation') {
       const node = cursor.currentNode;
@@ -433,6 +462,7 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
         if (start >= visibilityEnd) {
           ids.push(IDENTIFIERS.has(type) ? ID_IDENTIFIER : LITERALS.has(type) ? ID_LITERAL : tokenId(token));
           starts.push(start);
+          values.push(LITERALS.has(type) || type === 'type_identifier' || type === 'primitive_type' ? token : '');
         }
       }
     }
@@ -523,6 +553,7 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
           identifiers: Uint32Array.from(identifierSet).sort(),
           ids: Uint32Array.from(ids),
           starts: Int32Array.from(starts),
+          values,
         };
       }
     }
@@ -534,6 +565,7 @@ function readItems(
   ids: Uint32Array,
   starts: Int32Array,
   withItems: boolean,
+  values: string[],
 ): { mods: ModDeclaration[]; trivial: boolean; items: ItemFact[]; implTargets: string[]; impls: ImplFact[]; itemNames: string[]; importedNames: string[]; uses: UseFact[]; declared: DeclaredItem[]; testOnlyNames: string[] } {
   const mods: ModDeclaration[] = [];
   const implTargets: string[] = [];
@@ -585,8 +617,8 @@ function readItems(
       }
       if (withItems && ITEM_KINDS[item.type]) {
         const first = facts.length;
-        readItem(item, ids, starts, facts);
-        if (inTest) for (let i = first; i < facts.length; i++) facts[i].inTest = true;
+        readItem(item, ids, starts, facts, values);
+        if (inTest || leading.some(isTestAttribute)) for (let i = first; i < facts.length; i++) facts[i].inTest = true;
       }
       if (parents.length === 0 && !WIRING.has(item.type) && !(item.type === 'mod_item' && item.childForFieldName('body'))) {
         trivial = false;
@@ -611,13 +643,14 @@ function readItems(
             attributes: leading.map((a) => ({ name: attributeName(a), range: rangeOf(a.startPosition, a.endPosition) })),
             visibilityRange: visibility ? rangeOf(visibility.startPosition, visibility.endPosition) : undefined,
             inline: body !== null,
+            testOnly: inTest || leading.some((a) => /^#\[cfg\((?:all\()?test\b/.test(a.text.replace(/\s+/g, ''))) || undefined,
             range: rangeOf(item.startPosition, item.endPosition),
             fullRange: rangeOf(first.startPosition, item.endPosition),
             fullOffsets: [first.startIndex, item.endIndex],
           });
           if (body) {
             trivial = false;
-            const testModule = name === 'tests' || name === 'test' || leading.some((a) => a.text.replace(/\s+/g, '') === '#[cfg(test)]');
+            const testModule = name === 'tests' || name === 'test' || leading.some(isTestAttribute);
             visit(body.namedChildren, [...parents, name], inTest || testModule);
           }
         }
@@ -629,7 +662,7 @@ function readItems(
   return { mods, trivial, items: facts, implTargets, impls, itemNames: [...new Set(itemNames)], importedNames: [...new Set(importedNames)], uses, declared: declaredItems, testOnlyNames: [...new Set(testOnlyNames)] };
 }
 
-function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemFact[], parent?: number, owner?: string): void {
+function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemFact[], values: string[], parent?: number, owner?: string): void {
   const kind = ITEM_KINDS[node.type];
   const body = node.childForFieldName('body');
   let name: string;
@@ -669,11 +702,13 @@ function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemF
     members,
     parent,
     newtypeOf,
+    typeHash: typeHashOf(values.slice(first, end), ids.subarray(first, end), name),
+    literals: values.slice(first, end).filter((v, i) => v !== '' && slice[i] === ID_LITERAL),
   });
   if ((kind === 'impl' || kind === 'trait') && body) {
     const type = kind === 'impl' ? node.childForFieldName('type')?.text ?? name : name;
     for (const child of body.namedChildren) {
-      if (child?.type === 'function_item') readItem(child, ids, starts, facts, index, type);
+      if (child?.type === 'function_item') readItem(child, ids, starts, facts, values, index, type);
     }
   }
 }
@@ -689,6 +724,25 @@ function builtFromLiteral(value: Node): boolean {
     if (args.some((a) => a?.type === 'string_literal' || a?.type === 'raw_string_literal')) return true;
   }
   return false;
+}
+
+function typeHashOf(values: string[], ids: Uint32Array, name: string): string {
+  const own = new Set(name.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
+  return sha1(values.filter((v, i) => v !== '' && ids[i] !== ID_LITERAL && !own.has(v)).join('\u0000'));
+}
+
+const LAZY_CELLS = /^(?:OnceLock|LazyLock|Lazy|OnceCell|SyncOnceCell|SyncLazy)$/;
+
+/** The last two segments of the first path called in an initialiser that is not a lazy cell's own constructor. */
+function constructorOf(initialiser: string): string | undefined {
+  for (const match of initialiser.matchAll(/((?:[A-Za-z_][A-Za-z0-9_]*\s*::\s*)*[A-Za-z_][A-Za-z0-9_]*)\s*(?:::\s*<[^>]*>\s*)?\(/g)) {
+    // A method call (`.build()`) is not a constructor: only a path preceded by nothing or an operator is.
+    if (/\.\s*$/.test(initialiser.slice(0, match.index))) continue;
+    const segments = match[1].split('::').map((p) => p.trim());
+    if (segments.length < 2 || LAZY_CELLS.test(segments[segments.length - 2])) continue;
+    return segments.slice(-2).join('::');
+  }
+  return undefined;
 }
 
 /** The first index whose value is at least `value`, in a sorted array. */
@@ -716,6 +770,7 @@ function lazyStatics(node: Node): StaticFact[] {
       type: `Lazy<${match[2].replace(/\s+/g, ' ')}>`,
       range: { start: { line, character: 0 }, end: { line, character: 0 } },
       fromLiteral: /^\s*[A-Za-z_][\w:]*\s*\(\s*r?#*"/.test(text.slice((match.index ?? 0) + match[0].length)),
+      builtBy: constructorOf(text.slice((match.index ?? 0) + match[0].length).split(';')[0]),
     });
   }
   return found;
@@ -853,6 +908,13 @@ function attributeName(item: Node): string {
   return attribute?.namedChildren[0]?.text ?? '';
 }
 
+/** `#[test]`, `#[tokio::test]`, `#[bench]`, `#[cfg(test)]`, `#[cfg(all(test, ...))]`: the item is built for tests only. */
+function isTestAttribute(item: Node): boolean {
+  if (item.type !== 'attribute_item') return false;
+  const text = item.text.replace(/\s+/g, '');
+  return /^#\[(?:(?:[A-Za-z_]\w*::)*test(?:\(.*\))?|bench|rstest|test_case\(.*\)|cfg\((?:all\()?test\b.*)\]$/.test(text);
+}
+
 function isDocComment(node: Node): boolean {
   return node.namedChildren.some((c) => c?.type === 'outer_doc_comment_marker');
 }
@@ -873,6 +935,28 @@ function pathAttributeOf(attributes: Node[]): string | undefined {
 // web-tree-sitter parses JS strings as UTF-16, so its columns are UTF-16 units, as LSP's are.
 function rangeOf(start: { row: number; column: number }, end: { row: number; column: number }): Range {
   return { start: { line: start.row, character: start.column }, end: { line: end.row, character: end.column } };
+}
+
+function anchorsOf(ids: Uint32Array, starts: Int32Array, text: string): SourceFacts['anchors'] {
+  const { hashes, positions } = winnowPositions(ids);
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const lineOf = (offset: number) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  return {
+    hashes,
+    tokens: positions,
+    startLines: Uint32Array.from(positions, (p) => lineOf(starts[p])),
+    endLines: Uint32Array.from(positions, (p) => lineOf(starts[Math.min(p + K - 1, starts.length - 1)])),
+  };
 }
 
 export function countLines(text: string): number {

@@ -20,26 +20,37 @@ export function tokenId(text: string): number {
 
 /** The winnowed k-gram hashes of a token id stream: sorted, without repeats. */
 export function winnow(ids: Uint32Array, k = K, w = W): Uint32Array {
+  return Uint32Array.from(new Set(winnowPositions(ids, k, w).hashes)).sort();
+}
+
+/**
+ * The winnowed k-grams in token order: each picked k-gram's hash and the index
+ * of its first token, once per position (a hash picked at two places counts
+ * twice, so repetitive code keeps its length).
+ */
+export function winnowPositions(ids: Uint32Array, k = K, w = W): { hashes: Uint32Array; positions: Uint32Array } {
   const count = ids.length - k + 1;
-  if (count <= 0) return new Uint32Array(0);
+  if (count <= 0) return { hashes: new Uint32Array(0), positions: new Uint32Array(0) };
   const grams = new Uint32Array(count);
   for (let i = 0; i < count; i++) {
     let h = 0x811c9dc5;
     for (let j = 0; j < k; j++) h = Math.imul(h ^ ids[i + j], 0x01000193);
     grams[i] = h >>> 0;
   }
-  const picked = new Set<number>();
+  const positions: number[] = [];
   if (count <= w) {
-    picked.add(Math.min(...grams));
+    let min = 0;
+    for (let i = 1; i < count; i++) if (grams[i] <= grams[min]) min = i;
+    positions.push(min);
   } else {
     // The rightmost minimum of each window, as the paper's robust winnowing does.
     for (let start = 0; start + w <= count; start++) {
       let min = start;
       for (let i = start + 1; i < start + w; i++) if (grams[i] <= grams[min]) min = i;
-      picked.add(grams[min]);
+      if (positions[positions.length - 1] !== min) positions.push(min);
     }
   }
-  return Uint32Array.from(picked).sort();
+  return { hashes: Uint32Array.from(positions, (p) => grams[p]), positions: Uint32Array.from(positions) };
 }
 
 /** Dice similarity of two sorted fingerprint sets: 2|A∩B| / (|A| + |B|). */
@@ -48,6 +59,7 @@ export function similarity(a: Uint32Array, b: Uint32Array): number {
   return (2 * sharedCount(a, b)) / (a.length + b.length);
 }
 
+/** How many hashes two sorted lists share; with repeats, Σ min(count in a, count in b), the shared part of two multisets. */
 export function sharedCount(a: Uint32Array, b: Uint32Array): number {
   let shared = 0;
   for (let i = 0, j = 0; i < a.length && j < b.length; ) {
@@ -60,3 +72,4 @@ export function sharedCount(a: Uint32Array, b: Uint32Array): number {
   }
   return shared;
 }
+

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Lays out the precision corpus under /work/corpus (or $CORPUS), idempotently:
+#   rust-src/        rust-lang/rust 1.63 from Debian's rust-src (bench/install-corpus.sh lays the same tree)
+#   debian-majors/   two or three majors of one crate each, from Debian's librust-*-dev
+#                    packages (their /usr/share/cargo/registry/<crate>-<version>/ folders)
+# Versions are those of the Debian release the machine points at; the script
+# prints each package's version, and the labels name files by path, so a
+# label whose file is gone is reported as stale rather than counted.
+set -euo pipefail
+CORPUS=${CORPUS:-/work/corpus}
+mkdir -p "$CORPUS"
+
+if ! [ -d "$CORPUS/rust-src" ]; then
+  tmp=$(mktemp -d); chmod 755 "$tmp"
+  (cd "$tmp" && { apt-get download rust-src || { apt-get update -qq && apt-get download rust-src; }; })
+  dpkg -x "$tmp"/rust-src_*.deb "$tmp/x"
+  mv "$(find "$tmp/x/usr/src" -mindepth 1 -maxdepth 1 -type d -name 'rustc-*' | head -n1)" "$CORPUS/rust-src"
+  rm -rf "$tmp"
+fi
+
+# One crate in several majors: what a versioned copy looks like when nobody
+# meant to consolidate it.
+PACKAGES=(librust-clap-2-dev librust-clap-3-dev librust-clap-dev librust-nom-4-dev librust-nom-dev
+  librust-env-logger-0.7-dev librust-env-logger-dev librust-mio-0.6-dev librust-mio-dev)
+MAJORS=$CORPUS/debian-majors
+if ! [ -d "$MAJORS" ]; then
+  tmp=$(mktemp -d); chmod 755 "$tmp"
+  (cd "$tmp" && { apt-get download "${PACKAGES[@]}" || { apt-get update -qq && apt-get download "${PACKAGES[@]}"; }; })
+  mkdir -p "$tmp/x" "$MAJORS"
+  for deb in "$tmp"/*.deb; do dpkg -x "$deb" "$tmp/x"; echo "$(basename "$deb")"; done > "$MAJORS.versions"
+  mv "$tmp"/x/usr/share/cargo/registry/* "$MAJORS/"
+  rm -rf "$tmp"
+fi
+cat "$MAJORS.versions" 2>/dev/null || true
+ls "$MAJORS"
