@@ -8,6 +8,7 @@ import {
 } from 'vscode-languageclient/node';
 import { reindexRequest, statusNotification } from '../../server/src/protocol';
 import type { IndexStatusItem } from './statusBar';
+import { explicitSettingsOnly } from './settings';
 
 /** Also the settings section: the library reads `<id>.trace.server`. */
 const clientId = 'rustConsolidate';
@@ -143,6 +144,7 @@ export class LanguageServer implements vscode.Disposable {
         fileEvents: this.sourceWatcher,
       },
       outputChannel: this.outputChannel,
+      middleware: { workspace: { configuration: explicitSettingsOnly } },
       // Without this the library shows its own, second notification for the
       // same failure; start() reports it once.
       initializationFailedHandler: () => false,

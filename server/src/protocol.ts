@@ -27,7 +27,7 @@ export const reindexRequest = new RequestType0<IndexStatus, void>('rustConsolida
  * Settings the server reads from the `rustConsolidate` section: the analysis
  * options, with severities as the strings a user writes.
  */
-export type ServerSettings = Omit<AnalysisOptions, 'severity'> & { severity: Record<string, string> };
+export type ServerSettings = Omit<AnalysisOptions, 'severity' | 'allow'> & { severity: Record<string, string> };
 
 // ---------------------------------------------------------------------------
 // The plan view. Node ids are stable across updates, so the client refreshes

@@ -19,6 +19,7 @@ import type { IndexProgress, IndexStats } from './core/index';
 import { DEFAULT_OPTIONS, FINDING_CODES } from './core/model';
 import type { AnalysisOptions, FindingCode, Log, Severity } from './core/model';
 import { createAnalyzer } from './core/source/pool';
+import { mergeOptions, readSharedSettings } from './core/settings';
 import type { SourceAnalyzer } from './core/index';
 import { FIX_ALL_KIND, REPLACE_ALL_IN_CRATE, codeActions, replaceAllInCrate } from './features/codeActions';
 import type { EditorSupport } from './features/codeActions';
@@ -222,6 +223,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
             ? index.removeSource(file)
             : await index.updateSource(file);
       publish(changed);
+      // A folder's own Cargo.toml holds the team's shared settings.
+      if (path.basename(file) === 'Cargo.toml' && folders.includes(path.dirname(file))) await reloadSharedSettings();
     }
     // A plan's items depend on files that carry no findings too (a new module, a manifest's features).
     if (plansChanged) {
@@ -232,6 +235,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     // With the files the plans read for this change.
     sendStatus();
+  }
+
+  async function reloadSharedSettings(): Promise<void> {
+    const before = JSON.stringify(options);
+    const next = await readOptions();
+    if (index && JSON.stringify(next) !== before) publish(await index.setOptions(next));
   }
 
   async function fullIndex(): Promise<void> {
@@ -355,35 +364,42 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         log.warn(`cannot read settings: ${(e as Error).message}`);
       }
     }
-    const severity: AnalysisOptions['severity'] = {};
-    for (const code of FINDING_CODES) {
-      const value = settings.severity?.[code];
-      if (value && ['error', 'warning', 'information', 'hint', 'off'].includes(value)) {
-        severity[code as FindingCode] = value as Severity | 'off';
-      }
-    }
-    const strings = (v: unknown, fallback: string[]) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : fallback);
-    const number = (v: unknown, fallback: number, min: number, max = Infinity) =>
-      typeof v === 'number' && v >= min && v <= max ? v : fallback;
-    const flag = (v: unknown, fallback: boolean) => (typeof v === 'boolean' ? v : fallback);
-    const pairs = Array.isArray(settings.ignorePairs)
-      ? settings.ignorePairs.filter((p): p is [string, string] => Array.isArray(p) && p.length === 2 && p.every((x) => typeof x === 'string'))
-      : DEFAULT_OPTIONS.ignorePairs;
-    options = {
-      authoritativeCrates: strings(settings.authoritativeCrates, DEFAULT_OPTIONS.authoritativeCrates),
-      exclude: strings(settings.exclude, DEFAULT_OPTIONS.exclude),
-      severity,
-      minimumTokens: number(settings.minimumTokens, DEFAULT_OPTIONS.minimumTokens, 1),
-      nearMiss: flag(settings.nearMiss, DEFAULT_OPTIONS.nearMiss),
-      similarityThreshold: number(settings.similarityThreshold, DEFAULT_OPTIONS.similarityThreshold, 0.01, 1),
-      minimumItemLines: number(settings.minimumItemLines, DEFAULT_OPTIONS.minimumItemLines, 1),
-      minimumItemTokens: number(settings.minimumItemTokens, DEFAULT_OPTIONS.minimumItemTokens, 1),
-      includeTests: flag(settings.includeTests, DEFAULT_OPTIONS.includeTests),
-      includeGenerated: flag(settings.includeGenerated, DEFAULT_OPTIONS.includeGenerated),
-      ignorePaths: strings(settings.ignorePaths, DEFAULT_OPTIONS.ignorePaths),
-      ignorePairs: pairs,
-      planFiles: strings(settings.planFiles, DEFAULT_OPTIONS.planFiles),
-    };
+    // The editor's settings win over the team's in Cargo.toml: only those the user set are here.
+    const shared = folders.map(readSharedSettings).flatMap((s) => (s ? [s.options] : []));
+    options = mergeOptions(DEFAULT_OPTIONS, shared, editorOptions(settings));
     return options;
   }
 }
+
+/** The editor settings that are set and valid; the rest fall back to the shared settings, then the defaults. */
+function editorOptions(settings: Partial<ServerSettings>): Partial<AnalysisOptions> {
+  const severity: AnalysisOptions['severity'] = {};
+  for (const code of FINDING_CODES) {
+    const value = settings.severity?.[code];
+    if (value && ['error', 'warning', 'information', 'hint', 'off'].includes(value)) {
+      severity[code as FindingCode] = value as Severity | 'off';
+    }
+  }
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
+  const number = (v: unknown, min: number, max = Infinity) => (typeof v === 'number' && v >= min && v <= max ? v : undefined);
+  const flag = (v: unknown) => (typeof v === 'boolean' ? v : undefined);
+  const pairs = Array.isArray(settings.ignorePairs)
+    ? settings.ignorePairs.filter((p): p is [string, string] => Array.isArray(p) && p.length === 2 && p.every((x) => typeof x === 'string'))
+    : undefined;
+  return {
+    authoritativeCrates: strings(settings.authoritativeCrates),
+    exclude: strings(settings.exclude),
+    severity,
+    minimumTokens: number(settings.minimumTokens, 1),
+    nearMiss: flag(settings.nearMiss),
+    similarityThreshold: number(settings.similarityThreshold, 0.01, 1),
+    minimumItemLines: number(settings.minimumItemLines, 1),
+    minimumItemTokens: number(settings.minimumItemTokens, 1),
+    includeTests: flag(settings.includeTests),
+    includeGenerated: flag(settings.includeGenerated),
+    ignorePaths: strings(settings.ignorePaths),
+    ignorePairs: pairs,
+    planFiles: strings(settings.planFiles),
+  };
+}
+

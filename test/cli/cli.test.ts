@@ -151,6 +151,8 @@ describe('rust-consolidate check', () => {
         'duplicate-item',
         'duplicate-singleton',
         'plan-item-regressed',
+        'settings-error',
+        'redundant-suppression',
       ]);
       for (const rule of runResult.tool.driver.rules) {
         assert.equal(typeof rule.shortDescription.text, 'string');

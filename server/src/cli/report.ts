@@ -21,6 +21,16 @@ const relative = (root: string, file: string) => path.relative(root, file).split
 
 export function formatJson({ root, index, findings, plan, elapsedMs }: Report): string {
   const rel = (f: string) => relative(root, f);
+  const jsonFinding = (f: Finding) => ({
+    code: f.code,
+    severity: f.severity,
+    message: f.message,
+    file: rel(f.file),
+    range: f.range,
+    related: f.related.map((r) => ({ file: rel(r.file), range: r.range, message: r.message })),
+    fixes: f.fixes,
+    ...(f.declaration ? { declaration: { file: rel(f.declaration.file), range: f.declaration.range } } : {}),
+  });
   const stats = index.stats();
   const json = {
     root,
@@ -37,15 +47,11 @@ export function formatJson({ root, index, findings, plan, elapsedMs }: Report): 
           range: d.entry.keyRange,
         })),
     })),
-    findings: findings.map((f) => ({
-      code: f.code,
-      severity: f.severity,
-      message: f.message,
-      file: rel(f.file),
-      range: f.range,
-      related: f.related.map((r) => ({ file: rel(r.file), range: r.range, message: r.message })),
-      fixes: f.fixes,
-      ...(f.declaration ? { declaration: { file: rel(f.declaration.file), range: f.declaration.range } } : {}),
+    findings: findings.map(jsonFinding),
+    // Silenced by a suppression: not reported, not failing the run, still counted.
+    suppressed: index.suppressedFindings().map((f) => ({
+      ...jsonFinding(f),
+      suppression: { file: rel(f.suppressedBy!.file), line: f.suppressedBy!.line, reason: f.suppressedBy!.reason },
     })),
     ...(plan
       ? {
@@ -108,7 +114,8 @@ export function formatText({ root, index, findings, plan, elapsedMs }: Report): 
   }
   const stats = index.stats();
   const counts = countByCode(findings);
-  const found = counts.length > 0 ? counts.join(', ') : 'no findings';
+  const suppressed = index.suppressedFindings().length;
+  const found = (counts.length > 0 ? counts.join(', ') : 'no findings') + (suppressed > 0 ? ` (${suppressed} suppressed)` : '');
   lines.push(
     `${root}: ${stats.crates} crates, ${stats.files} files, ${stats.lines} lines: ${found}; ` +
       `${stats.copies} copies hold ${stats.duplicatedLines} duplicated lines (${(elapsedMs / 1000).toFixed(2)} s)`,
@@ -134,6 +141,8 @@ const RULE_SUMMARY: Record<FindingCode, string> = {
   'duplicate-item': 'An item (function, type, impl, static, const) copied from another crate.',
   'duplicate-singleton': 'A lazily initialised global of the same type in more than one crate.',
   'plan-item-regressed': 'A plan item that is checked while the code says it is not done.',
+  'settings-error': 'A shared setting in Cargo.toml, or a suppression comment, that cannot be used.',
+  'redundant-suppression': 'A suppression that no longer suppresses anything.',
 };
 
 export function formatSarif({ root, findings }: Report): string {

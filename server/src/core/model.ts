@@ -24,6 +24,8 @@ export const FINDING_CODES = [
   'duplicate-item',
   'duplicate-singleton',
   'plan-item-regressed',
+  'settings-error',
+  'redundant-suppression',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -50,6 +52,8 @@ export interface Finding {
   fixes: string[];
   /** For a copied module: the `mod` declaration that brings it into its crate. */
   declaration?: Location;
+  /** Set on a finding a suppression silenced: it is kept apart, not reported. */
+  suppressedBy?: Suppression;
 }
 
 export interface AnalysisOptions {
@@ -78,6 +82,27 @@ export interface AnalysisOptions {
   ignorePairs: [string, string][];
   /** Globs of the consolidation plans to follow. */
   planFiles: string[];
+  /** Findings the team decided to keep, from the shared settings' `allow` list. */
+  allow: AllowEntry[];
+}
+
+/** One entry of the shared settings' `allow` list: a code on the files a glob names, and why. */
+export interface AllowEntry {
+  code: FindingCode;
+  /** Glob relative to `base`, `/`-separated. */
+  path: string;
+  reason: string;
+  /** The folder the glob is read from: the one that holds the Cargo.toml it is written in. */
+  base: string;
+  /** Where the entry is written, for a redundant one's diagnostic. */
+  written: Location;
+}
+
+/** Where a finding was silenced, and the reason given. */
+export interface Suppression {
+  file: string;
+  line: number;
+  reason: string;
 }
 
 export const DEFAULT_OPTIONS: AnalysisOptions = {
@@ -95,6 +120,7 @@ export const DEFAULT_OPTIONS: AnalysisOptions = {
   ignorePaths: [],
   ignorePairs: [],
   planFiles: ['**/*consolidation*.md', '**/*consolidation*.markdown'],
+  allow: [],
 };
 
 export function severityOf(options: AnalysisOptions, code: FindingCode): Severity | 'off' {

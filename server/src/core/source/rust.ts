@@ -9,6 +9,8 @@ import { locateAsset } from './assets';
 import { tokenId, winnow } from './winnow';
 import type { SourceAnalyzer } from '../index';
 import type { Range } from '../model';
+import { readSuppressionComments } from '../suppressions';
+import type { SuppressionComment } from '../suppressions';
 
 export interface ModDeclaration {
   name: string;
@@ -120,6 +122,8 @@ export interface SourceFacts {
   /** ERROR and MISSING nodes: the grammar could not parse everything. */
   syntaxErrors: number;
   validUtf8: boolean;
+  /** `// rust-consolidate: allow(...)` comments (see suppressions.ts). */
+  suppressions: SuppressionComment[];
 }
 
 const COMMENTS = new Set(['line_comment', 'block_comment']);
@@ -209,6 +213,7 @@ export class RustParser implements SourceAnalyzer {
         useSites: scan.useSites,
         syntaxErrors: scan.errors,
         validUtf8,
+        suppressions: readSuppressionComments(text, 'rust'),
       };
     } finally {
       tree.delete();
