@@ -9,6 +9,7 @@ import {
 import { reindexRequest, statusNotification } from '../../server/src/protocol';
 import type { IndexStatusItem } from './statusBar';
 import { explicitSettingsOnly } from './settings';
+import { askForReason } from './suppressions';
 
 /** Also the settings section: the library reads `<id>.trace.server`. */
 const clientId = 'rustConsolidate';
@@ -144,7 +145,7 @@ export class LanguageServer implements vscode.Disposable {
         fileEvents: this.sourceWatcher,
       },
       outputChannel: this.outputChannel,
-      middleware: { workspace: { configuration: explicitSettingsOnly } },
+      middleware: { workspace: { configuration: explicitSettingsOnly }, executeCommand: askForReason },
       // Without this the library shows its own, second notification for the
       // same failure; start() reports it once.
       initializationFailedHandler: () => false,

@@ -8,7 +8,9 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  MessageType,
   ProposedFeatures,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   WatchKind,
   createConnection,
@@ -25,6 +27,7 @@ import { FIX_ALL_KIND, REPLACE_ALL_IN_CRATE, codeActions, replaceAllInCrate } fr
 import type { EditorSupport } from './features/codeActions';
 import { declarationHint, toDiagnostic, uriOf } from './features/diagnostics';
 import { PlanFeature } from './features/plan';
+import { ALLOW_FINDING, allowActions, allowEdit } from './features/suppress';
 import { PLAN_COMMANDS, planViewChangedNotification, planViewRequest, reindexRequest, statusNotification } from './protocol';
 import type { IndexStatus, ServerSettings } from './protocol';
 
@@ -96,7 +99,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         textDocumentSync: { openClose: false, change: TextDocumentSyncKind.None, save: { includeText: false } },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
-        executeCommandProvider: { commands: [REPLACE_ALL_IN_CRATE, ...Object.values(PLAN_COMMANDS)] },
+        executeCommandProvider: { commands: [REPLACE_ALL_IN_CRATE, ALLOW_FINDING, ...Object.values(PLAN_COMMANDS)] },
       },
       serverInfo: { name: 'rust-consolidate', version: '0.1.0' },
     };
@@ -147,7 +150,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onCodeAction((params) => {
     if (!index || indexing) return [];
     if (plans.isPlanFile(fileURLToPath(params.textDocument.uri))) return plans.codeActions(params);
-    return codeActions(index, params, support);
+    return [...codeActions(index, params, support), ...allowActions(index, params)];
   });
 
   connection.onRequest(planViewRequest, () => plans.currentView());
@@ -167,6 +170,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         return undefined;
       }
     }
+    if (command === ALLOW_FINDING && index) return allowFinding(index, args ?? []);
     if (command !== REPLACE_ALL_IN_CRATE || !index) return;
     const uri = typeof args?.[0] === 'string' ? args[0] : undefined;
     const action = uri ? replaceAllInCrate(index, fileURLToPath(uri), support) : undefined;
@@ -187,6 +191,17 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.listen();
 
   // ---------------------------------------------------------------------------
+
+  async function allowFinding(current: WorkspaceIndex, args: unknown[]): Promise<void> {
+    const result = allowEdit(current, args);
+    if ('refused' in result) {
+      // A notification, not showMessageRequest: nothing to answer, and every client shows it.
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `Rust Consolidate: ${result.refused}.` });
+      return;
+    }
+    const applied = await connection.workspace.applyEdit({ label: result.title, edit: result.edit });
+    if (!applied.applied) log.warn(`${result.title}: not applied${applied.failureReason ? `: ${applied.failureReason}` : ''}`);
+  }
 
   /** Index work runs one piece at a time, in order. */
   function serialize<T>(work: () => Promise<T>): Promise<T> {

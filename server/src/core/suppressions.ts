@@ -162,10 +162,32 @@ function matchesGlob(entry: AllowEntry, file: string): boolean {
   return match(relative);
 }
 
-/** The line a new suppression comment goes on, for a finding on this line: the item's first preamble line, or the file's first line. */
-export function suppressionLine(lines: readonly string[], findingLine: number, wholeFile: boolean): number {
-  if (wholeFile) return 0;
-  let line = findingLine;
-  while (line > 0 && /^\s*(\/\/\/|#\[)/.test(lines[line - 1])) line--;
-  return line;
+/** Codes whose finding covers the whole file: their suppression goes at the top of it. */
+const WHOLE_FILE_CODES: ReadonlySet<FindingCode> = new Set(['duplicate-file', 'near-duplicate-file', 'diverged-copy']);
+
+export interface SuppressionInsert {
+  file: string;
+  /** Inserted at the start of this 0-based line. */
+  line: number;
+  text: string;
+}
+
+/**
+ * The comment that suppresses one finding, and where it goes: the top of the
+ * file for a whole-file finding, else above the item (past its doc comments
+ * and attributes), indented like it. A manifest gets a `#` comment above the
+ * dependency. Undefined for a code no suppression can silence.
+ */
+export function suppressionFor(finding: Finding, text: string, reason: string): SuppressionInsert | undefined {
+  if (UNSUPPRESSIBLE.has(finding.code)) return undefined;
+  const oneLine = reason.replace(/\s+/g, ' ').trim();
+  if (oneLine === '') return undefined;
+  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+  const toml = finding.file.endsWith('.toml');
+  const wholeFile = !toml && WHOLE_FILE_CODES.has(finding.code);
+  let line = wholeFile ? 0 : finding.range.start.line;
+  if (!wholeFile && !toml) while (line > 0 && /^\s*(\/\/\/|#\[)/.test(lines[line - 1])) line--;
+  const indent = wholeFile ? '' : (/^\s*/.exec(lines[line] ?? '')?.[0] ?? '');
+  const newline = text.includes('\r\n') ? '\r\n' : '\n';
+  return { file: finding.file, line, text: `${indent}${toml ? '#' : '//'} rust-consolidate: allow(${finding.code}) -- ${oneLine}${newline}` };
 }
