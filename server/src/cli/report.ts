@@ -4,7 +4,9 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { WorkspaceIndex } from '../core/index';
 import type { PlanItemStatus, PlanStatus } from '../core/plan';
+import { FINGERPRINT_KEY, findingIdentity } from '../core/baseline';
 import { documentationUrl } from '../core/source/assets';
+import type { BaselineSummary } from './baseline';
 import { FINDING_CODES } from '../core/model';
 import type { Finding, FindingCode, Range } from '../core/model';
 
@@ -14,12 +16,14 @@ export interface Report {
   /** The index's findings and the plan's. */
   findings: Finding[];
   plan?: PlanStatus;
+  /** Given --baseline: what it held, which the findings leave out. */
+  baseline?: BaselineSummary;
   elapsedMs: number;
 }
 
 const relative = (root: string, file: string) => path.relative(root, file).split(path.sep).join('/');
 
-export function formatJson({ root, index, findings, plan, elapsedMs }: Report): string {
+export function formatJson({ root, index, findings, plan, baseline, elapsedMs }: Report): string {
   const rel = (f: string) => relative(root, f);
   const jsonFinding = (f: Finding) => ({
     code: f.code,
@@ -69,6 +73,7 @@ export function formatJson({ root, index, findings, plan, elapsedMs }: Report): 
           },
         }
       : {}),
+    ...(baseline ? { baseline: { file: baseline.file, known: baseline.known, fixed: baseline.fixed } } : {}),
     stats: {
       crates: stats.crates,
       files: stats.files,
@@ -89,7 +94,7 @@ function isDone(i: PlanItemStatus): boolean {
   return i.status === 'done' || (i.status === 'manual' && i.checked === true);
 }
 
-export function formatText({ root, index, findings, plan, elapsedMs }: Report): string {
+export function formatText({ root, index, findings, plan, baseline, elapsedMs }: Report): string {
   const rel = (f: string) => relative(root, f);
   const at = (file: string, range: Range) => `${rel(file)}:${range.start.line + 1}:${range.start.character + 1}`;
   const lines: string[] = [];
@@ -111,6 +116,12 @@ export function formatText({ root, index, findings, plan, elapsedMs }: Report): 
       for (const item of plan.other) lines.push(`    ${rel(plan.file)}:${item.line + 1}: ${item.status}: ${item.text} (${item.evidence})`);
     }
     lines.push('');
+  }
+  if (baseline) {
+    lines.push(
+      `baseline ${baseline.file}: ${baseline.known} known findings not shown` +
+        (baseline.fixed > 0 ? `; ${baseline.fixed} fixed since (--write-baseline ${baseline.file} drops them)` : ''),
+    );
   }
   const stats = index.stats();
   const counts = countByCode(findings);
@@ -145,7 +156,7 @@ const RULE_SUMMARY: Record<FindingCode, string> = {
   'redundant-suppression': 'A suppression that no longer suppresses anything.',
 };
 
-export function formatSarif({ root, findings }: Report): string {
+export function formatSarif({ root, index, findings }: Report): string {
   const rel = (f: string) => relative(root, f);
   const region = (r: Range) => ({
     startLine: r.start.line + 1,
@@ -178,6 +189,8 @@ export function formatSarif({ root, findings }: Report): string {
           message: { text: f.message },
           locations: [location(f.file, f.range)],
           relatedLocations: f.related.map((r, id) => ({ id, ...location(r.file, r.range), message: { text: r.message } })),
+          // Positions left out: code scanning follows a finding across edits elsewhere (see core/baseline.ts).
+          partialFingerprints: { [FINGERPRINT_KEY]: findingIdentity(f, index, rel) },
         })),
       },
     ],
