@@ -22,8 +22,14 @@ export class IndexStatusItem implements vscode.Disposable {
     return this.lastReady;
   }
 
+  /**
+   * The server reports indexing as work-done progress, which the editor
+   * shows: no second spinner here, the last figures (if any) stay.
+   */
   showIndexing(): void {
-    this.set('$(sync~spin) Rust Consolidate: indexing', 'Rust Consolidate is indexing the workspace.', problemsCommand);
+    const last = this.lastReady;
+    if (last) this.showStatus(last);
+    else this.set('$(files) Rust Consolidate', 'Rust Consolidate is indexing the workspace; its progress is shown beside.', problemsCommand);
   }
 
   showStatus(status: IndexStatus): void {

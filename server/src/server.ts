@@ -26,6 +26,7 @@ import type { SourceAnalyzer } from './core/index';
 import { FIX_ALL_KIND, REPLACE_ALL_IN_CRATE, codeActions, replaceAllInCrate } from './features/codeActions';
 import type { EditorSupport } from './features/codeActions';
 import { declarationHint, toDiagnostic, uriOf } from './features/diagnostics';
+import { describeIndex } from './features/indexLog';
 import { PlanFeature } from './features/plan';
 import { ALLOW_FINDING, allowActions, allowEdit } from './features/suppress';
 import { PLAN_COMMANDS, planViewChangedNotification, planViewRequest, reindexRequest, statusNotification } from './protocol';
@@ -282,11 +283,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       indexing = false;
       publish([...new Set([...previous, ...changed])]);
       await plans.reload();
-      const stats = index.stats();
-      log.info(
-        `indexed ${folders.join(', ')}: ${stats.crates} crates, ${stats.files} files, ${stats.findings} findings ` +
-          `in ${Math.round(performance.now() - started)} ms`,
-      );
+      log.info(describeIndex(folders, index.stats(), index.allFindings(), index.suppressedFindings().length, Math.round(performance.now() - started)));
     } finally {
       indexing = false;
       // The status counts what the plans read too: sent before the progress ends, as after every index.
@@ -337,10 +334,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 
   function diagnosticsFor(file: string): Diagnostic[] {
-    const diagnostics = index!.findingsFor(file).map(toDiagnostic);
+    const display = (f: string) => index!.display(f);
+    const diagnostics = index!.findingsFor(file).map((f) => toDiagnostic(f, display));
     for (const copy of declaredIn.get(file) ?? []) {
       for (const finding of index!.findingsFor(copy)) {
-        const hint = declarationHint(finding, index!.display(copy));
+        const hint = declarationHint(finding, display);
         if (hint) diagnostics.push(hint);
       }
     }

@@ -184,7 +184,7 @@ export class PlanFeature {
   }
 
   private publishAll(): void {
-    for (const plan of this.plans) this.publish(plan.file, planFindings(plan.status, this.host.options()).map(toDiagnostic));
+    for (const plan of this.plans) this.publish(plan.file, planFindings(plan.status, this.host.options()).map((f) => toDiagnostic(f)));
     const next = this.buildView();
     const nodes = new Map<string, string>();
     const record = (id: string, value: unknown) => nodes.set(id, JSON.stringify(value));
