@@ -10,6 +10,7 @@ import { planFindings } from '../core/plan/findings';
 import { startServer } from '../server';
 import { applyBaseline, readBaseline } from './baseline';
 import { fix } from './fix';
+import { report } from './htmlReport';
 import { formatJson, formatSarif, formatText } from './report';
 import { UsageError, indexWorkspace, parseCommand, write } from './workspace';
 
@@ -17,6 +18,7 @@ const USAGE = `Usage:
   rust-consolidate check [path] [--format text|json|sarif] [--baseline <file>] [--write-baseline <file>] [--authoritative <crate>]... [--exclude <glob>]...
   rust-consolidate fix [path] [--code <code>]... [--dry-run] [--authoritative <crate>]... [--exclude <glob>]...
   rust-consolidate plan [path] [--output <file>]
+  rust-consolidate report [path] --html <file>
   rust-consolidate lsp --stdio
 
 check   Analyses the Cargo workspace at path (default: the bundled demo workspace)
@@ -31,6 +33,8 @@ fix     Applies the fixes the editor offers (re-export copies, remove inverted
         fixes applied, 1 some refused, 2 usage error.
 plan    Writes a consolidation plan made from the findings, to standard output
         or to --output <file>.
+report  Writes the Duplication Map (the lines each pair of crates shares, of
+        every kind) as a standalone HTML page.
 lsp     Runs the language server over standard input and output.
 `;
 
@@ -43,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
       return fix(rest);
     case 'plan':
       return plan(rest);
+    case 'report':
+      return report(rest);
     case 'lsp':
       if (!rest.includes('--stdio')) throw new UsageError('lsp needs --stdio');
       startServer();

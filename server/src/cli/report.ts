@@ -7,6 +7,8 @@ import type { PlanItemStatus, PlanStatus } from '../core/plan';
 import { FINGERPRINT_KEY, findingIdentity } from '../core/baseline';
 import { documentationUrl } from '../core/source/assets';
 import type { BaselineSummary } from './baseline';
+import { duplicationMap } from '../core/duplication';
+import { duplicationSource } from './htmlReport';
 import { FINDING_CODES } from '../core/model';
 import type { Finding, FindingCode, Range } from '../core/model';
 
@@ -73,6 +75,15 @@ export function formatJson({ root, index, findings, plan, baseline, elapsedMs }:
           },
         }
       : {}),
+    // The Duplication Map's numbers (report --html draws the same).
+    duplication: (() => {
+      const map = duplicationMap(findings, duplicationSource(index));
+      return {
+        lines: map.lines,
+        byCode: map.totals,
+        pairs: map.cells.map((c) => ({ crates: c.crates, lines: c.lines, byCode: c.byCode, findings: c.findings })),
+      };
+    })(),
     ...(baseline ? { baseline: { file: baseline.file, known: baseline.known, fixed: baseline.fixed } } : {}),
     stats: {
       crates: stats.crates,
