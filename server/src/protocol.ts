@@ -1,6 +1,7 @@
 // Custom messages between the client and the server, typed once here and
 // imported by both sides (client/src and server/src).
 import { NotificationType, RequestType0 } from 'vscode-languageserver-protocol';
+import type { DuplicationMap } from './core/duplication';
 import type { AnalysisOptions } from './core/model';
 
 export interface IndexStatus {
@@ -108,3 +109,16 @@ export const PLAN_COMMANDS = {
   markAllDone: 'rust-consolidate.markAllDone',
   generatePlan: 'rust-consolidate.generatePlan',
 } as const;
+
+// ---------------------------------------------------------------------------
+// The Duplication Map (see core/duplication.ts): the map, with a label for
+// each file it names, as the page shows them.
+
+export interface DuplicationMapView {
+  map: DuplicationMap;
+  /** Absolute path to the path shown for it. */
+  labels: Record<string, string>;
+}
+
+/** Client to server: the map of the current index. */
+export const duplicationMapRequest = new RequestType0<DuplicationMapView, void>('rustConsolidate/duplicationMap');

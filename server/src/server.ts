@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
+  CodeLensRefreshRequest,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
@@ -26,10 +27,12 @@ import type { SourceAnalyzer } from './core/index';
 import { FIX_ALL_KIND, REPLACE_ALL_IN_CRATE, codeActions, replaceAllInCrate } from './features/codeActions';
 import type { EditorSupport } from './features/codeActions';
 import { declarationHint, toDiagnostic, uriOf } from './features/diagnostics';
+import { copyLenses, otherCopies } from './features/copies';
 import { describeIndex } from './features/indexLog';
 import { PlanFeature } from './features/plan';
 import { ALLOW_FINDING, allowActions, allowEdit } from './features/suppress';
-import { PLAN_COMMANDS, planViewChangedNotification, planViewRequest, reindexRequest, statusNotification } from './protocol';
+import { duplicationMapView } from './features/duplicationMap';
+import { PLAN_COMMANDS, duplicationMapRequest, planViewChangedNotification, planViewRequest, reindexRequest, statusNotification } from './protocol';
 import type { IndexStatus, ServerSettings } from './protocol';
 
 type Change = 'changed' | 'deleted';
@@ -41,6 +44,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let canRegisterWatchers = false;
   let canRegisterConfiguration = false;
   let canFollowFolders = false;
+  /** The client re-asks for code lenses on workspace/codeLens/refresh: sent when copies change. */
+  let canRefreshLenses = false;
   let support: EditorSupport = { disabledActions: false, deleteFiles: false };
   let index: WorkspaceIndex | undefined;
   let analyzer: SourceAnalyzer | undefined;
@@ -89,6 +94,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     canRegisterWatchers = workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canRegisterConfiguration = workspace?.didChangeConfiguration?.dynamicRegistration === true;
     canFollowFolders = workspace?.workspaceFolders === true;
+    canRefreshLenses = workspace?.codeLens?.refreshSupport === true;
     support = {
       disabledActions: params.capabilities.textDocument?.codeAction?.disabledSupport === true,
       deleteFiles:
@@ -100,6 +106,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         textDocumentSync: { openClose: false, change: TextDocumentSyncKind.None, save: { includeText: false } },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        codeLensProvider: {},
+        referencesProvider: true,
         executeCommandProvider: { commands: [REPLACE_ALL_IN_CRATE, ALLOW_FINDING, ...Object.values(PLAN_COMMANDS)] },
       },
       serverInfo: { name: 'rust-consolidate', version: '0.1.0' },
@@ -154,7 +162,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return [...codeActions(index, params, support), ...allowActions(index, params)];
   });
 
+  connection.onCodeLens((params) => (index && !indexing ? copyLenses(index, params) : []));
+  connection.onReferences((params) => (index && !indexing ? otherCopies(index, params) : []));
+
   connection.onRequest(planViewRequest, () => plans.currentView());
+  connection.onRequest(duplicationMapRequest, () => duplicationMapView(indexing ? undefined : index));
 
   connection.onExecuteCommand(async ({ command, arguments: args }) => {
     const id = typeof args?.[0] === 'string' ? args[0] : undefined;
@@ -330,6 +342,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       else published.delete(file);
       void connection.sendDiagnostics({ uri: uriOf(file), diagnostics });
     }
+    if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
     sendStatus();
   }
 
