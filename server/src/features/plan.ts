@@ -248,7 +248,10 @@ export class PlanFeature {
         title: path.basename(plan.file),
         scopes,
         other: plan.status.other.map((i) => node(plan, i)),
-        done: plan.status.counts.done,
+        // Counted as each scope counts: a hand-decided item whose box is ticked is done, so the plan's total is its scopes' sum.
+        done: [...plan.status.scopes.flatMap((scope) => scope.items), ...plan.status.other].filter(
+          (i) => i.status === 'done' || (i.status === 'manual' && i.checked === true),
+        ).length,
         total: plan.status.counts.total,
       };
     });
