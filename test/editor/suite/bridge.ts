@@ -15,7 +15,11 @@ export type BridgeRequest =
   /** The text of the first element matching the selector (and whose text matches `matching`, a regular expression), once it is visible. */
   | { kind: 'text'; selector: string; matching?: string; timeoutMs?: number }
   /** A key press in the page, e.g. Escape to close a menu. */
-  | { kind: 'press'; key: string; timeoutMs?: number };
+  | { kind: 'press'; key: string; timeoutMs?: number }
+  /** Text typed into whatever has the focus, e.g. an input box. */
+  | { kind: 'type'; text: string; timeoutMs?: number }
+  /** The text of an element inside the active webview's page, once it is visible. */
+  | { kind: 'webviewText'; selector: string; timeoutMs?: number };
 
 export const bridgeAvailable = (): boolean => process.env[BRIDGE_ENV] !== undefined;
 
@@ -39,4 +43,13 @@ export async function pageText(selector: string, options: { matching?: RegExp; t
 
 export async function pressKey(key: string): Promise<void> {
   if (bridgeAvailable()) await ask({ kind: 'press', key });
+}
+
+export async function typeText(text: string): Promise<void> {
+  if (bridgeAvailable()) await ask({ kind: 'type', text });
+}
+
+/** The text of an element of the active webview's page (a Duplication Map cell, say) once it shows. */
+export async function webviewText(selector: string): Promise<string> {
+  return (await ask<{ text: string }>({ kind: 'webviewText', selector })).text;
 }
