@@ -153,6 +153,7 @@ describe('rust-consolidate check', () => {
         'plan-item-regressed',
         'settings-error',
         'redundant-suppression',
+        'kept-copy',
       ]);
       for (const rule of runResult.tool.driver.rules) {
         assert.equal(typeof rule.shortDescription.text, 'string');

@@ -28,6 +28,20 @@ describe('shared settings in Cargo.toml, read by the CLI', () => {
     );
   });
 
+  it('puts kept-copy on the copy to keep only when the team turns it on', () => {
+    const off = fixture(ROOT('') + COPIES);
+    assert.deepEqual(checkJson(off).json.findings.map((f) => f.code), ['duplicate-file']);
+    const on = fixture(ROOT('severity = { kept-copy = "information" }\n') + COPIES);
+    const { json } = checkJson(on);
+    assert.deepEqual(
+      json.findings.map((f) => [f.code, f.severity, f.file, f.message, f.related.map((r) => r.file)]),
+      [
+        ['kept-copy', 'information', 'alpha/src/x.rs', 'This file is the copy to keep of a module copied in 1 crate: beta.', ['beta/src/x.rs']],
+        ['duplicate-file', 'warning', 'beta/src/x.rs', json.findings[1]?.message, ['alpha/src/x.rs']],
+      ],
+    );
+  });
+
   it('lets a flag win over the shared setting', () => {
     const dir = fixture(ROOT('authoritative-crates = ["beta"]\n') + COPIES);
     const { json } = checkJson(dir, '--authoritative', 'alpha');

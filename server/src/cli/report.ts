@@ -165,6 +165,7 @@ const RULE_SUMMARY: Record<FindingCode, string> = {
   'plan-item-regressed': 'A plan item that is checked while the code says it is not done.',
   'settings-error': 'A shared setting in Cargo.toml, or a suppression comment, that cannot be used.',
   'redundant-suppression': 'A suppression that no longer suppresses anything.',
+  'kept-copy': 'The copy to keep of a module copied into other crates (off unless turned on).',
 };
 
 export function formatSarif({ root, index, findings }: Report): string {

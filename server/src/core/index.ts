@@ -418,6 +418,8 @@ export class WorkspaceIndex {
       ...before,
       ...this.suppressedByFile.keys(),
       ...this.filesWithSuppressionComments(),
+      // The copies to keep: they carry kept-copy when it is turned on.
+      ...[...this.classes].map((c) => c.members[0].file),
       ...this.copyFindingsByFile.keys(),
       ...this.nearFindingsByFile.keys(),
       ...this.manifestFindingsByFile.keys(),
@@ -526,6 +528,7 @@ export class WorkspaceIndex {
     const changed = new Set<string>();
     const composeOne = (file: string) => {
       const found = [
+        ...this.keptCopyFindings(file),
         ...(this.copyFindingsByFile.get(file) ?? []),
         ...(this.nearFindingsByFile.get(file) ?? []),
         ...(this.manifestFindingsByFile.get(file) ?? []),
@@ -544,6 +547,29 @@ export class WorkspaceIndex {
       if (JSON.stringify(before.get(file) ?? []) !== JSON.stringify(this.redundantAllowByFile.get(file) ?? [])) composeOne(file);
     }
     return [...changed];
+  }
+
+  /** On the copy to keep, when `kept-copy` is turned on: the other direction of its copies' warnings. */
+  private keptCopyFindings(file: string): Finding[] {
+    const severity = severityOf(this.options, 'kept-copy');
+    const clone = this.classOf.get(file);
+    if (severity === 'off' || !clone || clone.members[0].file !== file) return [];
+    const keeper = clone.members[0].crate;
+    const copies = clone.members.slice(1).filter((m) => m.crate !== keeper);
+    if (copies.length === 0) return [];
+    const crates = [...new Set(copies.map((m) => m.crate.name))];
+    const firstLine = { start: { line: 0, character: 0 }, end: { line: 0, character: this.facts.get(file)?.firstLineLength ?? 0 } };
+    return [
+      {
+        code: 'kept-copy',
+        severity,
+        message: `This file is the copy to keep of a module copied in ${crates.length} ${crates.length === 1 ? 'crate' : 'crates'}: ${crates.join(', ')}.`,
+        file,
+        range: firstLine,
+        related: copies.map((m) => ({ file: m.file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: m.facts.firstLineLength } }, message: `a copy, in crate ${m.crate.name}` })),
+        fixes: [],
+      },
+    ];
   }
 
   private suppressionComments(file: string) {

@@ -26,6 +26,7 @@ export const FINDING_CODES = [
   'plan-item-regressed',
   'settings-error',
   'redundant-suppression',
+  'kept-copy',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -123,8 +124,11 @@ export const DEFAULT_OPTIONS: AnalysisOptions = {
   allow: [],
 };
 
+/** Codes not reported unless turned on; every other code defaults to a warning. */
+const DEFAULT_SEVERITY: Partial<Record<FindingCode, Severity | 'off'>> = { 'kept-copy': 'off' };
+
 export function severityOf(options: AnalysisOptions, code: FindingCode): Severity | 'off' {
-  return options.severity[code] ?? 'warning';
+  return options.severity[code] ?? DEFAULT_SEVERITY[code] ?? 'warning';
 }
 
 export interface Log {
