@@ -45,6 +45,7 @@ export class IndexStatusItem implements vscode.Disposable {
       'Rust Consolidate',
       `${count(status.crates, 'crate')}, ${count(status.files, 'file')} indexed`,
       `${count(status.findings, 'finding')}`,
+      `${count(status.sharedLines ?? 0, 'line')} shared between crates, of every kind (Show Duplication Map)`,
       'Click to open the Problems view.',
     ].join('\n');
     this.set(text, tooltip, problemsCommand);

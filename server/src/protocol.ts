@@ -14,6 +14,8 @@ export interface IndexStatus {
   duplicatedLines: number;
   /** All findings, every code. */
   findings: number;
+  /** Lines shared between crates, of every kind (copies, diverged copies, items, singletons): the Duplication Map's total. */
+  sharedLines: number;
   /** Files read since the index was built, by the index and by the plans: a save adds one, not a pass over the workspace. */
   filesRead: number;
 }

@@ -367,12 +367,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       copies: stats?.copies ?? 0,
       duplicatedLines: stats?.duplicatedLines ?? 0,
       findings: stats?.findings ?? 0,
+      sharedLines: indexing ? (lastSharedLines ?? 0) : (lastSharedLines = duplicationMapView(index).map.lines),
       // The plans' reads too: a save must not make them read files that did not change.
       filesRead: (index?.filesRead ?? 0) + plans.filesRead,
     };
   }
 
   let lastStatus = '';
+  let lastSharedLines: number | undefined;
   function sendStatus(): void {
     const now = status();
     const text = JSON.stringify(now);

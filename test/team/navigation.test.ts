@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { CodeAction, CodeLens, Location } from 'vscode-languageserver-protocol/node';
 import { ext, python, PYTHON_LIB, useDemoServer } from '../protocol/demo';
+import { run } from './support';
 
 describe('server: navigation between a file and its copies', function () {
   const server = useDemoServer();
@@ -47,6 +48,14 @@ describe('server: navigation between a file and its copies', function () {
     assert.deepEqual(compare?.command?.arguments?.slice(0, 2), [client.uri(ext('delta_protocol.rs')), client.uri(copy)]);
     // The related location says which file it is: the editor shows only its name, the copy's own.
     assert.match(diagnostics[0].relatedInformation?.[0].message ?? '', /datafusion_ext\/src\/delta_protocol\.rs/);
+  });
+
+  it('sends the lines shared of every kind in the status, as check --format json counts them', async function () {
+    const { client } = server;
+    const json = JSON.parse(run('check', server.root, '--format', 'json').stdout) as { duplication: { lines: number } };
+    assert.ok(json.duplication.lines > 0);
+    const status = await client.waitForStatus((s) => s.state === 'ready', { since: 0 });
+    assert.equal(status.sharedLines, json.duplication.lines);
   });
 
   it('draws the mod-line hints as hints, not as unnecessary code', function () {
