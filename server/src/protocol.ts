@@ -91,6 +91,8 @@ export interface CratePairNode {
   classes: CloneClassNode[];
   /** Lines in the copies of the pair's classes. */
   lines: number;
+  /** Lines the two crates share of every kind (diverged copies, items, singletons too): the Duplication Map's cell. */
+  sharedLines: number;
 }
 
 export interface PlanView {

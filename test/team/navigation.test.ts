@@ -58,6 +58,18 @@ describe('server: navigation between a file and its copies', function () {
     assert.equal(status.sharedLines, json.duplication.lines);
   });
 
+  it('gives the Copies view\'s pair the lines of every kind too, as the map\'s cell', async function () {
+    const { client } = server;
+    const json = JSON.parse(run('check', server.root, '--format', 'json').stdout) as { duplication: { pairs: { crates: string[]; lines: number }[] } };
+    const view = await client.planView();
+    const [pair] = view.pairs;
+    const cell = json.duplication.pairs.find((p) => p.crates.join('|') === [...pair.crates].sort().join('|'));
+    assert.ok(cell);
+    assert.equal(pair.sharedLines, cell.lines);
+    // The diverged copy is in the cell, not in the pair's copied modules.
+    assert.ok(pair.sharedLines > pair.lines, `${pair.sharedLines} > ${pair.lines}`);
+  });
+
   it('draws the mod-line hints as hints, not as unnecessary code', function () {
     const { client } = server;
     const hints = client.diagnostics.get(client.uri(PYTHON_LIB)) ?? [];

@@ -17,6 +17,7 @@ import { copiesIn, planFindings } from '../core/plan/findings';
 import type { CratePairNode, PlanItemNode, PlanNode, PlanView } from '../protocol';
 import { toWorkspaceEdit } from './codeActions';
 import { toDiagnostic, uriOf } from './diagnostics';
+import { duplicationMapView } from './duplicationMap';
 
 export interface PlanHost {
   index(): WorkspaceIndex | undefined;
@@ -306,7 +307,7 @@ function cratePairs(index: WorkspaceIndex): CratePairNode[] {
       const id = `pair:${keeper.crate.name}|${crate.name}`;
       let pair = pairs.get(id);
       if (!pair) {
-        pair = { id, crates: [keeper.crate.name, crate.name], classes: [], lines: 0 };
+        pair = { id, crates: [keeper.crate.name, crate.name], classes: [], lines: 0, sharedLines: 0 };
         pairs.set(id, pair);
       }
       const copies = clone.members.filter((m) => m.crate === crate);
@@ -318,6 +319,11 @@ function cratePairs(index: WorkspaceIndex): CratePairNode[] {
       });
       pair.lines += lines;
     }
+  }
+  const map = duplicationMapView(index).map;
+  for (const pair of pairs.values()) {
+    const key = [...pair.crates].sort().join('|');
+    pair.sharedLines = map.cells.find((c) => c.crates.join('|') === key)?.lines ?? pair.lines;
   }
   return [...pairs.values()].sort((a, b) => b.lines - a.lines || a.id.localeCompare(b.id));
 }
