@@ -108,6 +108,16 @@ describe('suppressions', () => {
     assert.match(json.findings[1].message, /suppression of `duplicate-file` no longer suppresses anything: remove it/);
   });
 
+  it('reports no redundant suppression while that code is off', () => {
+    const dir = fixture(
+      file('Cargo.toml', '[workspace]\nmembers = ["alpha", "beta"]\n\n[workspace.metadata.rust-consolidate]\nseverity = { redundant-suppression = "off" }\n') +
+        copies(KEEP + 'pub fn different() -> u32 {\n    let values = [1u32, 2, 3, 4, 5, 6, 7, 8];\n    values.iter().map(|v| v * 3 + 7).sum::<u32>()\n}\n'),
+    );
+    const { json, status } = checkJson(dir);
+    assert.equal(status, 0, JSON.stringify(json.findings));
+    assert.deepEqual(json.findings, []);
+  });
+
   it('a comment without a reason suppresses nothing and says why', () => {
     const dir = fixture(copies('// rust-consolidate: allow(duplicate-file)\n' + rustModule('x')));
     const { json } = checkJson(dir);

@@ -584,7 +584,8 @@ export class WorkspaceIndex {
     const idle = new Map<string, Finding[]>();
     for (const entry of this.options.allow) {
       if (used.has(entry) || !isReportedCode(this.options, entry)) continue;
-      push(idle, entry.written.file, redundant(entry.written.file, entry.written.range, [entry.code], this.options, entry));
+      const finding = redundant(entry.written.file, entry.written.range, [entry.code], this.options, entry);
+      if (finding) push(idle, entry.written.file, finding);
     }
     return idle;
   }

@@ -114,17 +114,20 @@ export function applySuppressions(
       continue;
     }
     const idle = comment.codes.filter((c) => !used.get(comment)?.has(c) && isReported(options, c as FindingCode));
-    if (idle.length > 0) result.reported.push(redundant(file, comment.range, idle, options));
+    const finding = idle.length > 0 ? redundant(file, comment.range, idle, options) : undefined;
+    if (finding) result.reported.push(finding);
   }
   return result;
 }
 
-/** The finding for a suppression (a comment, or an `allow` entry) that silences nothing. */
-export function redundant(file: string, range: Range, codes: string[], options: AnalysisOptions, entry?: AllowEntry): Finding {
+/** The finding for a suppression (a comment, or an `allow` entry) that silences nothing; none while the code is off. */
+export function redundant(file: string, range: Range, codes: string[], options: AnalysisOptions, entry?: AllowEntry): Finding | undefined {
+  const severity = severityOf(options, 'redundant-suppression');
+  if (severity === 'off') return undefined;
   const what = codes.map((c) => `\`${c}\``).join(', ');
   return {
     code: 'redundant-suppression',
-    severity: severityOf(options, 'redundant-suppression') as Finding['severity'],
+    severity,
     message: entry
       ? `This \`allow\` entry (${what} on ${entry.path}) no longer suppresses anything: remove it.`
       : `This suppression of ${what} no longer suppresses anything: remove it${codes.length > 1 ? ', or the codes it does not need' : ''}.`,
