@@ -29,6 +29,10 @@ describe('report --html: the Duplication Map as a page', function () {
     const page = path.join(OUTPUT, 'duplication-map.html');
     const written = run('report', '--html', page);
     assert.equal(written.status, 0, written.stderr);
+    // The same workspace draws the same page, byte for byte: a CI artifact can be compared.
+    const again = path.join(OUTPUT, 'duplication-map-again.html');
+    run('report', '--html', again);
+    assert.equal(fs.readFileSync(again, 'utf8'), fs.readFileSync(page, 'utf8'));
     const json = JSON.parse(run('check', '--format', 'json').stdout) as { duplication: Duplication; stats: { duplicatedLines: number } };
     const { duplication } = json;
     // Whole copies and near copies are the stats' duplicated lines; the map adds the other kinds.
