@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { LanguageServer } from './languageServer';
+import { DuplicationMapPanel } from './duplicationMap';
 import { PlanViews } from './planView';
 import type { IndexStatus } from '../../server/src/protocol';
 import { IndexStatusItem } from './statusBar';
@@ -23,11 +24,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<RustCo
   const languageServer = new LanguageServer(context, outputChannel, statusItem, sourceWatcher);
   server = languageServer;
   const planViews = new PlanViews();
+  const duplicationMap = new DuplicationMapPanel();
   // The plan view's commands run on the server; the language client registered them from its executeCommandProvider.
   const onServer = (command: string) => (id?: string) => vscode.commands.executeCommand(command, id);
   context.subscriptions.push(
     planViews,
     languageServer.onDidStart((client) => void planViews.attach(client)),
+    duplicationMap,
+    languageServer.onDidStart((client) => duplicationMap.attach(client)),
+    vscode.commands.registerCommand('rustConsolidate.showDuplicationMap', () => duplicationMap.show()),
     vscode.commands.registerCommand('rustConsolidate.plan.refresh', () => planViews.refresh()),
     vscode.commands.registerCommand('rustConsolidate.plan.fix', onServer('rust-consolidate.fixPlanNode')),
     vscode.commands.registerCommand('rustConsolidate.plan.toggle', onServer('rust-consolidate.togglePlanItem')),
@@ -42,6 +47,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<RustCo
     vscode.commands.registerCommand('rustConsolidate.showOutput', () => outputChannel.show()),
     vscode.commands.registerCommand('rustConsolidate.replaceAllCopiesInCrate', replaceAllCopiesInCrate),
     vscode.commands.registerCommand(FIX_AND_VERIFY, () => fixAndVerify(context, outputChannel)),
+
+    vscode.commands.registerCommand('rustConsolidate.showCopies', showCopies),
     vscode.commands.registerCommand('rustConsolidate.compareWithCopy', (original: string, copy: string, title: string) =>
       vscode.commands.executeCommand('vscode.diff', vscode.Uri.parse(original), vscode.Uri.parse(copy), title),
     ),
@@ -61,6 +68,18 @@ async function replaceAllCopiesInCrate(): Promise<void> {
     return;
   }
   await vscode.commands.executeCommand('rust-consolidate.replaceAllCopiesInCrate', uri.toString());
+}
+
+/** The code lens on a kept file: peeks at its copies (the server sends LSP positions and locations). */
+async function showCopies(uri: string, position: { line: number; character: number }, locations: { uri: string; range: { start: { line: number; character: number } } }[]): Promise<void> {
+  const at = (p: { line: number; character: number }) => new vscode.Position(p.line, p.character);
+  await vscode.commands.executeCommand(
+    'editor.action.peekLocations',
+    vscode.Uri.parse(uri),
+    at(position),
+    locations.map((l) => new vscode.Location(vscode.Uri.parse(l.uri), at(l.range.start))),
+    'peek',
+  );
 }
 
 async function generatePlan(): Promise<void> {

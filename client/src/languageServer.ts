@@ -13,6 +13,8 @@ import {
 } from 'vscode-languageclient/node';
 import { reindexRequest, statusNotification } from '../../server/src/protocol';
 import type { IndexStatusItem } from './statusBar';
+import { explicitSettingsOnly } from './settings';
+import { askForReason } from './suppressions';
 
 /** Also the settings section: the library reads `<id>.trace.server`. */
 const clientId = 'rustConsolidate';
@@ -151,6 +153,8 @@ export class LanguageServer implements vscode.Disposable {
       // Facts about files, kept by content in the extension's own storage so
       // that the next start parses only what changed.
       initializationOptions: { cacheFolder: vscode.Uri.joinPath(this.context.globalStorageUri, 'facts').fsPath },
+
+      middleware: { workspace: { configuration: explicitSettingsOnly }, executeCommand: askForReason },
       // Without this the library shows its own, second notification for the
       // same failure; start() reports it once.
       initializationFailedHandler: () => false,

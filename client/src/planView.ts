@@ -225,6 +225,9 @@ function pairItem(pair: CratePairNode): vscode.TreeItem {
   const item = new vscode.TreeItem(`${copied} copies ${kept}`, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = pair.id;
   item.description = `${pair.classes.length} ${pair.classes.length === 1 ? 'module' : 'modules'} · ${pair.lines} lines`;
+  // Diverged copies, items and singletons too, as the Duplication Map counts them.
+  if (pair.sharedLines > pair.lines) item.description += ` · ${pair.sharedLines} shared in all`;
+  item.tooltip = `${copied} and ${kept} share ${pair.sharedLines} lines of every kind; ${pair.lines} of them in whole copied modules.`;
   item.iconPath = new vscode.ThemeIcon('files');
   item.contextValue = 'pair';
   return item;

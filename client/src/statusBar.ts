@@ -22,8 +22,14 @@ export class IndexStatusItem implements vscode.Disposable {
     return this.lastReady;
   }
 
+  /**
+   * The server reports indexing as work-done progress, which the editor
+   * shows: no second spinner here, the last figures (if any) stay.
+   */
   showIndexing(): void {
-    this.set('$(sync~spin) Rust Consolidate: indexing', 'Rust Consolidate is indexing the workspace.', problemsCommand);
+    const last = this.lastReady;
+    if (last) this.showStatus(last);
+    else this.set('$(files) Rust Consolidate', 'Rust Consolidate is indexing the workspace; its progress is shown beside.', problemsCommand);
   }
 
   showStatus(status: IndexStatus): void {
@@ -39,6 +45,7 @@ export class IndexStatusItem implements vscode.Disposable {
       'Rust Consolidate',
       `${count(status.crates, 'crate')}, ${count(status.files, 'file')} indexed`,
       `${count(status.findings, 'finding')}`,
+      `${count(status.sharedLines ?? 0, 'line')} shared between crates, of every kind (Show Duplication Map)`,
       'Click to open the Problems view.',
     ].join('\n');
     this.set(text, tooltip, problemsCommand);

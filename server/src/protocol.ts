@@ -1,6 +1,7 @@
 // Custom messages between the client and the server, typed once here and
 // imported by both sides (client/src and server/src).
 import { NotificationType, RequestType0 } from 'vscode-languageserver-protocol';
+import type { DuplicationMap } from './core/duplication';
 import type { AnalysisOptions } from './core/model';
 
 export interface IndexStatus {
@@ -13,6 +14,8 @@ export interface IndexStatus {
   duplicatedLines: number;
   /** All findings, every code. */
   findings: number;
+  /** Lines shared between crates, of every kind (copies, diverged copies, items, singletons): the Duplication Map's total. */
+  sharedLines: number;
   /** Files read since the index was built, by the index and by the plans: a save adds one, not a pass over the workspace. */
   filesRead: number;
 }
@@ -27,7 +30,7 @@ export const reindexRequest = new RequestType0<IndexStatus, void>('rustConsolida
  * Settings the server reads from the `rustConsolidate` section: the analysis
  * options, with severities as the strings a user writes.
  */
-export type ServerSettings = Omit<AnalysisOptions, 'severity'> & { severity: Record<string, string> };
+export type ServerSettings = Omit<AnalysisOptions, 'severity' | 'allow'> & { severity: Record<string, string> };
 
 // ---------------------------------------------------------------------------
 // The plan view. Node ids are stable across updates, so the client refreshes
@@ -90,6 +93,8 @@ export interface CratePairNode {
   classes: CloneClassNode[];
   /** Lines in the copies of the pair's classes. */
   lines: number;
+  /** Lines the two crates share of every kind (diverged copies, items, singletons too): the Duplication Map's cell. */
+  sharedLines: number;
 }
 
 export interface PlanView {
@@ -110,3 +115,16 @@ export const PLAN_COMMANDS = {
   markAllDone: 'rust-consolidate.markAllDone',
   generatePlan: 'rust-consolidate.generatePlan',
 } as const;
+
+// ---------------------------------------------------------------------------
+// The Duplication Map (see core/duplication.ts): the map, with a label for
+// each file it names, as the page shows them.
+
+export interface DuplicationMapView {
+  map: DuplicationMap;
+  /** Absolute path to the path shown for it. */
+  labels: Record<string, string>;
+}
+
+/** Client to server: the map of the current index. */
+export const duplicationMapRequest = new RequestType0<DuplicationMapView, void>('rustConsolidate/duplicationMap');

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
+  CodeLensRefreshRequest,
   DidChangeConfigurationNotification,
   ErrorCodes,
   ResponseError,
@@ -25,14 +26,19 @@ import type { IndexProgress, IndexStats } from './core/index';
 import { DEFAULT_OPTIONS, FINDING_CODES } from './core/model';
 import type { AnalysisOptions, FindingCode, Log, Severity } from './core/model';
 import { createAnalyzer } from './core/source/pool';
+import { mergeOptions, readSharedSettings } from './core/settings';
 import type { SourceAnalyzer } from './core/index';
 import { FIX_ALL_KIND, REPLACE_ALL_IN_CRATE, REPLACE_COPIES_KIND, codeActions, refusalOf, replaceAllInCrate, reportBulkFix } from './features/codeActions';
 import type { EditorSupport } from './features/codeActions';
 import { OpenDocuments } from './features/openDocuments';
 import { declarationHint, toDiagnostic, uriOf } from './features/diagnostics';
+import { copyLenses, otherCopies } from './features/copies';
+import { describeIndex } from './features/indexLog';
 import { PlanFeature } from './features/plan';
 import { readPlanTexts, withPlanAuthority } from './core/plan';
-import { PLAN_COMMANDS, planViewChangedNotification, planViewRequest, reindexRequest, statusNotification } from './protocol';
+import { ALLOW_FINDING, allowActions, allowEdit } from './features/suppress';
+import { duplicationMapView } from './features/duplicationMap';
+import { PLAN_COMMANDS, duplicationMapRequest, planViewChangedNotification, planViewRequest, reindexRequest, statusNotification } from './protocol';
 import type { IndexStatus, ServerSettings } from './protocol';
 
 type Change = 'changed' | 'deleted';
@@ -68,6 +74,8 @@ export function startServer(connection: Connection = standardConnection()): void
   let canRegisterWatchers = false;
   let canRegisterConfiguration = false;
   let canFollowFolders = false;
+  /** The client re-asks for code lenses on workspace/codeLens/refresh: sent when copies change. */
+  let canRefreshLenses = false;
   let index: WorkspaceIndex | undefined;
   const documents = new OpenDocuments((file) => index?.display(file) ?? file);
   let support: EditorSupport = { disabledActions: false, deleteFiles: false, versions: (p) => documents.versions(p) };
@@ -127,6 +135,7 @@ export function startServer(connection: Connection = standardConnection()): void
     canRegisterWatchers = workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canRegisterConfiguration = workspace?.didChangeConfiguration?.dynamicRegistration === true;
     canFollowFolders = workspace?.workspaceFolders === true;
+    canRefreshLenses = workspace?.codeLens?.refreshSupport === true;
     support = {
       disabledActions: params.capabilities.textDocument?.codeAction?.disabledSupport === true,
       deleteFiles:
@@ -140,7 +149,9 @@ export function startServer(connection: Connection = standardConnection()): void
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, REPLACE_COPIES_KIND] },
-        executeCommandProvider: { commands: [REPLACE_ALL_IN_CRATE, ...Object.values(PLAN_COMMANDS)] },
+        codeLensProvider: {},
+        referencesProvider: true,
+        executeCommandProvider: { commands: [REPLACE_ALL_IN_CRATE, ALLOW_FINDING, ...Object.values(PLAN_COMMANDS)] },
       },
       serverInfo: { name: 'rust-consolidate', version: '0.1.0' },
     };
@@ -192,10 +203,14 @@ export function startServer(connection: Connection = standardConnection()): void
   connection.onCodeAction((params) => {
     if (!index || indexing) return [];
     if (plans.isPlanFile(fileURLToPath(params.textDocument.uri))) return plans.codeActions(params);
-    return codeActions(index, params, support);
+    return [...codeActions(index, params, support), ...allowActions(index, params)];
   });
 
+  connection.onCodeLens((params) => (index && !indexing ? copyLenses(index, params) : []));
+  connection.onReferences((params) => (index && !indexing ? otherCopies(index, params) : []));
+
   connection.onRequest(planViewRequest, () => plans.currentView());
+  connection.onRequest(duplicationMapRequest, () => duplicationMapView(indexing ? undefined : index));
 
   connection.onExecuteCommand(async ({ command, arguments: args }) => {
     const id = typeof args?.[0] === 'string' ? args[0] : undefined;
@@ -212,6 +227,7 @@ export function startServer(connection: Connection = standardConnection()): void
         return undefined;
       }
     }
+    if (command === ALLOW_FINDING && index) return allowFinding(index, args ?? []);
     if (command !== REPLACE_ALL_IN_CRATE || !index) return;
     const uri = typeof args?.[0] === 'string' ? args[0] : undefined;
     const bulk = uri ? replaceAllInCrate(index, fileURLToPath(uri), support) : undefined;
@@ -238,6 +254,17 @@ export function startServer(connection: Connection = standardConnection()): void
   connection.listen();
 
   // ---------------------------------------------------------------------------
+
+  async function allowFinding(current: WorkspaceIndex, args: unknown[]): Promise<void> {
+    const result = allowEdit(current, args);
+    if ('refused' in result) {
+      // A notification, not showMessageRequest: nothing to answer, and every client shows it.
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `Rust Consolidate: ${result.refused}.` });
+      return;
+    }
+    const applied = await connection.workspace.applyEdit({ label: result.title, edit: result.edit });
+    if (!applied.applied) log.warn(`${result.title}: not applied${applied.failureReason ? `: ${applied.failureReason}` : ''}`);
+  }
 
   /** Index work runs one piece at a time, in order. */
   function serialize<T>(work: () => Promise<T>): Promise<T> {
@@ -274,6 +301,8 @@ export function startServer(connection: Connection = standardConnection()): void
             ? index.removeSource(file)
             : await index.updateSource(file);
       publish(changed);
+      // A folder's own Cargo.toml holds the team's shared settings.
+      if (path.basename(file) === 'Cargo.toml' && folders.includes(path.dirname(file))) await reloadSharedSettings();
     }
     // A plan's items depend on files that carry no findings too (a new module, a manifest's features).
     if (plansChanged) {
@@ -288,6 +317,12 @@ export function startServer(connection: Connection = standardConnection()): void
     }
     // With the files the plans read for this change.
     sendStatus();
+  }
+
+  async function reloadSharedSettings(): Promise<void> {
+    const before = JSON.stringify(options);
+    const next = await readOptions();
+    if (index && JSON.stringify(next) !== before) publish(await index.setOptions(next));
   }
 
   async function fullIndex(): Promise<void> {
@@ -314,11 +349,7 @@ export function startServer(connection: Connection = standardConnection()): void
       indexing = false;
       publish([...new Set([...previous, ...changed])]);
       await plans.reload();
-      const stats = index.stats();
-      log.info(
-        `indexed ${folders.join(', ')}: ${stats.crates} crates, ${stats.files} files, ${stats.findings} findings ` +
-          `in ${Math.round(performance.now() - started)} ms`,
-      );
+      log.info(describeIndex(folders, index.stats(), index.allFindings(), index.suppressedFindings().length, Math.round(performance.now() - started)));
     } finally {
       indexing = false;
       // The status counts what the plans read too: sent before the progress ends, as after every index.
@@ -365,14 +396,16 @@ export function startServer(connection: Connection = standardConnection()): void
       else published.delete(file);
       void connection.sendDiagnostics({ uri: uriOf(file), diagnostics });
     }
+    if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
     sendStatus();
   }
 
   function diagnosticsFor(file: string): Diagnostic[] {
-    const diagnostics = index!.findingsFor(file).map((f) => toDiagnostic(f, refusalOf(index!, f)));
+    const display = (f: string) => index!.display(f);
+    const diagnostics = index!.findingsFor(file).map((f) => toDiagnostic(f, refusalOf(index!, f), display));
     for (const copy of declaredIn.get(file) ?? []) {
       for (const finding of index!.findingsFor(copy)) {
-        const hint = declarationHint(finding, index!.display(copy));
+        const hint = declarationHint(finding, display);
         if (hint) diagnostics.push(hint);
       }
     }
@@ -388,12 +421,14 @@ export function startServer(connection: Connection = standardConnection()): void
       copies: stats?.copies ?? 0,
       duplicatedLines: stats?.duplicatedLines ?? 0,
       findings: stats?.findings ?? 0,
+      sharedLines: indexing ? (lastSharedLines ?? 0) : (lastSharedLines = duplicationMapView(index).map.lines),
       // The plans' reads too: a save must not make them read files that did not change.
       filesRead: (index?.filesRead ?? 0) + plans.filesRead,
     };
   }
 
   let lastStatus = '';
+  let lastSharedLines: number | undefined;
   function sendStatus(): void {
     const now = status();
     const text = JSON.stringify(now);
@@ -411,39 +446,46 @@ export function startServer(connection: Connection = standardConnection()): void
         log.warn(`cannot read settings: ${(e as Error).message}`);
       }
     }
-    const severity: AnalysisOptions['severity'] = {};
-    for (const code of FINDING_CODES) {
-      const value = settings.severity?.[code];
-      if (value && ['error', 'warning', 'information', 'hint', 'off'].includes(value)) {
-        severity[code as FindingCode] = value as Severity | 'off';
-      }
-    }
-    const strings = (v: unknown, fallback: string[]) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : fallback);
-    const number = (v: unknown, fallback: number, min: number, max = Infinity) =>
-      typeof v === 'number' && v >= min && v <= max ? v : fallback;
-    const flag = (v: unknown, fallback: boolean) => (typeof v === 'boolean' ? v : fallback);
-    const pairs = Array.isArray(settings.ignorePairs)
-      ? settings.ignorePairs.filter((p): p is [string, string] => Array.isArray(p) && p.length === 2 && p.every((x) => typeof x === 'string'))
-      : DEFAULT_OPTIONS.ignorePairs;
-    options = {
-      authoritativeCrates: strings(settings.authoritativeCrates, DEFAULT_OPTIONS.authoritativeCrates),
-      exclude: strings(settings.exclude, DEFAULT_OPTIONS.exclude),
-      severity,
-      minimumTokens: number(settings.minimumTokens, DEFAULT_OPTIONS.minimumTokens, 1),
-      nearMiss: flag(settings.nearMiss, DEFAULT_OPTIONS.nearMiss),
-      similarityThreshold: number(settings.similarityThreshold, DEFAULT_OPTIONS.similarityThreshold, 0.01, 1),
-      minimumItemLines: number(settings.minimumItemLines, DEFAULT_OPTIONS.minimumItemLines, 1),
-      minimumItemTokens: number(settings.minimumItemTokens, DEFAULT_OPTIONS.minimumItemTokens, 1),
-      includeTests: flag(settings.includeTests, DEFAULT_OPTIONS.includeTests),
-      includeGenerated: flag(settings.includeGenerated, DEFAULT_OPTIONS.includeGenerated),
-      ignorePaths: strings(settings.ignorePaths, DEFAULT_OPTIONS.ignorePaths),
-      ignorePairs: pairs,
-      planFiles: strings(settings.planFiles, DEFAULT_OPTIONS.planFiles),
-      maxFileBytes: number(settings.maxFileBytes, DEFAULT_OPTIONS.maxFileBytes, 1),
-      versionGroups: strings(settings.versionGroups, DEFAULT_OPTIONS.versionGroups),
-    };
+    // The editor's settings win over the team's in Cargo.toml: only those the user set are here.
+    const shared = folders.map(readSharedSettings).flatMap((s) => (s ? [s.options] : []));
+    options = mergeOptions(DEFAULT_OPTIONS, shared, editorOptions(settings));
     // The crate the workspace's plans name as authoritative keeps its copies, below the setting.
     options = withPlanAuthority(options, readPlanTexts(folders, options.planFiles));
     return options;
   }
 }
+
+/** The editor settings that are set and valid; the rest fall back to the shared settings, then the defaults. */
+function editorOptions(settings: Partial<ServerSettings>): Partial<AnalysisOptions> {
+  const severity: AnalysisOptions['severity'] = {};
+  for (const code of FINDING_CODES) {
+    const value = settings.severity?.[code];
+    if (value && ['error', 'warning', 'information', 'hint', 'off'].includes(value)) {
+      severity[code as FindingCode] = value as Severity | 'off';
+    }
+  }
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
+  const number = (v: unknown, min: number, max = Infinity) => (typeof v === 'number' && v >= min && v <= max ? v : undefined);
+  const flag = (v: unknown) => (typeof v === 'boolean' ? v : undefined);
+  const pairs = Array.isArray(settings.ignorePairs)
+    ? settings.ignorePairs.filter((p): p is [string, string] => Array.isArray(p) && p.length === 2 && p.every((x) => typeof x === 'string'))
+    : undefined;
+  return {
+    authoritativeCrates: strings(settings.authoritativeCrates),
+    exclude: strings(settings.exclude),
+    severity,
+    minimumTokens: number(settings.minimumTokens, 1),
+    nearMiss: flag(settings.nearMiss),
+    similarityThreshold: number(settings.similarityThreshold, 0.01, 1),
+    minimumItemLines: number(settings.minimumItemLines, 1),
+    minimumItemTokens: number(settings.minimumItemTokens, 1),
+    includeTests: flag(settings.includeTests),
+    includeGenerated: flag(settings.includeGenerated),
+    ignorePaths: strings(settings.ignorePaths),
+    ignorePairs: pairs,
+    planFiles: strings(settings.planFiles),
+    maxFileBytes: number(settings.maxFileBytes, 1),
+    versionGroups: strings(settings.versionGroups),
+  };
+}
+

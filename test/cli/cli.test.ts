@@ -152,11 +152,15 @@ describe('rust-consolidate check', () => {
         'duplicate-singleton',
         'duplicate-block',
         'plan-item-regressed',
+        'settings-error',
+        'redundant-suppression',
+        'kept-copy',
       ]);
       for (const rule of runResult.tool.driver.rules) {
         assert.equal(typeof rule.shortDescription.text, 'string');
         // Each rule links to its section of the README, as each diagnostic does.
-        assert.equal(rule.helpUri, `${pathToFileURL(path.join(repoRoot, 'README.md')).href}#${rule.id}`);
+        // The repository's page, where the README is rendered, as package.json names it.
+        assert.equal(rule.helpUri, `https://example.invalid/rust-consolidate#${rule.id}`);
       }
       assert.equal(runResult.originalUriBaseIds.ROOT.uri, pathToFileURL(dir).href + '/');
       assert.equal(runResult.results.length, findings.length);

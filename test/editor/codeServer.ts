@@ -262,6 +262,15 @@ async function startBridge(outputDir: string, result: EditorRunResult): Promise<
         await target.click({ timeout });
         return { clicked: true };
       }
+      case 'type':
+        await page.keyboard.type(request.text);
+        return {};
+      case 'webviewText': {
+        // A webview's page sits two frames down: the host's iframe, then its active frame.
+        const inner = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame').locator(request.selector).first();
+        await inner.waitFor({ state: 'visible', timeout });
+        return { text: await inner.innerText() };
+      }
     }
   };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -227,6 +227,11 @@ export class LspTestClient {
     );
   }
 
+  /** Any request by method name, for features without a helper here (code lenses, references). */
+  request<R>(method: string, params: unknown): Promise<R> {
+    return this.withTimeout(`the ${method} response`, this.connection.sendRequest(method, params) as Promise<R>);
+  }
+
   workspaceCommand(command: string, args: unknown[]): Promise<unknown> {
     return this.withTimeout(`workspace/executeCommand ${command}`, this.connection.sendRequest(ExecuteCommandRequest.type, { command, arguments: args }));
   }

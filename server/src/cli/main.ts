@@ -8,22 +8,27 @@ import { RustSyntax, evaluatePlan, findPlanFiles, generatePlan, gitHistory, pars
 import type { PlanStatus } from '../core/plan';
 import { planFindings } from '../core/plan/findings';
 import { startServer } from '../server';
+import { applyBaseline, readBaseline } from './baseline';
 import { fix } from './fix';
+import { report } from './htmlReport';
 import { formatJson, formatSarif, formatText } from './report';
 import { UsageError, indexWorkspace, parseCommand, write } from './workspace';
 
 const USAGE = `Usage:
-  rust-consolidate check [path] [--format text|json|sarif] [--authoritative <crate>]... [--exclude <glob>]...
+  rust-consolidate check [path] [--format text|json|sarif] [--baseline <file>] [--write-baseline <file>] [--authoritative <crate>]... [--exclude <glob>]...
   rust-consolidate fix [path] [--code <code>]... [--dry-run] [--format text|json] [--no-verify] [--allow-dirty]
         [--check-command <cargo>] [--check-arg <arg>]... [--online] [--features <list>]... [--check-timeout <s>]
         [--authoritative <crate>]... [--exclude <glob>]...
   rust-consolidate plan [path] [--output <file>]
+  rust-consolidate report [path] --html <file>
   rust-consolidate lsp --stdio
 
 check   Analyses the Cargo workspace at path (default: the bundled demo workspace)
         and prints its findings, and the status of its consolidation plan (--plan
         <file>, else the first *consolidation*.md found). Exit status: 0 no
-        findings, 1 findings, 2 usage error.
+        findings, 1 findings, 2 usage error. --baseline <file>: report and fail
+        only on findings the baseline does not hold; --write-baseline <file>:
+        write today's findings as the baseline (exit 0 unless --baseline fails).
         Facts about each file are kept by content in a cache folder
         ($XDG_CACHE_HOME/rust-consolidate, else ~/.cache/rust-consolidate;
         --cache-dir <dir> to choose, --no-cache to read and parse everything).
@@ -37,6 +42,8 @@ fix     Applies the fixes the editor offers (re-export copies, remove inverted
         0 all fixes applied, 1 some refused or rolled back, 2 usage error.
 plan    Writes a consolidation plan made from the findings, to standard output
         or to --output <file>.
+report  Writes the Duplication Map (the lines each pair of crates shares, of
+        every kind) as a standalone HTML page.
 lsp     Runs the language server over standard input and output.
 `;
 
@@ -49,6 +56,8 @@ async function main(argv: string[]): Promise<number> {
       return fix(rest);
     case 'plan':
       return plan(rest);
+    case 'report':
+      return report(rest);
     case 'lsp':
       if (!rest.includes('--stdio')) throw new UsageError('lsp needs --stdio');
       startServer();
@@ -69,18 +78,24 @@ async function check(args: string[]): Promise<number> {
   const { root, options, values, cacheFolder } = parseCommand(args, {
     format: { type: 'string', default: 'text' },
     plan: { type: 'string' },
+    baseline: { type: 'string' },
+    'write-baseline': { type: 'string' },
   });
   const format = values.format as string;
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown format: ${format} (text, json or sarif)`);
   const planFile = values.plan as string | undefined;
   if (planFile !== undefined && !fs.existsSync(planFile)) throw new UsageError(`no such plan: ${planFile}`);
+  const baseline = readBaseline(values.baseline as string | undefined);
   const started = performance.now();
   const index = await indexWorkspace(root, options, cacheFolder);
   const plan = await readPlan(index, root, options, planFile && path.resolve(planFile));
-  const findings = [...index.allFindings(), ...(plan ? planFindings(plan, options) : [])];
-  const report = { root, index, findings, plan, elapsedMs: Math.round(performance.now() - started) };
+  const all = [...index.allFindings(), ...(plan ? planFindings(plan, options) : [])];
+  const { findings, summary, written } = applyBaseline(index, root, all, baseline, values['write-baseline'] as string | undefined);
+  const report = { root, index, findings, plan, baseline: summary, elapsedMs: Math.round(performance.now() - started) };
   await write(format === 'json' ? formatJson(report) : format === 'sarif' ? formatSarif(report) : formatText(report));
-  return findings.length > 0 ? 1 : 0;
+  if (written) process.stderr.write(`rust-consolidate: wrote the baseline ${written} (${all.length} findings)\n`);
+  // Writing a baseline accepts today's findings; checking against one fails on the new ones only.
+  return findings.length > 0 && !(written && !baseline) ? 1 : 0;
 }
 
 /** The plan given with --plan, or the first plan file found in the workspace, evaluated. */

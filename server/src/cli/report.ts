@@ -4,7 +4,11 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { WorkspaceIndex } from '../core/index';
 import type { PlanItemStatus, PlanStatus } from '../core/plan';
+import { FINGERPRINT_KEY, findingIdentity } from '../core/baseline';
 import { documentationUrl } from '../core/source/assets';
+import type { BaselineSummary } from './baseline';
+import { duplicationMap } from '../core/duplication';
+import { duplicationSource } from './htmlReport';
 import { FINDING_CODES } from '../core/model';
 import type { Finding, FindingCode, Range } from '../core/model';
 
@@ -14,13 +18,25 @@ export interface Report {
   /** The index's findings and the plan's. */
   findings: Finding[];
   plan?: PlanStatus;
+  /** Given --baseline: what it held, which the findings leave out. */
+  baseline?: BaselineSummary;
   elapsedMs: number;
 }
 
 const relative = (root: string, file: string) => path.relative(root, file).split(path.sep).join('/');
 
-export function formatJson({ root, index, findings, plan, elapsedMs }: Report): string {
+export function formatJson({ root, index, findings, plan, baseline, elapsedMs }: Report): string {
   const rel = (f: string) => relative(root, f);
+  const jsonFinding = (f: Finding) => ({
+    code: f.code,
+    severity: f.severity,
+    message: f.message,
+    file: rel(f.file),
+    range: f.range,
+    related: f.related.map((r) => ({ file: rel(r.file), range: r.range, message: r.message })),
+    fixes: f.fixes,
+    ...(f.declaration ? { declaration: { file: rel(f.declaration.file), range: f.declaration.range } } : {}),
+  });
   const stats = index.stats();
   const json = {
     root,
@@ -37,15 +53,11 @@ export function formatJson({ root, index, findings, plan, elapsedMs }: Report): 
           range: d.entry.keyRange,
         })),
     })),
-    findings: findings.map((f) => ({
-      code: f.code,
-      severity: f.severity,
-      message: f.message,
-      file: rel(f.file),
-      range: f.range,
-      related: f.related.map((r) => ({ file: rel(r.file), range: r.range, message: r.message })),
-      fixes: f.fixes,
-      ...(f.declaration ? { declaration: { file: rel(f.declaration.file), range: f.declaration.range } } : {}),
+    findings: findings.map(jsonFinding),
+    // Silenced by a suppression: not reported, not failing the run, still counted.
+    suppressed: index.suppressedFindings().map((f) => ({
+      ...jsonFinding(f),
+      suppression: { file: rel(f.suppressedBy!.file), line: f.suppressedBy!.line, reason: f.suppressedBy!.reason },
     })),
     ...(plan
       ? {
@@ -63,6 +75,16 @@ export function formatJson({ root, index, findings, plan, elapsedMs }: Report): 
           },
         }
       : {}),
+    // The Duplication Map's numbers (report --html draws the same).
+    duplication: (() => {
+      const map = duplicationMap(findings, duplicationSource(index));
+      return {
+        lines: map.lines,
+        byCode: map.totals,
+        pairs: map.cells.map((c) => ({ crates: c.crates, lines: c.lines, byCode: c.byCode, findings: c.findings })),
+      };
+    })(),
+    ...(baseline ? { baseline: { file: baseline.file, known: baseline.known, fixed: baseline.fixed } } : {}),
     stats: {
       crates: stats.crates,
       files: stats.files,
@@ -83,7 +105,7 @@ function isDone(i: PlanItemStatus): boolean {
   return i.status === 'done' || (i.status === 'manual' && i.checked === true);
 }
 
-export function formatText({ root, index, findings, plan, elapsedMs }: Report): string {
+export function formatText({ root, index, findings, plan, baseline, elapsedMs }: Report): string {
   const rel = (f: string) => relative(root, f);
   const at = (file: string, range: Range) => `${rel(file)}:${range.start.line + 1}:${range.start.character + 1}`;
   const lines: string[] = [];
@@ -106,9 +128,16 @@ export function formatText({ root, index, findings, plan, elapsedMs }: Report): 
     }
     lines.push('');
   }
+  if (baseline) {
+    lines.push(
+      `baseline ${baseline.file}: ${baseline.known} known findings not shown` +
+        (baseline.fixed > 0 ? `; ${baseline.fixed} fixed since (--write-baseline ${baseline.file} drops them)` : ''),
+    );
+  }
   const stats = index.stats();
   const counts = countByCode(findings);
-  const found = counts.length > 0 ? counts.join(', ') : 'no findings';
+  const suppressed = index.suppressedFindings().length;
+  const found = (counts.length > 0 ? counts.join(', ') : 'no findings') + (suppressed > 0 ? ` (${suppressed} suppressed)` : '');
   lines.push(
     `${root}: ${stats.crates} crates, ${stats.files} files, ${stats.lines} lines: ${found}; ` +
       `${stats.duplicatedLines} duplicated lines, ${stats.copies} files copied whole (${(elapsedMs / 1000).toFixed(2)} s)`,
@@ -135,9 +164,12 @@ const RULE_SUMMARY: Record<FindingCode, string> = {
   'duplicate-singleton': 'A lazily initialised global of the same type in more than one crate.',
   'duplicate-block': 'A block of lines copied from a file of another crate, inside items and files that differ around it.',
   'plan-item-regressed': 'A plan item that is checked while the code says it is not done.',
+  'settings-error': 'A shared setting in Cargo.toml, or a suppression comment, that cannot be used.',
+  'redundant-suppression': 'A suppression that no longer suppresses anything.',
+  'kept-copy': 'The copy to keep of a module copied into other crates (off unless turned on).',
 };
 
-export function formatSarif({ root, findings }: Report): string {
+export function formatSarif({ root, index, findings }: Report): string {
   const rel = (f: string) => relative(root, f);
   const region = (r: Range) => ({
     startLine: r.start.line + 1,
@@ -170,6 +202,8 @@ export function formatSarif({ root, findings }: Report): string {
           message: { text: f.message },
           locations: [location(f.file, f.range)],
           relatedLocations: f.related.map((r, id) => ({ id, ...location(r.file, r.range), message: { text: r.message } })),
+          // Positions left out: code scanning follows a finding across edits elsewhere (see core/baseline.ts).
+          partialFingerprints: { [FINGERPRINT_KEY]: findingIdentity(f, index, rel) },
         })),
       },
     ],

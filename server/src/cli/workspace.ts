@@ -10,6 +10,7 @@ import type { AnalysisOptions, Log } from '../core/model';
 import { defaultCacheFolder } from '../core/source/cache';
 import { createAnalyzer } from '../core/source/pool';
 import { readPlanTexts, withPlanAuthority } from '../core/plan';
+import { mergeOptions, readSharedSettings } from '../core/settings';
 
 export class UsageError extends Error {}
 
@@ -36,29 +37,31 @@ export function parseCommand(args: string[], own: NonNullable<ParseArgsConfig['o
     throw new UsageError((e as Error).message);
   }
   if (positionals.length > 1) throw new UsageError(`one path at most, got ${positionals.length}`);
-  const options: AnalysisOptions = {
-    ...DEFAULT_OPTIONS,
-    authoritativeCrates: values.authoritative as string[],
-    exclude: values.exclude as string[],
-  };
+  // Only what the user gave: it wins over the shared settings in the root Cargo.toml.
+  const given: Partial<AnalysisOptions> = {};
+  const list = (v: unknown) => (Array.isArray(v) && v.length > 0 ? (v as string[]) : undefined);
+  given.authoritativeCrates = list(values.authoritative);
+  given.exclude = list(values.exclude);
+  given.ignorePaths = list(values['ignore-path']);
+  if (values['include-tests'] === true) given.includeTests = true;
+  if (values['no-near-miss'] === true) given.nearMiss = false;
   const tokens = values['minimum-tokens'];
   if (tokens !== undefined) {
     const n = Number(tokens);
     if (!Number.isInteger(n) || n < 1) throw new UsageError('--minimum-tokens needs a whole number above 0');
-    options.minimumTokens = n;
+    given.minimumTokens = n;
   }
   const similarity = values.similarity as string | undefined;
   if (similarity !== undefined) {
     const n = Number(similarity);
     if (!(n > 0 && n <= 1)) throw new UsageError('--similarity needs a number above 0, at most 1');
-    options.similarityThreshold = n;
+    given.similarityThreshold = n;
   }
-  options.includeTests = values['include-tests'] as boolean;
-  options.nearMiss = !(values['no-near-miss'] as boolean);
-  options.ignorePaths = values['ignore-path'] as string[];
-  options.versionGroups = values['version-group'] as string[];
+  given.versionGroups = list(values['version-group']);
   const root = path.resolve(positionals[0] ?? demoWorkspace());
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`not a folder: ${root}`);
+  const shared = readSharedSettings(root);
+  const options = mergeOptions(DEFAULT_OPTIONS, shared ? [shared.options] : [], given);
   const cacheDir = values['cache-dir'] as string | undefined;
   const cacheFolder = values['no-cache'] ? undefined : cacheDir ? path.resolve(cacheDir) : defaultCacheFolder();
   return { root, options, values, cacheFolder, demo: positionals.length === 0 };

@@ -12,7 +12,8 @@ import { manifestFindings } from './cargo/dependencies';
 import { fixTitles } from './fixes/fixes';
 import { parseManifest } from './cargo/manifest';
 import type { Manifest } from './cargo/manifest';
-import type { AnalysisOptions, Finding, Location, Log } from './model';
+import { severityOf } from './model';
+import type { AnalysisOptions, Finding, Location, Log, Range } from './model';
 import { buildModuleTree } from './source/modules';
 import { NearMissAnalysis } from './clones/nearMiss';
 import { versionGroups } from './clones/versions';
@@ -21,6 +22,9 @@ import type { ModuleInfo } from './source/modules';
 import type { SourceFacts } from './source/rust';
 import { bytesOnlyFacts } from './source/bytesOnly';
 import { CrateGraph, SourceFolders, discoverFiles, unreadableReason } from './cargo/workspace';
+import { TOOL_KEY, parseSharedSettings, sharedSettingsTable } from './settings';
+import { applySuppressions, isReported, readSuppressionComments, redundant } from './suppressions';
+import type { AllowEntry } from './model';
 import type { Crate } from './cargo/workspace';
 
 import type { IndexView, SourceAnalyzer } from './view';
@@ -66,6 +70,12 @@ export class WorkspaceIndex implements IndexView {
   private readonly nearFindingsByFile = new Map<string, Finding[]>();
   private manifestFindingsByFile = new Map<string, Finding[]>();
   private readonly findingsByFile = new Map<string, Finding[]>();
+  /** Findings a suppression silenced, by file: kept apart, still counted. */
+  private readonly suppressedByFile = new Map<string, Finding[]>();
+  /** The shared settings' `allow` entries that silenced something, by the file they silenced it in. */
+  private readonly allowUsedByFile = new Map<string, Set<AllowEntry>>();
+  /** `allow` entries that silence nothing, on the manifest each is written in. */
+  private redundantAllowByFile = new Map<string, Finding[]>();
   private readonly serialized = new Map<string, string>();
   /** Per file, how many of its lines its findings say are copied: kept as findings are stored. */
   private readonly copiedLineCounts = new Map<string, number>();
@@ -219,6 +229,11 @@ export class WorkspaceIndex implements IndexView {
 
   allFindings(): Finding[] {
     return [...this.findingsByFile.keys()].sort().flatMap((f) => this.findingsByFile.get(f)!);
+  }
+
+  /** The findings suppressions silenced, each with its `suppressedBy`. */
+  suppressedFindings(): Finding[] {
+    return [...this.suppressedByFile.keys()].sort().flatMap((f) => this.suppressedByFile.get(f)!);
   }
 
   filesWithFindings(): string[] {
@@ -443,7 +458,22 @@ export class WorkspaceIndex implements IndexView {
     this.nearFindingsByFile.clear();
     for (const file of this.facts.keys()) this.refreshNear(file);
     this.refreshManifestFindings();
-    return this.compose([...before, ...this.copyFindingsByFile.keys(), ...this.nearFindingsByFile.keys(), ...this.manifestFindingsByFile.keys()]);
+    return this.compose([
+      ...before,
+      ...this.suppressedByFile.keys(),
+      ...this.filesWithSuppressionComments(),
+      // The copies to keep: they carry kept-copy when it is turned on.
+      ...[...this.classes].map((c) => c.members[0].file),
+      ...this.copyFindingsByFile.keys(),
+      ...this.nearFindingsByFile.keys(),
+      ...this.manifestFindingsByFile.keys(),
+    ]);
+  }
+
+  /** Files that carry suppression comments: one that silences nothing is reported even on a file with no findings. */
+  private *filesWithSuppressionComments(): Iterable<string> {
+    for (const [file, facts] of this.facts) if (facts.suppressions.length > 0) yield file;
+    for (const [file, manifest] of this.manifests) if (manifest.text.includes('rust-consolidate:')) yield file;
   }
 
   /**
@@ -542,16 +572,69 @@ export class WorkspaceIndex implements IndexView {
 
   /** Puts each file's findings together from the families and stores them; returns the files that changed. */
   private compose(files: Iterable<string>): string[] {
-    const changed: string[] = [];
-    for (const file of new Set(files)) {
-      const findings = [
+    const changed = new Set<string>();
+    const composeOne = (file: string) => {
+      const found = [
+        ...this.keptCopyFindings(file),
         ...(this.copyFindingsByFile.get(file) ?? []),
         ...(this.nearFindingsByFile.get(file) ?? []),
         ...(this.manifestFindingsByFile.get(file) ?? []),
       ];
-      if (this.store(file, findings)) changed.push(file);
+      const { reported, suppressed, allowUsed } = applySuppressions(file, found, this.suppressionComments(file), this.options);
+      setOrDelete(this.suppressedByFile, file, suppressed);
+      if (allowUsed.size > 0) this.allowUsedByFile.set(file, allowUsed);
+      else this.allowUsedByFile.delete(file);
+      if (this.store(file, [...reported, ...(this.redundantAllowByFile.get(file) ?? [])])) changed.add(file);
+    };
+    for (const file of new Set(files)) composeOne(file);
+    // Whether an `allow` entry is needed depends on every file: its manifest is composed again when that changes.
+    const before = this.redundantAllowByFile;
+    this.redundantAllowByFile = this.redundantAllowEntries();
+    for (const file of new Set([...before.keys(), ...this.redundantAllowByFile.keys()])) {
+      if (JSON.stringify(before.get(file) ?? []) !== JSON.stringify(this.redundantAllowByFile.get(file) ?? [])) composeOne(file);
     }
-    return changed;
+    return [...changed];
+  }
+
+  /** On the copy to keep, when `kept-copy` is turned on: the other direction of its copies' warnings. */
+  private keptCopyFindings(file: string): Finding[] {
+    const severity = severityOf(this.options, 'kept-copy');
+    const clone = this.classOf.get(file);
+    if (severity === 'off' || !clone || clone.members[0].file !== file) return [];
+    const keeper = clone.members[0].crate;
+    const copies = clone.members.slice(1).filter((m) => m.crate !== keeper);
+    if (copies.length === 0) return [];
+    const crates = [...new Set(copies.map((m) => m.crate.name))];
+    const firstLine = { start: { line: 0, character: 0 }, end: { line: 0, character: this.facts.get(file)?.firstLineLength ?? 0 } };
+    return [
+      {
+        code: 'kept-copy',
+        severity,
+        message: `This file is the copy to keep of a module copied in ${crates.length} ${crates.length === 1 ? 'crate' : 'crates'}: ${crates.join(', ')}.`,
+        file,
+        range: firstLine,
+        related: copies.map((m) => ({ file: m.file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: m.facts.firstLineLength } }, message: `a copy, in crate ${m.crate.name}` })),
+        fixes: [],
+      },
+    ];
+  }
+
+  private suppressionComments(file: string) {
+    if (file.endsWith('.rs')) return this.facts.get(file)?.suppressions ?? [];
+    const manifest = this.manifests.get(file);
+    return manifest ? readSuppressionComments(manifest.text, 'toml') : [];
+  }
+
+  private redundantAllowEntries(): Map<string, Finding[]> {
+    const used = new Set<AllowEntry>();
+    for (const entries of this.allowUsedByFile.values()) entries.forEach((e) => used.add(e));
+    const idle = new Map<string, Finding[]>();
+    for (const entry of this.options.allow) {
+      if (used.has(entry) || !isReportedCode(this.options, entry)) continue;
+      const finding = redundant(entry.written.file, entry.written.range, [entry.code], this.options, entry);
+      if (finding) push(idle, entry.written.file, finding);
+    }
+    return idle;
   }
 
   /** Same `mod` structure, new positions: point module infos at the new declarations. */
@@ -591,8 +674,34 @@ export class WorkspaceIndex implements IndexView {
 
   private refreshManifestFindings(): void {
     const next = new Map<string, Finding[]>();
-    for (const finding of this.manifestFindings()) push(next, finding.file, finding);
+    for (const finding of [...this.manifestFindings(), ...this.settingsFindings()]) push(next, finding.file, finding);
     this.manifestFindingsByFile = next;
+  }
+
+  /** Problems in the shared settings of each workspace folder's Cargo.toml, on their lines. */
+  private settingsFindings(): Finding[] {
+    const severity = severityOf(this.options, 'settings-error');
+    if (severity === 'off') return [];
+    const findings: Finding[] = [];
+    const problem = (file: string, message: string, range: Range) =>
+      findings.push({ code: 'settings-error', severity, message, file, range, related: [], fixes: [] });
+    for (const manifest of [...this.manifests.values()].sort((a, b) => a.file.localeCompare(b.file))) {
+      if (manifest.error) continue;
+      if (this.roots.includes(path.dirname(manifest.file))) {
+        for (const p of parseSharedSettings(manifest.file, manifest.text).problems) problem(manifest.file, p.message, p.range);
+      } else if (manifest.text.includes(TOOL_KEY)) {
+        // Settings anywhere else would be read by nobody: say so rather than ignore them.
+        const written = sharedSettingsTable(manifest.text);
+        if (written) {
+          problem(
+            manifest.file,
+            `[${written.table}] is read only from the Cargo.toml at the top of the workspace folder (${this.display(this.rootOf(manifest.file) ?? manifest.file)}): these settings are ignored`,
+            written.range,
+          );
+        }
+      }
+    }
+    return findings;
   }
 
   private store(file: string, findings: Finding[]): boolean {
@@ -611,6 +720,10 @@ export class WorkspaceIndex implements IndexView {
     }
     return true;
   }
+}
+
+function isReportedCode(options: AnalysisOptions, entry: AllowEntry): boolean {
+  return isReported(options, entry.code);
 }
 
 function sameBytes(file: string, byteHash: string): boolean {

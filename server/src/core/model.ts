@@ -25,6 +25,9 @@ export const FINDING_CODES = [
   'duplicate-singleton',
   'duplicate-block',
   'plan-item-regressed',
+  'settings-error',
+  'redundant-suppression',
+  'kept-copy',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -53,6 +56,8 @@ export interface Finding {
   declaration?: Location;
   /** Between versions of one another (see versions.ts): drift to report, no fix to offer. The group's name. */
   versionGroup?: string;
+  /** Set on a finding a suppression silenced: it is kept apart, not reported. */
+  suppressedBy?: Suppression;
 }
 
 export interface AnalysisOptions {
@@ -87,6 +92,27 @@ export interface AnalysisOptions {
   maxFileBytes: number;
   /** Each a glob over crate folders (relative to the workspace folder) or package names: the crates it matches are versions of one another. */
   versionGroups: string[];
+  /** Findings the team decided to keep, from the shared settings' `allow` list. */
+  allow: AllowEntry[];
+}
+
+/** One entry of the shared settings' `allow` list: a code on the files a glob names, and why. */
+export interface AllowEntry {
+  code: FindingCode;
+  /** Glob relative to `base`, `/`-separated. */
+  path: string;
+  reason: string;
+  /** The folder the glob is read from: the one that holds the Cargo.toml it is written in. */
+  base: string;
+  /** Where the entry is written, for a redundant one's diagnostic. */
+  written: Location;
+}
+
+/** Where a finding was silenced, and the reason given. */
+export interface Suppression {
+  file: string;
+  line: number;
+  reason: string;
 }
 
 export const DEFAULT_OPTIONS: AnalysisOptions = {
@@ -107,10 +133,14 @@ export const DEFAULT_OPTIONS: AnalysisOptions = {
   // Hand-written Rust files stay well under 1 MB; past this is generated code or data.
   maxFileBytes: 4 * 1024 * 1024,
   versionGroups: [],
+  allow: [],
 };
 
+/** Codes not reported unless turned on; every other code defaults to a warning. */
+const DEFAULT_SEVERITY: Partial<Record<FindingCode, Severity | 'off'>> = { 'kept-copy': 'off' };
+
 export function severityOf(options: AnalysisOptions, code: FindingCode): Severity | 'off' {
-  return options.severity[code] ?? 'warning';
+  return options.severity[code] ?? DEFAULT_SEVERITY[code] ?? 'warning';
 }
 
 export interface Log {

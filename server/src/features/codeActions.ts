@@ -13,6 +13,7 @@ import { COPY_CODES, fixesFor, fixesTogether, mergeFixes } from '../core/fixes/f
 import type { FileChange, Fix } from '../core/fixes/fixes';
 import type { WorkspaceIndex } from '../core/index';
 import type { Finding } from '../core/model';
+import { compareActions } from './compare';
 import { SOURCE, uriOf } from './diagnostics';
 
 /** Only fixes that edit the file they are asked on, and delete nothing: the removal of an inverted dependency. */
@@ -54,7 +55,6 @@ export function codeActions(index: WorkspaceIndex, params: CodeActionParams, sup
       if (diagnostic.source !== SOURCE) continue;
       const finding = findingOf(index, file, diagnostic);
       if (!finding) continue;
-      if (finding.code === 'diverged-copy') actions.push(...compareActions(finding, diagnostic));
       for (const fix of fixesFor(index, finding)) {
         const action = toAction(index, fix, CodeActionKind.QuickFix, support);
         if (!action) continue;
@@ -62,6 +62,8 @@ export function codeActions(index: WorkspaceIndex, params: CodeActionParams, sup
         action.isPreferred = !fix.refused && COPY_CODES.has(fix.code);
         actions.push(action);
       }
+      // After the fix, as a quick action beside it.
+      actions.push(...compareActions(finding, diagnostic, (f) => index.graph.crateOf(f)?.name));
     }
   }
   // Editors run fixAll on save: only what edits this file alone and deletes nothing.
@@ -85,25 +87,6 @@ export function codeActions(index: WorkspaceIndex, params: CodeActionParams, sup
     if (action) actions.push(action);
   }
   return actions;
-}
-
-/** Client command: opens VS Code's diff view of two files (arguments: original uri, copy uri, title). */
-export const COMPARE_WITH_COPY = 'rustConsolidate.compareWithCopy';
-
-/** "Compare with the copy in <crate>", for each file a diverged copy resembles. */
-function compareActions(finding: Finding, diagnostic: Diagnostic): CodeAction[] {
-  return finding.related
-    .filter((r) => / similar, in crate /.test(r.message))
-    .map((r) => {
-      const crate = r.message.replace(/^.* similar, in crate /, '');
-      const title = `Compare with the copy in ${crate}`;
-      return {
-        title,
-        kind: CodeActionKind.Empty,
-        diagnostics: [diagnostic],
-        command: { title, command: COMPARE_WITH_COPY, arguments: [uriOf(r.file), uriOf(finding.file), `${crate} ↔ this copy`] },
-      };
-    });
 }
 
 /** The copies in the crate of `file`, replaced as one edit. */

@@ -18,6 +18,7 @@ import type { CratePairNode, PlanItemNode, PlanNode, PlanView } from '../protoco
 import { bulkFix, refusalOf } from './codeActions';
 import type { BulkFix, EditorSupport } from './codeActions';
 import { toDiagnostic, uriOf } from './diagnostics';
+import { duplicationMapView } from './duplicationMap';
 
 export interface PlanHost {
   index(): WorkspaceIndex | undefined;
@@ -258,7 +259,10 @@ export class PlanFeature {
         title: path.basename(plan.file),
         scopes,
         other: plan.status.other.map((i) => node(plan, i)),
-        done: plan.status.counts.done,
+        // Counted as each scope counts: a hand-decided item whose box is ticked is done, so the plan's total is its scopes' sum.
+        done: [...plan.status.scopes.flatMap((scope) => scope.items), ...plan.status.other].filter(
+          (i) => i.status === 'done' || (i.status === 'manual' && i.checked === true),
+        ).length,
         total: plan.status.counts.total,
       };
     });
@@ -313,7 +317,7 @@ function cratePairs(index: WorkspaceIndex): CratePairNode[] {
       const id = `pair:${keeper.crate.name}|${crate.name}`;
       let pair = pairs.get(id);
       if (!pair) {
-        pair = { id, crates: [keeper.crate.name, crate.name], classes: [], lines: 0 };
+        pair = { id, crates: [keeper.crate.name, crate.name], classes: [], lines: 0, sharedLines: 0 };
         pairs.set(id, pair);
       }
       const copies = clone.members.filter((m) => m.crate === crate);
@@ -328,6 +332,11 @@ function cratePairs(index: WorkspaceIndex): CratePairNode[] {
       });
       pair.lines += lines;
     }
+  }
+  const map = duplicationMapView(index).map;
+  for (const pair of pairs.values()) {
+    const key = [...pair.crates].sort().join('|');
+    pair.sharedLines = map.cells.find((c) => c.crates.join('|') === key)?.lines ?? pair.lines;
   }
   return [...pairs.values()].sort((a, b) => b.lines - a.lines || a.id.localeCompare(b.id));
 }

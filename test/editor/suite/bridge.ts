@@ -17,7 +17,11 @@ export type BridgeRequest =
   /** A key press in the page, e.g. Escape to close a menu. */
   | { kind: 'press'; key: string; timeoutMs?: number }
   /** A click on the first visible element matching the selector; answers whether there was one. */
-  | { kind: 'click'; selector: string; timeoutMs?: number };
+  | { kind: 'click'; selector: string; timeoutMs?: number }
+  /** Text typed into whatever has the focus, e.g. an input box. */
+  | { kind: 'type'; text: string; timeoutMs?: number }
+  /** The text of an element inside the active webview's page, once it is visible. */
+  | { kind: 'webviewText'; selector: string; timeoutMs?: number };
 
 export const bridgeAvailable = (): boolean => process.env[BRIDGE_ENV] !== undefined;
 
@@ -46,4 +50,13 @@ export async function pressKey(key: string): Promise<void> {
 /** Clicks the first visible element matching the selector, as a user does; false when none shows. */
 export async function click(selector: string): Promise<boolean> {
   return (await ask<{ clicked: boolean }>({ kind: 'click', selector })).clicked;
+}
+
+export async function typeText(text: string): Promise<void> {
+  if (bridgeAvailable()) await ask({ kind: 'type', text });
+}
+
+/** The text of an element of the active webview's page (a Duplication Map cell, say) once it shows. */
+export async function webviewText(selector: string): Promise<string> {
+  return (await ask<{ text: string }>({ kind: 'webviewText', selector })).text;
 }

@@ -1,6 +1,6 @@
 // Files that ship with the program: the wasm grammar and runtime, the README
 // that documents each finding code, the demo workspace.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FindingCode } from '../model';
@@ -18,9 +18,29 @@ export function locateAsset(name: string, from = __dirname): string | undefined 
   }
 }
 
-/** The README section that explains a finding code, as rust-analyzer links its diagnostics. */
+/**
+ * The README section that explains a finding code, on the repository's page
+ * (package.json's `repository`), where the README is rendered and the anchor
+ * lands on the code's heading, as rust-analyzer links its diagnostics. Without
+ * a repository, the README shipped beside the program.
+ */
 export function documentationUrl(code: FindingCode): string {
+  return `${documentationPage()}#${code}`;
+}
+
+let page: string | undefined;
+
+function documentationPage(): string {
+  if (page !== undefined) return page;
+  const manifest = locateAsset('package.json');
+  try {
+    const repository = manifest ? (JSON.parse(readFileSync(manifest, 'utf8')) as { repository?: string | { url?: string } }).repository : undefined;
+    const url = typeof repository === 'string' ? repository : repository?.url;
+    if (url && /^(git\+)?https?:\/\//.test(url)) return (page = url.replace(/^git\+/, '').replace(/\.git$/, ''));
+  } catch {
+    // An unreadable package.json: the shipped README below.
+  }
   // vsce packs README.md as readme.md.
   const readme = locateAsset('README.md') ?? locateAsset('readme.md');
-  return `${readme ? pathToFileURL(readme).href : 'README.md'}#${code}`;
+  return (page = readme ? pathToFileURL(readme).href : 'README.md');
 }

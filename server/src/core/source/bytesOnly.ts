@@ -70,5 +70,6 @@ export async function bytesOnlyFacts(file: string, libName: string): Promise<Sou
     innerCfg: false,
     testOnlyNames: [],
     includes: [],
+    suppressions: [],
   };
 }

@@ -9,6 +9,8 @@ import { locateAsset } from './assets';
 import { K, tokenId, winnow, winnowPositions } from './winnow';
 import type { SourceAnalyzer } from '../view';
 import type { Range } from '../model';
+import { readSuppressionComments } from '../suppressions';
+import type { SuppressionComment } from '../suppressions';
 
 export interface ModDeclaration {
   name: string;
@@ -226,6 +228,8 @@ export interface SourceFacts {
   validUtf8: boolean;
   /** Too large to parse: only the bytes were read (see bytesOnly.ts), so nothing above that comes from syntax is known. */
   bytesOnly?: boolean;
+  /** `// rust-consolidate: allow(...)` comments (see suppressions.ts). */
+  suppressions: SuppressionComment[];
 }
 
 const COMMENTS = new Set(['line_comment', 'block_comment']);
@@ -333,6 +337,7 @@ export class RustParser implements SourceAnalyzer {
         useSites: scan.useSites,
         syntaxErrors: scan.errors,
         validUtf8,
+        suppressions: readSuppressionComments(text, 'rust'),
       };
     } finally {
       tree.delete();
