@@ -111,8 +111,8 @@ pub fn total() -> u64 {
 }
 `;
 
-const manifest = (name: string, dependencies = '') =>
-  `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n${dependencies ? `\n[dependencies]\n${dependencies}` : ''}`;
+const manifest = (name: string, dependencies = '', version = '0.1.0') =>
+  `[package]\nname = "${name}"\nversion = "${version}"\nedition = "2021"\n${dependencies ? `\n[dependencies]\n${dependencies}` : ''}`;
 
 export function planWorkspace(): string {
   return (
@@ -126,7 +126,7 @@ export function planWorkspace(): string {
     file('datafusion_ext/src/udf_config.rs', UDF_CONFIG) +
     file('datafusion_ext/src/udf_builtin.rs', udfBuiltin('datafusion_python::expr')) +
     COPIES.map((c, i) => file(`datafusion_ext/src/${c}.rs`, copiedModule(i))).join('') +
-    file('datafusion_python/Cargo.toml', manifest('datafusion-python')) +
+    file('datafusion_python/Cargo.toml', manifest('datafusion-python', '', '51.0.0')) +
     file('datafusion_python/src/lib.rs', PYTHON_LIB) +
     file('datafusion_python/src/expr.rs', EXPR) +
     file('datafusion_python/src/udf_builtin.rs', udfBuiltin('crate::expr')) +

@@ -97,8 +97,9 @@ describe('rust-consolidate fix, verified by cargo check', function () {
 
   it('--format json gives the same outcomes, with the compiler errors, their files and lines', () => {
     const { dir, at } = fixture(workspace());
-    // The crate's test target also includes the copy's text: only --all-targets sees it.
-    fs.appendFileSync(at('user/src/lib.rs'), '\n#[cfg(test)]\nmod again {\n    include!("x.rs");\n}\n');
+    // The crate's test target also compiles the copy, through a `mod` a macro
+    // writes (what the static checks do not expand): only --all-targets sees it.
+    fs.appendFileSync(at('user/src/lib.rs'), '\n#[cfg(test)]\nmacro_rules! again {\n    () => {\n        #[path = "x.rs"] mod again;\n    };\n}\n#[cfg(test)]\nagain!();\n');
     const before = treeHash(dir);
     const fixed = run('fix', dir, '--authoritative', 'keeper', '--format', 'json');
     assert.equal(fixed.status, 1, fixed.stderr);
@@ -112,9 +113,9 @@ describe('rust-consolidate fix, verified by cargo check', function () {
     assert.equal(entry.outcome, 'rolled back');
     assert.equal(entry.file, 'user/src/x.rs');
     assert.equal(entry.title, 'Replace with re-export from keeper');
-    assert.match(entry.reason, /failed with the fix: user\/src\/lib\.rs:9:\d+: couldn't read/);
+    assert.match(entry.reason, /failed with the fix: user\/src\/lib\.rs:10:\d+: couldn't read/);
     assert.equal(entry.errors[0].file, 'user/src/lib.rs');
-    assert.equal(entry.errors[0].line, 9);
+    assert.equal(entry.errors[0].line, 10);
     assert.match(entry.errors[0].message, /couldn't read/);
     assert.equal(treeHash(dir), before);
   });
@@ -155,7 +156,11 @@ describe('rust-consolidate fix, verified by cargo check', function () {
     const featured = (dir: string) => {
       const at = (relative: string) => path.join(dir, relative);
       fs.appendFileSync(at('user/Cargo.toml'), '\n[features]\nembed = []\n');
-      fs.appendFileSync(at('user/src/lib.rs'), '\n#[cfg(feature = "embed")]\npub const SOURCE: &str = include_str!("x.rs");\n');
+      // With the feature, the build script reads the copy: no static check sees it.
+      fs.writeFileSync(
+        at('user/build.rs'),
+        'fn main() {\n    if std::env::var_os("CARGO_FEATURE_EMBED").is_some() {\n        std::fs::read_to_string("src/x.rs").expect("build.rs reads src/x.rs");\n    }\n}\n',
+      );
     };
     const plain = fixture(workspace());
     featured(plain.dir);
@@ -168,7 +173,7 @@ describe('rust-consolidate fix, verified by cargo check', function () {
     const before = treeHash(withFeature.dir);
     const checked = run('fix', withFeature.dir, '--authoritative', 'keeper', '--features', 'user/embed');
     assert.equal(checked.status, 1, checked.stdout + checked.stderr);
-    assert.match(checked.stdout, /^rolled back user\/src\/x\.rs: .*--features user\/embed failed with the fix: user\/src\/lib\.rs:\d+:\d+: couldn't read/m);
+    assert.match(checked.stdout, /^rolled back user\/src\/x\.rs: .*--features user\/embed failed with the fix: failed to run custom build command for `user .*build\.rs reads src\/x\.rs/m);
     assert.equal(treeHash(withFeature.dir), before);
   });
 
