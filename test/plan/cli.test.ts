@@ -181,22 +181,24 @@ describe('rust-consolidate plan, then fix: the generated plan round-trips', () =
     fs.rmSync(path.join(dir, 'rust_codebase_consolidation_plan.md'));
     const planFile = path.join(dir, 'generated_consolidation.md');
     assert.equal(run('plan', dir, '--output', planFile).status, 0);
-    run('fix', dir);
+    // The demo reads crates from the registry, which cannot be checked offline here.
+    run('fix', dir, '--no-verify');
     const { stdout } = run('check', dir, '--format', 'json', '--plan', planFile);
     items = (JSON.parse(stdout) as { plan: JsonPlan }).plan.scopes.flatMap((s) => s.items);
   });
   after(() => removeFixture(temp));
 
-  it('finds done every item about what the fixes did: the dependency, the registry entry, each deleted copy', () => {
+  it('finds done every item about what the fixes did: the dependency, each deleted copy', () => {
     const done = items.filter((i) => i.status === 'done').map((i) => i.text);
     assert.ok(done.includes('Add `datafusion_ext` as path dependency in `datafusion_python/Cargo.toml`'));
-    assert.ok(done.includes('Remove `datafusion-python` dependency from `datafusion_ext/Cargo.toml`'));
+    // The registry entry stays: its removal is refused while datafusion_ext still uses datafusion_python.
+    assert.ok(!done.includes('Remove `datafusion-python` dependency from `datafusion_ext/Cargo.toml`'));
     for (const m of ['delta_control_plane', 'function_factory', 'udf_docs', 'udtf_external']) assert.ok(done.includes(`\`datafusion_python/src/${m}.rs\``), m);
   });
 
-  it('leaves open only what no fix did: the copy the fix refused, the diverged copy and the singleton to align by hand', () => {
+  it('leaves open only what no fix did: the copy and the dependency removal the fixes refused, the diverged copy and the singleton to align by hand', () => {
     const open = items.filter((i) => i.status === 'open');
-    for (const i of open) assert.match(i.evidence, /udf_builtin|registry_snapshot|df_plugin_codeanatomy|static RUNTIME/, `${i.text}: ${i.evidence}`);
+    for (const i of open) assert.match(i.evidence, /udf_builtin|registry_snapshot|df_plugin_codeanatomy|static RUNTIME|datafusion-python is still a dependency/, `${i.text}: ${i.evidence}`);
     // The item the generator writes for the re-exports reads what the fix wrote (private `use`s for private `mod`s): only the refused copy is missing.
     const reexport = items.find((i) => i.text === 'Update `datafusion_python/src/lib.rs` to use the copied modules from `datafusion_ext`')!;
     assert.match(reexport.evidence, /: 11 of 12 modules taken from datafusion_ext: missing udf_builtin \(still a copy, at datafusion_python\/src\/udf_builtin\.rs\)$/);
