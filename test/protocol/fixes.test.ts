@@ -121,15 +121,14 @@ describe('protocol: what a fix may do unasked, what it needs confirmed, and why 
       assert.deepEqual(onSave.map((a) => a.kind), [], relative);
     }
     const asked = actionsOnly(await client.codeActions(copy, diagnosticsOf(server, copy)));
-    assert.deepEqual(asked.map((a) => a.kind), ['quickfix']);
+    // The re-export, and beside it Compare with the copy and Allow this copy: all picked by the user.
+    assert.ok(asked.some((a) => a.title.startsWith('Replace with re-export')), asked.map((a) => a.title).join('; '));
+    assert.deepEqual([...new Set(asked.map((a) => a.kind))], ['quickfix']);
   });
 
-  it('offers the removal of the inverted dependency as source.fixAll on its manifest, the one file it edits', async function () {
+  it('offers nothing on save for the inverted dependency while the crate still uses it: that fix is disabled', async function () {
     const { client } = server;
-    const [action, ...others] = actionsOnly(await client.codeActions(EXT_MANIFEST, diagnosticsOf(server, EXT_MANIFEST), ['source.fixAll']));
-    assert.equal(others.length, 0);
-    assert.equal(action.kind, 'source.fixAll.rustConsolidate');
-    assert.deepEqual(action.edit?.documentChanges?.map((c) => ('textDocument' in c ? c.textDocument.uri : c.kind)), [client.uri(EXT_MANIFEST)]);
+    assert.deepEqual(actionsOnly(await client.codeActions(EXT_MANIFEST, diagnosticsOf(server, EXT_MANIFEST), ['source.fixAll'])), []);
   });
 
   it('says why a refused copy is not fixed, in its diagnostic', function () {
@@ -205,6 +204,24 @@ describe('protocol: what a fix may do unasked, what it needs confirmed, and why 
     assert.match(log, /Replace all copies in datafusion-python \(\d+ fixes\).*: applied \d+, refused 1/);
     assert.match(log, /^ {2}applied datafusion_python\/src\/udf_docs\.rs: Replace with re-export from datafusion_ext$/m);
     assert.match(log, /^ {2}refused datafusion_python\/src\/udf_builtin\.rs: Replace with re-export from datafusion_ext: .*names a dependency/m);
+  });
+});
+
+describe('protocol: the inverted dependency once nothing uses it', function () {
+  // The plan's checklist item done by hand: udf_builtin.rs takes PyExpr from datafusion_ext's own module.
+  const server = useDemoServer({
+    prepare: (root) => {
+      const file = path.join(root, 'datafusion_ext/src/udf_builtin.rs');
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('use datafusion_python::expr::PyExpr;', 'use crate::expr::PyExpr;'));
+    },
+  });
+
+  it('offers its removal as source.fixAll on its manifest, the one file it edits', async function () {
+    const { client } = server;
+    const [action, ...others] = actionsOnly(await client.codeActions(EXT_MANIFEST, diagnosticsOf(server, EXT_MANIFEST), ['source.fixAll']));
+    assert.equal(others.length, 0);
+    assert.equal(action.kind, 'source.fixAll.rustConsolidate');
+    assert.deepEqual(action.edit?.documentChanges?.map((c) => ('textDocument' in c ? c.textDocument.uri : c.kind)), [client.uri(EXT_MANIFEST)]);
   });
 });
 
