@@ -10,7 +10,7 @@ import { checkJson, run } from './support';
 const OTHER = 'pub fn lonely(a: u8) -> u8 {\n    a.wrapping_add(1)\n}\n';
 const WORKSPACE =
   rustCrate('alpha', 'alpha', { x: rustModule('x'), other: OTHER }) +
-  rustCrate('beta', 'beta', { x: rustModule('x') }, '[dependencies]\nalpha = "1"\n');
+  rustCrate('beta', 'beta', { x: rustModule('x') }, '[dependencies]\nalpha = "0.1"\n');
 
 interface Sarif {
   runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[]; partialFingerprints: Record<string, string> }[] }[];

@@ -35,8 +35,8 @@ describe('report --html: the Duplication Map as a page', function () {
     assert.equal(fs.readFileSync(again, 'utf8'), fs.readFileSync(page, 'utf8'));
     const json = JSON.parse(run('check', '--format', 'json').stdout) as { duplication: Duplication; stats: { duplicatedLines: number } };
     const { duplication } = json;
-    // Whole copies and near copies are the stats' duplicated lines; the map adds the other kinds.
-    assert.equal((duplication.byCode['duplicate-file'] ?? 0) + (duplication.byCode['near-duplicate-file'] ?? 0), json.stats.duplicatedLines);
+    // The stats count every kind, each line once; the map counts each finding's lines for its pair, so whole copies alone are a floor.
+    assert.ok((duplication.byCode['duplicate-file'] ?? 0) + (duplication.byCode['near-duplicate-file'] ?? 0) <= json.stats.duplicatedLines, JSON.stringify([duplication.byCode, json.stats]));
     assert.ok(duplication.byCode['diverged-copy'] > 0 && duplication.byCode['duplicate-singleton'] > 0, JSON.stringify(duplication.byCode));
 
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });

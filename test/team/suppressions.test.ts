@@ -68,7 +68,7 @@ describe('suppressions', () => {
   it('a `#` comment in a manifest silences the dependency below it', () => {
     const dir = fixture(
       rustCrate('alpha', 'alpha', { x: rustModule('x') }) +
-        rustCrate('beta', 'beta', { y: 'pub fn y() {}\n' }, '[dependencies]\n# rust-consolidate: allow(inverted-dependency) -- the published alpha is pinned for the FFI build\nalpha = "1"\n'),
+        rustCrate('beta', 'beta', { y: 'pub fn y() {}\n' }, '[dependencies]\n# rust-consolidate: allow(inverted-dependency) -- the published alpha is pinned for the FFI build\nalpha = "0.1"\n'),
     );
     const { json, status } = checkJson(dir);
     assert.equal(status, 0, JSON.stringify(json.findings));

@@ -7,7 +7,7 @@ import type { SourceFacts } from './source/rust';
 import { tokenId } from './source/winnow';
 
 /** The codes whose findings are duplicated code, in the order a legend lists them. */
-export const DUPLICATION_CODES: readonly FindingCode[] = ['duplicate-file', 'near-duplicate-file', 'diverged-copy', 'duplicate-item', 'duplicate-singleton'];
+export const DUPLICATION_CODES: readonly FindingCode[] = ['duplicate-file', 'near-duplicate-file', 'diverged-copy', 'duplicate-item', 'duplicate-block', 'duplicate-singleton'];
 
 export interface DuplicationSource {
   factsOf(file: string): SourceFacts | undefined;
@@ -53,6 +53,9 @@ export function duplicatedLinesOf(finding: Finding, source: DuplicationSource): 
     }
     case 'duplicate-item':
       return facts.items.find((i) => i.range.start.line === finding.range.start.line)?.lines ?? 0;
+    case 'duplicate-block':
+      // A copied region is reported on exactly its lines.
+      return finding.range.end.line - finding.range.start.line + 1;
     case 'duplicate-singleton': {
       const found = facts.statics.find((s) => s.range.start.line === finding.range.start.line);
       return found ? found.range.end.line - found.range.start.line + 1 : 0;

@@ -9,7 +9,7 @@ import { uriOf } from './diagnostics';
 /** Client command: opens VS Code's diff view of two files (arguments: original uri, copy uri, title). */
 export const COMPARE_WITH_COPY = 'rustConsolidate.compareWithCopy';
 
-const COMPARABLE = new Set(['duplicate-file', 'near-duplicate-file', 'diverged-copy', 'duplicate-item']);
+const COMPARABLE = new Set(['duplicate-file', 'near-duplicate-file', 'diverged-copy', 'duplicate-item', 'duplicate-block']);
 
 /** One action per other file the finding's copy is a copy of, naming its crate. */
 export function compareActions(finding: Finding, diagnostic: Diagnostic, crateOf: (file: string) => string | undefined): CodeAction[] {
