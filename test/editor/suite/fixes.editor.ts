@@ -90,7 +90,7 @@ describe('fixes in VS Code: nothing unasked, refusals said, bulk fixes previewed
 
     await vscode.commands.executeCommand('workbench.action.toggleMaximizedPanel');
     await vscode.commands.executeCommand('notifications.showList');
-    const notification = await pageText('.notifications-center', { matching: /applied \d+ fixes, refused 1/ });
+    const notification = await pageText('.notifications-center', { matching: /applied \d+ fixes, refused 2/ });
     assert.match(notification, /The output channel lists each one and why it was refused/);
     await screenshot('bulk-fix-notification', '.notifications-center', /applied \d+ fixes/);
     await vscode.commands.executeCommand('notifications.hideList');
@@ -101,6 +101,8 @@ describe('fixes in VS Code: nothing unasked, refusals said, bulk fixes previewed
     const output = await pageText('.part.panel', { matching: /refused\sdatafusion_python\/src\/udf_builtin\.rs/ });
     assert.match(output, /applied\sdatafusion_python\/src\/udf_docs\.rs:\sReplace\swith\sre-export\sfrom\sdatafusion_ext/);
     assert.match(output, /refused\sdatafusion_python\/src\/udf_builtin\.rs:\sReplace\swith\sre-export\sfrom\sdatafusion_ext:\s+this\scopy/);
+    // The scope's registry dependency stays while datafusion_ext still uses it.
+    assert.match(output, /refused\sdatafusion_ext\/Cargo\.toml:\sRemove\sinverted\sdependency:\s+the\scrate\sstill\suses\sdatafusion_python/);
     await screenshot('bulk-fix-output', '.part.panel', /refused\sdatafusion_python/);
     await vscode.commands.executeCommand('workbench.action.toggleMaximizedPanel');
 
@@ -117,7 +119,7 @@ describe('fixes in VS Code: nothing unasked, refusals said, bulk fixes previewed
     // Not awaited: the command ends when its notification is dismissed.
     void vscode.commands.executeCommand('rustConsolidate.fixAndVerify');
     // Only the near duplicate is left after the bulk fix, and its fix is refused: nothing to check.
-    const notification = await pageText('.notifications-center', { matching: /nothing applied: .*1 refused/ });
+    const notification = await pageText('.notifications-center', { matching: /nothing applied: .*2 refused/ });
     assert.match(notification, /names a dependency/);
     await screenshot('fix-and-verify-result', '.notifications-center', /nothing applied/);
     await vscode.commands.executeCommand('notifications.hideList');
