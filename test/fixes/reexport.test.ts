@@ -13,7 +13,7 @@ import { silentLog } from '../../server/src/core/model';
 import type { AnalysisOptions, Finding } from '../../server/src/core/model';
 import { RustParser } from '../../server/src/core/source/rust';
 import { removeFixture, repoRoot, writeFixture, WHOLE_FILE_OPTIONS } from '../support/fixture';
-import { Cargo, applyChanges, file, packageToml, read, rustModule, treeHash } from './support';
+import { Cargo, applyChanges, file, naiveReexport, packageToml, read, rustModule, treeHash } from './support';
 
 /** A lib.rs that declares `x` with `declaration` and calls into it, so the build needs the module. */
 const userLib = (declaration: string, call = 'x::x_total') => `${declaration}
@@ -48,6 +48,19 @@ describe('re-export fix', function () {
     const index = new WorkspaceIndex([dir], { ...WHOLE_FILE_OPTIONS, ...options }, parser, silentLog);
     await index.build();
     return index;
+  }
+
+  /**
+   * Proves a refusal is needed: on a fresh copy of the fixture, the naive
+   * edit (delete the copy, `use keeper::x;` in its place, the path
+   * dependency) does not build, and cargo's error is `reason`.
+   */
+  function naiveFails(text: string, copy: string, keeperDir: string, manifest: string, reason: RegExp): void {
+    const { dir, at } = fixture(text);
+    naiveReexport(dir, copy, keeperDir);
+    const result = cargo.run(at(manifest), '--workspace', '--all-targets');
+    assert.notEqual(result.status, 0, 'the naive edit builds, so the refusal is wrong');
+    assert.match(result.stderr, reason, `the naive edit fails for another reason:\n${result.stderr}`);
   }
 
   function copyFinding(index: WorkspaceIndex, copy: string): Finding {
@@ -385,7 +398,7 @@ pub fn udf_count(words: &[&str]) -> HashMap<String, usize> {
     counts
 }
 `;
-    const { dir, at } = fixture(
+    const text =
       file('ext/Cargo.toml', packageToml('ext') + '\n[dependencies]\npy = { path = "../vendor/py" }\n') +
         file('ext/src/lib.rs', 'pub mod udf;') +
         file('ext/src/udf.rs', udf('py')) +
@@ -397,8 +410,8 @@ pub fn udf_count(words: &[&str]) -> HashMap<String, usize> {
         file('py/src/udf.rs', udf('crate')) +
         file('vendor/py/Cargo.toml', packageToml('py', '0.9.0')) +
         file('vendor/py/src/lib.rs', 'pub mod expr;') +
-        file('vendor/py/src/expr.rs', 'pub struct PyExpr;'),
-    );
+        file('vendor/py/src/expr.rs', 'pub struct PyExpr;');
+    const { dir, at } = fixture(text);
     cargo.check(at('py/Cargo.toml'));
     const index = await indexOf(dir);
     const finding = copyFinding(index, at('py/src/udf.rs'));
@@ -406,6 +419,8 @@ pub fn udf_count(words: &[&str]) -> HashMap<String, usize> {
     const [fix] = fixesFor(index, finding);
     assert.match(fix.refused ?? '', /read as py::, which in ext names a dependency, not py/);
     assert.deepEqual(fix.changes, []);
+    // By hand: py's udf::udf_name now wants vendor/py's PyExpr, and py passes its own.
+    naiveFails(text, 'py/src/udf.rs', 'ext', 'py/Cargo.toml', /error\[E0308\]: mismatched types[^]*udf::udf_name\(&expr::PyExpr\)/);
   });
 
   // An identical copy whose `crate::expr` names a module of its own crate
@@ -428,7 +443,7 @@ pub fn x_count(words: &[&str]) -> HashMap<String, usize> {
     counts
 }
 `;
-    const { dir, at } = fixture(
+    const text =
       file('keeper/Cargo.toml', packageToml('keeper')) +
         file('keeper/src/lib.rs', 'pub mod expr;\npub mod x;') +
         file('keeper/src/expr.rs', 'pub struct Expr;') +
@@ -436,14 +451,16 @@ pub fn x_count(words: &[&str]) -> HashMap<String, usize> {
         file('user/Cargo.toml', packageToml('user')) +
         file('user/src/lib.rs', 'pub mod expr;\npub mod x;\n\npub fn run() -> &\'static str {\n    x::name(&expr::Expr)\n}\n') +
         file('user/src/expr.rs', 'pub struct Expr;') +
-        file('user/src/x.rs', x),
-    );
+        file('user/src/x.rs', x);
+    const { dir, at } = fixture(text);
     cargo.check(at('user/Cargo.toml'));
     const index = await indexOf(dir);
     const finding = copyFinding(index, at('user/src/x.rs'));
     assert.equal(finding.code, 'duplicate-file');
     const [fix] = fixesFor(index, finding);
     assert.match(fix.refused ?? '', /uses crate::expr, which is user's own module/);
+    // By hand: keeper's x::name wants keeper's Expr, and user passes its own.
+    naiveFails(text, 'user/src/x.rs', 'keeper', 'user/Cargo.toml', /error\[E0308\]: mismatched types[^]*x::name\(&expr::Expr\)/);
   });
 
   it('keeps the indentation of a declaration inside an inline module', async () => {
@@ -608,7 +625,7 @@ pub fn x_count(words: &[&str]) -> HashMap<String, usize> {
   it('refuses, with the cycle in the reason, when the keeper already depends on the copy\'s crate', async () => {
     // keeper → middle → user: user depending on keeper would close a cycle.
     // keeper is pinned, as a user would, since user has more dependents.
-    const { dir, at } = fixture(
+    const text =
       file('keeper/Cargo.toml', packageToml('keeper') + '\n[dependencies]\nmiddle = { path = "../middle" }\n') +
         file('keeper/src/lib.rs', 'pub mod x;\n\npub fn chain() -> i64 {\n    middle::total()\n}\n') +
         file('keeper/src/x.rs', rustModule('x')) +
@@ -616,8 +633,8 @@ pub fn x_count(words: &[&str]) -> HashMap<String, usize> {
         file('middle/src/lib.rs', 'pub fn total() -> i64 {\n    user::total()\n}\n') +
         file('user/Cargo.toml', packageToml('user')) +
         file('user/src/lib.rs', userLib('pub mod x;')) +
-        file('user/src/x.rs', rustModule('x')),
-    );
+        file('user/src/x.rs', rustModule('x'));
+    const { dir, at } = fixture(text);
     cargo.check(at('keeper/Cargo.toml'));
     const before = treeHash(dir);
     const index = await indexOf(dir, { authoritativeCrates: ['keeper'] });
@@ -635,6 +652,8 @@ pub fn x_count(words: &[&str]) -> HashMap<String, usize> {
     assert.match(cli.stdout, /^refused user\/src\/x\.rs: Replace with re-export from keeper: .*cycle/m);
     assert.equal(treeHash(dir), before);
     cargo.check(at('keeper/Cargo.toml'));
+    // By hand: user's new dependency on keeper closes the cycle, which cargo rejects.
+    naiveFails(text, 'user/src/x.rs', 'keeper', 'user/Cargo.toml', /cyclic package dependency: package `keeper v0\.1\.0/);
   });
 
   it('adds a [dependencies.keeper] table, in name order, to a cargo-normalised manifest', async () => {

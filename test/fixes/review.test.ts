@@ -28,10 +28,27 @@ const EXPECTED: Record<string, RegExp[]> = {
   patch: [/^fixed a\/src\/counter\.rs: Replace with re-export from b$/m],
 };
 
-/** The refused copy and the keeper's folder, for the cases whose refusal the naive edit proves. */
-const NAIVE: Record<string, [string, string]> = Object.fromEntries(
-  ['brace', 'glob', 'vis', 'macro', 'impl', 'twotargets', 'cfg', 'cdylib', 'ed2015'].map((name) => [name, ['b/src/counter.rs', 'a']]),
-);
+/**
+ * The refused copy and the keeper's folder, for the cases whose refusal the
+ * naive edit proves, and for some the error cargo must give for it.
+ * `afterFix`: the naive edit is made on top of the fixes `fix` applies (the
+ * refusal is about the copy together with them).
+ */
+interface Naive {
+  copy: string;
+  keeper: string;
+  error?: RegExp;
+  afterFix?: boolean;
+}
+const NAIVE: Record<string, Naive> = {
+  ...Object.fromEntries(
+    ['brace', 'glob', 'vis', 'macro', 'impl', 'twotargets', 'cfg', 'cdylib', 'ed2015'].map((name) => [name, { copy: 'b/src/counter.rs', keeper: 'a' }]),
+  ),
+  // d's dependency on a is optional, off by default: `pub use a::counter;` does not resolve.
+  deps: { copy: 'd/src/counter.rs', keeper: 'a', error: /error\[E0432\]: unresolved import `a`[^]*--> d\/src\/lib\.rs/ },
+  // Alone, d depending on c builds; with b's re-export from a (a depends on d) it closes c → b → a → d → c.
+  cyc: { copy: 'd/src/two.rs', keeper: 'c', afterFix: true, error: /cyclic package dependency/ },
+};
 
 describe('fixes a review found unsafe', function () {
   this.timeout(120_000);
@@ -57,16 +74,27 @@ describe('fixes a review found unsafe', function () {
         // The refusal is needed: done by hand, the re-export does not build.
         const by = writeFixture(fs.readFileSync(path.join(CASES, `${name}.txt`), 'utf8'));
         dirs.push(by);
-        naiveReexport(by, naive[0], naive[1]);
-        assert.notEqual(cargo.run(path.join(by, 'Cargo.toml'), '--workspace', '--all-targets').status, 0, 'the naive edit builds');
+        if (naive.afterFix) {
+          const fixed = spawnSync(process.execPath, [CLI, 'fix', by], { encoding: 'utf8' });
+          assert.equal(fixed.stdout, fix.stdout.split(dir).join(by), 'the same fixes on the copy');
+        }
+        naiveReexport(by, naive.copy, naive.keeper);
+        const result = cargo.run(path.join(by, 'Cargo.toml'), '--workspace', '--all-targets');
+        assert.notEqual(result.status, 0, 'the naive edit builds');
+        if (naive.error) assert.match(result.stderr, naive.error, `the naive edit fails for another reason:\n${result.stderr}`);
       }
     });
   }
 });
 
-describe('inverted dependencies a review found wrongly reported or removed', () => {
+describe('inverted dependencies a review found wrongly reported or removed', function () {
+  this.timeout(120_000);
+  const cargo = new Cargo();
   const dirs: string[] = [];
-  after(() => dirs.forEach(removeFixture));
+  after(() => {
+    dirs.forEach(removeFixture);
+    cargo.dispose();
+  });
   const workspace = (appManifestTail: string, extra = '') => {
     const dir = writeFixture(
       `//- app/Cargo.toml\n[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nshared = "1.0"\n${appManifestTail}` +
@@ -87,6 +115,13 @@ describe('inverted dependencies a review found wrongly reported or removed', () 
     const fix = spawnSync(process.execPath, [CLI, 'fix', dir, '--code', 'inverted-dependency'], { encoding: 'utf8' });
     assert.match(fix.stdout, /^refused app\/Cargo\.toml: Remove inverted dependency: the feature default refers to shared/m);
     assert.equal(fs.readFileSync(path.join(dir, 'app/Cargo.toml'), 'utf8'), manifest);
+    // By hand: without the entry, cargo rejects the manifest (the fixture builds in neither case offline, shared being a registry crate).
+    const by = workspace('\n[features]\ndefault = ["shared/std"]\n');
+    const byManifest = path.join(by, 'app/Cargo.toml');
+    fs.writeFileSync(byManifest, fs.readFileSync(byManifest, 'utf8').replace('shared = "1.0"\n', ''));
+    const result = cargo.run(byManifest, '--workspace', '--all-targets');
+    assert.notEqual(result.status, 0, 'the naive removal builds');
+    assert.match(result.stderr, /feature `default` includes `shared\/std`, but `shared` is not a dependency/, result.stderr);
   });
 
   it('does not report a dependency on a crate `cargo vendor` put here (.cargo-checksum.json)', () => {
