@@ -538,14 +538,28 @@ pub fn x_count(words: &[&str]) -> HashMap<String, usize> {
     assert.equal(read(at('user/src/lib.rs')), userLib('pub use keeper::a::x;'));
   });
 
-  it('refuses a copy declared with #[macro_use]', async () => {
+  it('refuses a copy declared with #[macro_use] whose macros the crate uses after it', async () => {
+    const withMacro = `${rustModule('x')}\nmacro_rules! doubled {\n    ($e:expr) => {\n        $e * 2\n    };\n}\n\npub fn four() -> i64 {\n    doubled!(2)\n}\n`;
+    const text =
+      file('keeper/Cargo.toml', packageToml('keeper')) + file('keeper/src/lib.rs', 'pub mod x;') + file('keeper/src/x.rs', withMacro) +
+      file('user/Cargo.toml', packageToml('user')) +
+      file('user/src/lib.rs', userLib('#[macro_use]\npub mod x;') + '\npub fn six() -> i64 {\n    doubled!(3)\n}\n') +
+      file('user/src/x.rs', withMacro);
+    const { dir, at } = fixture(text);
+    cargo.check(at('user/Cargo.toml'));
+    const index = await indexOf(dir);
+    const [fix] = fixesFor(index, copyFinding(index, at('user/src/x.rs')));
+    assert.match(fix.refused ?? '', /#\[macro_use\] and defines doubled!/);
+    assert.deepEqual(fix.changes, []);
+    naiveFails(text, 'user/src/x.rs', 'keeper', 'user/Cargo.toml', /cannot find macro `doubled`/);
+  });
+
+  it('re-exports a copy declared with #[macro_use] that defines no macro, leaving the attribute out, and builds', async () => {
     const { dir, at } = fixture(
       keeper() + file('user/Cargo.toml', packageToml('user')) + file('user/src/lib.rs', userLib('#[macro_use]\npub mod x;')) + file('user/src/x.rs', rustModule('x')),
     );
-    const index = await indexOf(dir);
-    const [fix] = fixesFor(index, copyFinding(index, at('user/src/x.rs')));
-    assert.match(fix.refused ?? '', /macro_use/);
-    assert.deepEqual(fix.changes, []);
+    await fixAndBuild(dir, 'user/src/x.rs', ['keeper/Cargo.toml', 'user/Cargo.toml']);
+    assert.equal(read(at('user/src/lib.rs')), userLib('pub use keeper::x;'));
   });
 
   it('refuses to delete a copy edited since it was indexed', async () => {

@@ -255,8 +255,15 @@ function planReexport(index: IndexView, file: string): ReexportPlan | Refusal {
   if (!copy.module) return refuse('no mod declaration reaches this copy; delete it by hand if it is unused');
   if (!copy.module.declaredBy) return refuse(`this copy is the root of a target of ${copy.crate.name}`);
   const declaration = copy.module.declaredBy.declaration;
-  if (declaration.attributes.some((a) => a.name === 'macro_use')) {
-    return refuse('the module is declared with #[macro_use], which a re-export cannot replace');
+  // #[macro_use] on a mod brings the module's macro_rules! into the rest of
+  // the crate's textual scope (the Reference, "Macros By Example", Scoping);
+  // a `use` cannot. Without macros in the copy the attribute does nothing, and
+  // the fix leaves it out (on a `use` it is a future-incompatibility warning).
+  if (declaration.attributes.some((a) => a.name === 'macro_use') && copy.facts.macroDefs.length > 0) {
+    return refuse(
+      `the module is declared with #[macro_use] and defines ${copy.facts.macroDefs.map((m) => `${m}!`).join(', ')}: ` +
+        `a re-export cannot bring them into this crate's textual scope`,
+    );
   }
   const submodules = copiedSubmodules(index, copy, authoritative.crate, source);
   if ('refused' in submodules) return refuse(submodules.refused);
@@ -345,7 +352,7 @@ function reexportChanges(index: IndexView, plan: ReexportPlan): FileChange[] {
   const lines: string[] = [];
   for (const attribute of declaration.attributes) {
     // A `///` comment's node takes its line's newline with it.
-    if (attribute.name !== 'path') lines.push(slice(parentText, attribute.range).replace(/\r?\n$/, ''));
+    if (attribute.name !== 'path' && attribute.name !== 'macro_use') lines.push(slice(parentText, attribute.range).replace(/\r?\n$/, ''));
   }
   const visibility = declaration.visibilityRange ? slice(parentText, declaration.visibilityRange) + ' ' : '';
   const copyName = copy.module!.path[copy.module!.path.length - 1];

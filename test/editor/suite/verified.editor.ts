@@ -1,3 +1,4 @@
+// Runs after team.editor.ts (files run in name order): its bulk fixes delete the copies the kept file's code lens counts.
 // Fixes as a user meets them in VS Code, going on from the state demo.editor
 // left (one copy fixed): nothing deleted on save with source.fixAll on, the
 // reason of a refused fix in its hover, and a bulk fix from the Plan view that
