@@ -462,15 +462,6 @@ export class NearMissAnalysis {
   // -------------------------------------------------------------------------
   // duplicate-block
 
-  /**
-   * Files of other crates that share enough fingerprints with this one, not
-   * boilerplate, counted with repeats (a table's rows repeat a few), to hold
-   * a copied block.
-   */
-  private blockPartners(file: string): string[] {
-    const mine = this.anchorsOf(file);
-    return this.blockCandidates(file).filter((other) => sharedCount(mine, this.anchorsOf(other)) >= BLOCK_SHARED);
-  }
 
   /** Files of other crates sharing BLOCK_DISTINCT fingerprints, not boilerplate, with this one: cheaply, from the postings. */
   private blockCandidates(file: string): string[] {
@@ -555,10 +546,12 @@ export class NearMissAnalysis {
     const itemLines = this.copiedLines(file, items);
     type Counterpart = { file: string; start: number; end: number; changed: number };
     const regions: { start: number; end: number; counterparts: Counterpart[] }[] = [];
-    for (const other of this.blockPartners(file)) {
+    for (const other of this.blockCandidates(file)) {
       if (this.edges.get(file)?.has(other) || this.wholeFileCopy(other) || this.ignoredPair(file, other)) continue;
       // The finding goes on the copy: the side whose crate is less authoritative.
       if (compareCrates(this.context.crateOf(other)!, crate, this.context) >= 0) continue;
+      // The costly test last: enough fingerprints shared, with repeats, to hold a block.
+      if (sharedCount(this.anchorsOf(file), this.anchorsOf(other)) < BLOCK_SHARED) continue;
       const theirs = this.indexed.get(other)!;
       for (const run of this.matchingRuns(file, other)) {
         const [start, end] = run.a;
