@@ -10,6 +10,9 @@ import { crate, variedModule } from './similarity.test';
 
 const rustModuleText = rustModule('words');
 
+/** duplicate-block is opt-in (off by default, see model.ts): turned on as a user would, by its severity. */
+const BLOCKS_ON = { ...DEFAULT_OPTIONS, severity: { 'duplicate-block': 'warning' as const } };
+
 /** A 30-line loop body, the block that gets copied. */
 const BLOCK = `        let mut window = Vec::with_capacity(size);
         for (offset, sample) in samples.iter().enumerate() {
@@ -95,7 +98,7 @@ describe('duplicate-block', () => {
   async function blocks(fixture: string): Promise<{ found: Finding[]; display: (f: string) => string }> {
     const dir = writeFixture(fixture);
     dirs.push(dir);
-    const index = new WorkspaceIndex([dir], { ...DEFAULT_OPTIONS }, parser, silentLog);
+    const index = new WorkspaceIndex([dir], BLOCKS_ON, parser, silentLog);
     await index.build();
     return { found: index.allFindings().filter((f) => f.code === 'duplicate-block'), display: (f) => index.display(f) };
   }
@@ -170,7 +173,7 @@ describe('duplicate-block', () => {
       crate('alpha', { detect: variedModule() + host('a') + item, words: rustModuleText }) + crate('beta', { detect: OTHER + host('b') + item, words: rustModuleText }),
     );
     dirs.push(dir);
-    const index = new WorkspaceIndex([dir], { ...DEFAULT_OPTIONS }, parser, silentLog);
+    const index = new WorkspaceIndex([dir], BLOCKS_ON, parser, silentLog);
     await index.build();
     const codes = index.allFindings().map((f) => `${f.code} ${index.display(f.file)}`).sort();
     assert.deepEqual(codes, ['duplicate-block beta/src/detect.rs', 'duplicate-file beta/src/words.rs', 'duplicate-item beta/src/detect.rs']);

@@ -137,7 +137,8 @@ export const DEFAULT_OPTIONS: AnalysisOptions = {
 };
 
 /** Codes not reported unless turned on; every other code defaults to a warning. */
-const DEFAULT_SEVERITY: Partial<Record<FindingCode, Severity | 'off'>> = { 'kept-copy': 'off' };
+// duplicate-block is opt-in until its pairwise matching is bounded: on rust-src it triples the check's time (BENCHMARKS.md).
+const DEFAULT_SEVERITY: Partial<Record<FindingCode, Severity | 'off'>> = { 'kept-copy': 'off', 'duplicate-block': 'off' };
 
 export function severityOf(options: AnalysisOptions, code: FindingCode): Severity | 'off' {
   return options.severity[code] ?? DEFAULT_SEVERITY[code] ?? 'warning';
