@@ -7,6 +7,7 @@ import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
 import type { ListItem, Nodes, Paragraph, PhrasingContent, Table } from 'mdast';
 import type { Position, Range } from '../model';
+import { lineOfOffset, lineStarts } from '../text';
 import { classifyItem, isFilePath, stripLine, withBarePaths } from './classify';
 import type { ItemText } from './classify';
 import type { Plan, PlanCheck, PlanDecommission, PlanItem, PlanPhase, PlanScope, PlanTask, TargetFileRow } from './model';
@@ -281,16 +282,9 @@ function checkboxRange(text: string, item: ListItem, paragraph: Paragraph, at: (
 
 /** Offset → 0-based line and UTF-16 column. */
 function positions(text: string): (offset: number) => Position {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  const starts = lineStarts(text);
   return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: offset - starts[lo] };
+    const line = lineOfOffset(starts, offset);
+    return { line, character: offset - starts[line] };
   };
 }

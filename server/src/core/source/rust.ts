@@ -9,6 +9,7 @@ import { locateAsset } from './assets';
 import { K, tokenId, winnow, winnowPositions } from './winnow';
 import type { SourceAnalyzer } from '../view';
 import type { Range } from '../model';
+import { lineOfOffset, lineStarts } from '../text';
 import { readSuppressionComments } from '../suppressions';
 import type { SuppressionComment } from '../suppressions';
 
@@ -513,7 +514,7 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
             if (first) superPaths.set(`${ups} ${depth} ${first}`, { ups, depth, first });
           }
         }
-        const lineStarts = lineStartsOf(text);
+        const startsOfLines = lineStarts(text);
         const paths = new Map<string, PathFact>();
         const isSegment = (t: string | undefined) => t !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(t);
         for (let i = 0; i + 2 < tokens.length; i++) {
@@ -527,10 +528,10 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
           if (segments.length < 2) continue;
           const module = moduleAt(modStack, tokenStarts[i], tokenDepth[i]);
           const key = `${module.join('::')} ${segments.join('::')}`;
-          if (!paths.has(key)) paths.set(key, { module, path: segments, line: lineOfOffset(lineStarts, tokenStarts[i]) });
+          if (!paths.has(key)) paths.set(key, { module, path: segments, line: lineOfOffset(startsOfLines, tokenStarts[i]) });
         }
         const pathUses = [...new Map(pathUseAt.map((u) => {
-          const line = lineOfOffset(lineStarts, u.offset);
+          const line = lineOfOffset(startsOfLines, u.offset);
           return [`${u.name} ${line}`, { name: u.name, line }] as const;
         })).values()];
         const tokenHash = sha1(tokens.join('\u0000'));
@@ -868,22 +869,6 @@ function moduleAt(stack: { start: number; end: number; path: string[] }[], offse
   return [];
 }
 
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function lineOfOffset(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
 
 /** The first segment of a `use` path: `a` in `use a::b::{c, d as e};`. */
 function useRoot(declaration: Node): string | undefined {
@@ -944,18 +929,8 @@ function rangeOf(start: { row: number; column: number }, end: { row: number; col
 
 function anchorsOf(ids: Uint32Array, starts: Int32Array, text: string): SourceFacts['anchors'] {
   const { hashes, positions } = winnowPositions(ids);
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  const lineOf = (offset: number) => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const startsOfLines = lineStarts(text);
+  const lineOf = (offset: number) => lineOfOffset(startsOfLines, offset);
   return {
     hashes,
     tokens: positions,
