@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { file, removeFixture, repoRoot, rustCrate, rustModule, writeFixture } from '../support/fixture';
+import { file, repoRoot, rustCrate, rustModule, useFixtures } from '../support/fixture';
 
 const CLI = path.join(repoRoot, 'dist', 'cli.js');
 
@@ -53,13 +53,7 @@ impl Grid {
 const CLEAN = rustCrate('alpha', 'alpha', { x: rustModule('x') }) + rustCrate('beta', 'beta', { y: OTHER_MODULE }, '[dependencies]\nalpha = { path = "../alpha" }\n');
 
 describe('rust-consolidate check', () => {
-  const dirs: string[] = [];
-  const fixture = (text: string) => {
-    const dir = writeFixture(text);
-    dirs.push(dir);
-    return dir;
-  };
-  after(() => dirs.forEach(removeFixture));
+  const fixture = useFixtures();
 
   describe('exit status', () => {
     it('is 0 on a workspace without findings', () => {

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseManifest } from '../../server/src/core/cargo/manifest';
-import { file, removeFixture, repoRoot, rustCrate, rustModule, writeFixture } from '../support/fixture';
+import { file, repoRoot, rustCrate, rustModule, useFixtures } from '../support/fixture';
 
 const CLI = path.join(repoRoot, 'dist', 'cli.js');
 const HEAP_MB = 512;
@@ -43,13 +43,7 @@ function assertHealthyAnalysed(findings: Finding[]): void {
 
 describe('bad-input matrix: the rest of the workspace is still analysed', function () {
   this.timeout(TIME_LIMIT_MS * 2);
-  const dirs: string[] = [];
-  const fixture = (text: string) => {
-    const dir = writeFixture(text);
-    dirs.push(dir);
-    return dir;
-  };
-  after(() => dirs.forEach(removeFixture));
+  const fixture = useFixtures();
 
   before(function () {
     if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);

@@ -118,3 +118,18 @@ export function rustCrate(dir: string, name: string, modules: Record<string, str
     ...Object.entries(modules).map(([m, content]) => file(`${dir}/src/${m}.rs`, content)),
   ].join('');
 }
+
+/**
+ * For a mocha suite: a function that writes a fixture (see writeFixture) and
+ * returns its folder, every folder removed after the suite. Call it in the
+ * describe block, so that its `after` hook belongs to that suite.
+ */
+export function useFixtures(): (text: string) => string {
+  const dirs: string[] = [];
+  after(() => dirs.forEach(removeFixture));
+  return (text: string) => {
+    const dir = writeFixture(text);
+    dirs.push(dir);
+    return dir;
+  };
+}

@@ -2,7 +2,7 @@
 // runs it: what they change, what a flag overrides, and the diagnostics on
 // keys and values that cannot be used.
 import * as assert from 'node:assert/strict';
-import { file, removeFixture, rustCrate, rustModule, writeFixture } from '../support/fixture';
+import { file, rustCrate, rustModule, useFixtures } from '../support/fixture';
 import { checkJson } from './support';
 
 const ROOT = (metadata: string) =>
@@ -10,13 +10,7 @@ const ROOT = (metadata: string) =>
 const COPIES = rustCrate('alpha', 'alpha', { x: rustModule('x') }) + rustCrate('beta', 'beta', { x: rustModule('x') });
 
 describe('shared settings in Cargo.toml, read by the CLI', () => {
-  const dirs: string[] = [];
-  const fixture = (text: string) => {
-    const dir = writeFixture(text);
-    dirs.push(dir);
-    return dir;
-  };
-  after(() => dirs.forEach(removeFixture));
+  const fixture = useFixtures();
 
   it('keeps the copy in the crate the team names, and takes its severities', () => {
     const dir = fixture(ROOT('authoritative-crates = ["beta"]\nseverity = { duplicate-file = "error" }\n') + COPIES);

@@ -3,7 +3,7 @@
 // which the JSON still counts under `suppressed`, and one that silences
 // nothing is reported.
 import * as assert from 'node:assert/strict';
-import { file, removeFixture, rustCrate, rustModule, writeFixture } from '../support/fixture';
+import { file, rustCrate, rustModule, useFixtures } from '../support/fixture';
 import { checkJson, run } from './support';
 
 const KEEP = '// rust-consolidate: allow(duplicate-file) -- kept on purpose: beta ships without alpha\n';
@@ -27,13 +27,7 @@ const ITEM = `pub fn shared_total(values: &[i64]) -> i64 {
 `;
 
 describe('suppressions', () => {
-  const dirs: string[] = [];
-  const fixture = (text: string) => {
-    const dir = writeFixture(text);
-    dirs.push(dir);
-    return dir;
-  };
-  after(() => dirs.forEach(removeFixture));
+  const fixture = useFixtures();
 
   it('a comment at the top of a copy silences its duplicate-file, which the JSON lists under suppressed', () => {
     const dir = fixture(copies(KEEP + rustModule('x')));
