@@ -67,6 +67,18 @@ describe('rust-consolidate check', () => {
       assert.equal(run('check', fixture(FINDINGS)).status, 1);
     });
 
+    it('sets a code\'s level with --severity, as the severity setting does: off reports none of it', () => {
+      const dir = fixture(FINDINGS);
+      const codes = (...args: string[]) => (JSON.parse(run('check', dir, '--format', 'json', ...args).stdout) as { findings: JsonFinding[] }).findings;
+      const before = codes();
+      assert.ok(before.some((f) => f.code === 'duplicate-file'));
+      const off = codes('--severity', 'duplicate-file=off');
+      assert.deepEqual(off.filter((f) => f.code === 'duplicate-file'), []);
+      assert.equal(off.length, before.filter((f) => f.code !== 'duplicate-file').length);
+      const errors = codes('--severity', 'duplicate-file=error').filter((f) => f.code === 'duplicate-file');
+      assert.ok(errors.length > 0 && errors.every((f) => f.severity === 'error'), JSON.stringify(errors.map((f) => f.severity)));
+    });
+
     // Each usage error names a real, small workspace where a path is needed, so
     // that a usage error that is not caught would analyse it and exit 0, not 2.
     const usageErrors = (dir: string): [string, string[]][] => [
@@ -78,6 +90,9 @@ describe('rust-consolidate check', () => {
       ['a path that does not exist', ['check', path.join(dir, 'nonexistent')]],
       ['a path that is a file', ['check', path.join(dir, 'alpha/Cargo.toml')]],
       ['a --minimum-tokens that is not a whole number', ['check', dir, '--minimum-tokens', 'many']],
+      ['a --severity of an unknown code', ['check', dir, '--severity', 'duplicate-everything=warning']],
+      ['a --severity of an unknown level', ['check', dir, '--severity', 'duplicate-file=loud']],
+      ['a --severity without a level', ['check', dir, '--severity', 'duplicate-file']],
     ];
     for (const [what] of usageErrors('')) {
       it(`is 2 on a usage error: ${what}, with the usage on stderr and nothing on stdout`, () => {

@@ -6,11 +6,12 @@ import type { ParseArgsConfig } from 'node:util';
 import { locateAsset } from '../core/source/assets';
 import { WorkspaceIndex } from '../core/index';
 import { DEFAULT_OPTIONS } from '../core/model';
-import type { AnalysisOptions, Log } from '../core/model';
+import type { AnalysisOptions, FindingCode, Log, Severity } from '../core/model';
+import { FINDING_CODES } from '../core/model';
 import { defaultCacheFolder } from '../core/source/cache';
 import { createAnalyzer } from '../core/source/pool';
 import { readPlanTexts, withPlanAuthority } from '../core/plan';
-import { mergeOptions, readSharedSettings } from '../core/settings';
+import { SEVERITIES, mergeOptions, readSharedSettings } from '../core/settings';
 
 export class UsageError extends Error {}
 
@@ -25,6 +26,7 @@ const COMMON: NonNullable<ParseArgsConfig['options']> = {
   'no-near-miss': { type: 'boolean', default: false },
   'no-cache': { type: 'boolean', default: false },
   'cache-dir': { type: 'string' },
+  severity: { type: 'string', multiple: true, default: [] },
 };
 
 /** Parses a command's arguments: the common options, the command's own, and at most one path. */
@@ -58,6 +60,8 @@ export function parseCommand(args: string[], own: NonNullable<ParseArgsConfig['o
     given.similarityThreshold = n;
   }
   given.versionGroups = list(values['version-group']);
+  const levels = list(values.severity);
+  if (levels) given.severity = parseSeverities(levels);
   const root = path.resolve(positionals[0] ?? demoWorkspace());
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`not a folder: ${root}`);
   const shared = readSharedSettings(root);
@@ -65,6 +69,19 @@ export function parseCommand(args: string[], own: NonNullable<ParseArgsConfig['o
   const cacheDir = values['cache-dir'] as string | undefined;
   const cacheFolder = values['no-cache'] ? undefined : cacheDir ? path.resolve(cacheDir) : defaultCacheFolder();
   return { root, options, values, cacheFolder, demo: positionals.length === 0 };
+}
+
+/** `--severity duplicate-block=warning`: a code's level, as the severity setting gives it. */
+function parseSeverities(given: string[]): Partial<Record<FindingCode, Severity | 'off'>> {
+  const levels: Partial<Record<FindingCode, Severity | 'off'>> = {};
+  for (const pair of given) {
+    const [code, level, ...rest] = pair.split('=');
+    if (rest.length > 0 || level === undefined) throw new UsageError(`--severity needs <code>=<level>, got \`${pair}\``);
+    if (!(FINDING_CODES as readonly string[]).includes(code)) throw new UsageError(`--severity: unknown code \`${code}\``);
+    if (!SEVERITIES.includes(level)) throw new UsageError(`--severity ${code}: the level must be one of ${SEVERITIES.join(', ')}`);
+    levels[code as FindingCode] = level as Severity | 'off';
+  }
+  return levels;
 }
 
 /** The demo workspace bundled with the project, which mirrors the consolidation plan. */

@@ -28,7 +28,7 @@ export interface SharedSettings {
   problems: SettingsProblem[];
 }
 
-const SEVERITIES = ['error', 'warning', 'information', 'hint', 'off'];
+export const SEVERITIES = ['error', 'warning', 'information', 'hint', 'off'];
 
 type Reader = (value: unknown, at: (path: (string | number)[]) => Range) => { value?: unknown; problem?: string; at?: (string | number)[] };
 
