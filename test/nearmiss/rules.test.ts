@@ -8,6 +8,7 @@ import type { AnalysisOptions } from '../../server/src/core/model';
 import { satisfies } from '../../server/src/core/cargo/release';
 import { RustParser } from '../../server/src/core/source/rust';
 import { file, removeFixture, rustCrate, rustModule, WHOLE_FILE_OPTIONS, writeFixture } from '../support/fixture';
+import { variedModule } from './similarity.test';
 
 describe('finding rules', () => {
   let parser: RustParser;
@@ -155,4 +156,177 @@ describe('finding rules', () => {
       assert.deepEqual(same.summary, ['duplicate-singleton c0/src/g.rs', 'duplicate-singleton c1/src/g.rs']);
     });
   });
+
+  describe('duplicate-item under another name', () => {
+    const NEAR: Partial<AnalysisOptions> = {};
+    const pair = (a: string, b: string) => rustCrate('a', 'a', { m: a }) + rustCrate('b', 'b', { m: b });
+
+    // Every wrapper's Iterator forwards to its field: one shape, not one copy.
+    const forwarding = (type: string, field: string) => `pub struct ${type}<'a, T> {
+    ${field}: std::slice::Iter<'a, T>,
+}
+
+impl<'a, T> Iterator for ${type}<'a, T> {
+    type Item = &'a T;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a T> {
+        self.${field}.next()
+    }
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.${field}.size_hint()
+    }
+}
+`;
+
+    it('reports nothing for a trait impl for another type whose methods forward in a line each', async () => {
+      const { summary } = await codes(pair(forwarding('Iter', 'inner'), forwarding('Keys', 'base')), NEAR, 'duplicate-item');
+      assert.deepEqual(summary, []);
+    });
+
+    // A long signature the trait dictates, over one line of body.
+    const relation = (type: string) => `pub struct ${type};
+
+impl ${type} {
+    pub fn binders<T: Clone>(
+        &mut self,
+        a: Vec<T>,
+        b: Vec<T>,
+        depth: usize,
+    ) -> Result<Vec<T>, String>
+    where
+        T: std::fmt::Debug,
+    {
+        Ok(a.into_iter().chain(b).skip(depth).collect())
+    }
+}
+`;
+
+    it('reports nothing for a method of another type with one line of body under a long signature', async () => {
+      const { summary } = await codes(pair(relation('Generalizer'), relation('Matcher')), NEAR, 'duplicate-item');
+      assert.deepEqual(summary, []);
+    });
+
+    const normalise = (name: string, locals: [string, string, string], separator: string, helper = 'to_ascii_lowercase') => {
+      const [input, out, gap] = locals;
+      return `pub fn ${name}(${input}: &str) -> String {
+    let mut ${out} = String::with_capacity(${input}.len());
+    let mut ${gap} = false;
+    for c in ${input}.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            if ${gap} && !${out}.is_empty() {
+                ${out}.push('${separator}');
+            }
+            ${out}.push(c.${helper}());
+            ${gap} = false;
+        } else {
+            ${gap} = true;
+        }
+    }
+    ${out}
+}
+`;
+    };
+
+    it('reports a function copied under another name with its locals renamed (the control case)', async () => {
+      const { found } = await codes(pair(normalise('normalize_name', ['raw', 'normalized', 'pending'], '_'), normalise('canonical_name', ['input', 'out', 'gap'], '-')), NEAR, 'duplicate-item');
+      assert.deepEqual(found.map((f) => f.message), [
+        'fn canonical_name is a copy of normalize_name in crate a (a/src/m.rs:1), 16 lines, under another name, with one literal changed.',
+      ]);
+    });
+
+    it('reports nothing when the function under another name calls something else: a method, a helper, a variant', async () => {
+      const { summary } = await codes(pair(normalise('normalize_name', ['raw', 'normalized', 'pending'], '_'), normalise('canonical_name', ['input', 'out', 'gap'], '_', 'to_ascii_uppercase')), NEAR, 'duplicate-item');
+      assert.deepEqual(summary, []);
+    });
+  });
+
+  describe('diverged-copy of one template', () => {
+    // A CLI's command files: one skeleton, each with its own name, text and helper.
+    const command = (name: string, helper: string) => `use crate::engine::{Call, Category, EngineState, PipelineData, ShellError, Signature, Stack, Type};
+
+#[derive(Clone)]
+pub struct ${name};
+
+impl ${name} {
+    pub fn name(&self) -> &str {
+        "${name.toLowerCase()} command"
+    }
+
+    pub fn signature(&self) -> Signature {
+        Signature::build("${name.toLowerCase()}")
+            .input_output_types(vec![(Type::String, Type::String)])
+            .allow_variants_without_examples(true)
+            .category(Category::${name})
+    }
+
+    pub fn description(&self) -> &str {
+        "Run the ${name.toLowerCase()} step on every value of the input."
+    }
+
+    pub fn run(&self, engine_state: &EngineState, _stack: &mut Stack, call: &Call, input: PipelineData) -> Result<PipelineData, ShellError> {
+        let head = call.head;
+        if let PipelineData::Empty = input {
+            return Err(ShellError::PipelineEmpty { dst_span: head });
+        }
+        input.map(move |value| ${helper}(value, head), engine_state.signals())
+    }
+}
+`;
+    // What makes a template: its names are the framework's, written in many files (here an engine crate of 70).
+    const names = ['Bytes', 'Hash', 'Math', 'Random', 'Format', 'Split', 'Date', 'Path'];
+    const commands = (crate: number) =>
+      Object.fromEntries(names.map((n) => [`${n.toLowerCase()}${crate}`, command(`${n}${crate}`, `${n.toLowerCase()}${crate}_value`)]));
+    const engineUse = (i: number) => `use crate::{Call, Category, EngineState, PipelineData, ShellError, Signature, Stack, Type};
+
+pub fn step_${i}(engine_state: &EngineState, _stack: &mut Stack, call: &Call, input: PipelineData) -> Result<PipelineData, ShellError> {
+    let head = call.head;
+    let _shape = Signature::build("step ${i}").input_output_types(vec![(Type::String, Type::String)]).allow_variants_without_examples(false).category(Category::Math);
+    match input {
+        PipelineData::Empty => Err(ShellError::PipelineEmpty { dst_span: head }),
+        other => Ok(other.map(move |value| value, engine_state.signals())),
+    }
+}
+
+pub struct Step${i};
+
+impl Step${i} {
+    pub fn name(&self) -> &str { "step" }
+    pub fn signature(&self) -> Signature { Signature::build("s") }
+    pub fn description(&self) -> &str { "d" }
+    pub fn run(&self) {}
+}
+`;
+    const engine = rustCrate('engine', 'engine', Object.fromEntries(Array.from({ length: 70 }, (_, i) => [`step${i}`, engineUse(i)])));
+
+    it('reports no copies among command files of 3 crates that share only the skeleton, each with its own names and text', async () => {
+      const { summary } = await codes(engine + [0, 1, 2].map((c) => rustCrate(`cmd${c}`, `cmd${c}`, commands(c))).join(''), {}, 'diverged-copy');
+      assert.deepEqual(summary, []);
+    });
+
+    it('reports a command file copied with its names and text and then edited (the control case)', async () => {
+      const copied = command('Bytes', 'bytes_value').replace('pub fn description', 'pub fn usage(&self) -> &str {\n        "bytes <value>"\n    }\n\n    pub fn description');
+      const { summary } = await codes(rustCrate('cmd0', 'cmd0', { bytes: command('Bytes', 'bytes_value') }) + rustCrate('cmd1', 'cmd1', { bytes: copied }), {}, 'diverged-copy');
+      assert.deepEqual(summary, ['diverged-copy cmd1/src/bytes.rs']);
+    });
+  });
+
+  describe('diverged-copy with statements inserted', () => {
+    it('reports a copy with a statement inserted every few lines, with a similarity its line counts bear out', async () => {
+      const original = variedModule();
+      // Six statements of its own in 50 lines, the edit that breaks the most k-grams per line.
+      let n = 0;
+      const copy = original
+        .split('\n')
+        .flatMap((line) => (/^\s+let /.test(line) && n < 6 ? [line, `${/^\s+/.exec(line)![0]}let _trace_${n} = ${n++} * 7;`] : [line]))
+        .join('\n');
+      assert.equal(n, 6);
+      const { found } = await codes(rustCrate('a', 'a', { ledger: original }) + rustCrate('b', 'b', { ledger: copy }), {}, 'diverged-copy');
+      assert.equal(found.length, 1, found.map((f) => f.message).join('\n'));
+      const [, percent, shared, diverging] = /(\d+)% similar, (\d+) lines shared, (\d+) diverging/.exec(found[0].message)!.map(Number);
+      assert.ok(percent >= 70 && percent <= Math.round((200 * shared) / (2 * shared + diverging)), found[0].message);
+    });
+  });
 });
+

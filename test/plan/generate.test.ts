@@ -150,7 +150,7 @@ describe('generatePlan on the demo workspace', () => {
     assert.deepEqual(plan.scopes[3].decommissioning.map((d) => d.check), [{ kind: 'file-absent', path: 'rust/datafusion_python/src/registry_snapshot.rs' }]);
     // The diverged copy's table: how alike, and what to align.
     assert.deepEqual(plan.scopes[3].tables[0].columns, ['File', 'Lines', 'Diverged from', 'Similarity', 'Items to align']);
-    assert.deepEqual(plan.scopes[3].tables[0].rows[0].cells.slice(2, 4), ['`rust/datafusion_ext/src/registry_snapshot.rs`', '78%']);
+    assert.deepEqual(plan.scopes[3].tables[0].rows[0].cells.slice(2, 4), ['`rust/datafusion_ext/src/registry_snapshot.rs`', '87%']);
     assert.deepEqual(
       plan.scopes[4].tables[0].rows.map((r) => r.cells),
       [

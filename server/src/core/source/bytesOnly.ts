@@ -50,6 +50,7 @@ export async function bytesOnlyFacts(file: string, libName: string): Promise<Sou
     typeNames: [],
     exportsMacro: false,
     identifiers: new Uint32Array(0),
+    literals: new Uint32Array(0),
     implTargets: [],
     useSites: [],
     syntaxErrors: 0,

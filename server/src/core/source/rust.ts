@@ -72,6 +72,10 @@ export interface ItemFact {
   typeHash?: string;
   /** The item's literals in order: of two items of one shape, they line up one for one. */
   literals?: string[];
+  /** sha1 of the item's identifiers in order, its own name's left out: a copy under another name has the same. */
+  nameHash?: string;
+  /** Lines inside function bodies (summed over an impl's or trait's functions); the item's lines for other kinds. */
+  bodyLines?: number;
 }
 
 export interface StaticFact {
@@ -187,6 +191,8 @@ export interface SourceFacts {
   exportsMacro: boolean;
   /** tokenId of every identifier the file names, without repeats, sorted: which names it uses. */
   identifiers: Uint32Array;
+  /** tokenId of every literal the file writes (string contents, numbers, chars), without repeats, sorted. */
+  literals: Uint32Array;
   /** The types the file's `impl` blocks are for (`X` of `impl Trait for a::X<T>`), top level and in inline modules. */
   implTargets: string[];
   /** `use x::...` declarations naming another crate (not crate, self, super, std, core or alloc). */
@@ -290,7 +296,7 @@ export class RustParser implements SourceAnalyzer {
     if (!tree) throw new Error('tree-sitter returned no tree');
     try {
       const scan = scanTokens(tree.walk(), text, libName);
-      const { mods, trivial, items, implTargets, impls, itemNames, importedNames, uses, declared, testOnlyNames } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss, scan.values);
+      const { mods, trivial, items, implTargets, impls, itemNames, importedNames, uses, declared, testOnlyNames } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss, { values: scan.values, names: scan.names });
       const firstNewline = text.indexOf('\n');
       const firstLine = firstNewline < 0 ? text : text.slice(0, firstNewline);
       return {
@@ -319,6 +325,7 @@ export class RustParser implements SourceAnalyzer {
           .filter(Boolean),
         exportsMacro: /#\[\s*macro_export\b/.test(text),
         identifiers: scan.identifiers,
+        literals: scan.literalIds,
         implTargets,
         impls,
         itemNames,
@@ -356,11 +363,14 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
   const starts: number[] = [];
   // Aligned with ids: a literal's or a type name's text, '' for other tokens.
   const values: string[] = [];
+  // Aligned with ids: an identifier's text, '' for other tokens.
+  const names: string[] = [];
   const crateAt: number[] = [];
   const useSites: UseSite[] = [];
   const statics: StaticFact[] = [];
   const restrictedNames: string[] = [];
   const identifierSet = new Set<number>();
+  const literalSet = new Set<number>();
   const pathUseAt: { name: string; offset: number }[] = [];
   const superStarts: { at: number; depth: number }[] = [];
   const macroCalls = new Set<string>();
@@ -465,10 +475,12 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
         tokenDepth.push(modEnds.length);
         tokens.push(token);
         if (IDENTIFIERS.has(type)) identifierSet.add(tokenId(token));
+        else if (LITERALS.has(type)) literalSet.add(tokenId(token));
         if (start >= visibilityEnd) {
           ids.push(IDENTIFIERS.has(type) ? ID_IDENTIFIER : LITERALS.has(type) ? ID_LITERAL : tokenId(token));
           starts.push(start);
           values.push(LITERALS.has(type) || type === 'type_identifier' || type === 'primitive_type' ? token : '');
+          names.push(IDENTIFIERS.has(type) ? token : '');
         }
       }
     }
@@ -557,9 +569,11 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
           macroDefs,
           includes,
           identifiers: Uint32Array.from(identifierSet).sort(),
+          literalIds: Uint32Array.from(literalSet).sort(),
           ids: Uint32Array.from(ids),
           starts: Int32Array.from(starts),
           values,
+          names,
         };
       }
     }
@@ -571,7 +585,7 @@ function readItems(
   ids: Uint32Array,
   starts: Int32Array,
   withItems: boolean,
-  values: string[],
+  values: TokenValues,
 ): { mods: ModDeclaration[]; trivial: boolean; items: ItemFact[]; implTargets: string[]; impls: ImplFact[]; itemNames: string[]; importedNames: string[]; uses: UseFact[]; declared: DeclaredItem[]; testOnlyNames: string[] } {
   const mods: ModDeclaration[] = [];
   const implTargets: string[] = [];
@@ -668,7 +682,14 @@ function readItems(
   return { mods, trivial, items: facts, implTargets, impls, itemNames: [...new Set(itemNames)], importedNames: [...new Set(importedNames)], uses, declared: declaredItems, testOnlyNames: [...new Set(testOnlyNames)] };
 }
 
-function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemFact[], values: string[], parent?: number, owner?: string): void {
+/** Aligned with a file's token ids: literals and type names (`values`), identifiers (`names`); '' for other tokens. */
+interface TokenValues {
+  values: string[];
+  names: string[];
+}
+
+function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemFact[], tokenValues: TokenValues, parent?: number, owner?: string): void {
+  const { values, names } = tokenValues;
   const kind = ITEM_KINDS[node.type];
   const body = node.childForFieldName('body');
   let name: string;
@@ -709,12 +730,15 @@ function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemF
     parent,
     newtypeOf,
     typeHash: typeHashOf(values.slice(first, end), ids.subarray(first, end), name),
+    // Only an item long enough to be reported under another name needs it (see nearMiss.ts).
+    nameHash: node.endPosition.row - node.startPosition.row + 1 >= NAMED_ITEM_LINES ? nameHashOf(names.slice(first, end), name, boundNames(node)) : undefined,
+    bodyLines: bodyLinesOf(node, kind),
     literals: values.slice(first, end).filter((v, i) => v !== '' && slice[i] === ID_LITERAL),
   });
   if ((kind === 'impl' || kind === 'trait') && body) {
     const type = kind === 'impl' ? node.childForFieldName('type')?.text ?? name : name;
     for (const child of body.namedChildren) {
-      if (child?.type === 'function_item') readItem(child, ids, starts, facts, values, index, type);
+      if (child?.type === 'function_item') readItem(child, ids, starts, facts, tokenValues, index, type);
     }
   }
 }
@@ -730,6 +754,58 @@ function builtFromLiteral(value: Node): boolean {
     if (args.some((a) => a?.type === 'string_literal' || a?.type === 'raw_string_literal')) return true;
   }
   return false;
+}
+
+/** Items shorter than this get no nameHash: nearMiss.ts reports none under another name (RENAMED_ITEM_LINES). */
+const NAMED_ITEM_LINES = 10;
+
+/**
+ * sha1 of the item's identifiers in order, leaving out those of its own name
+ * and the names it binds itself (parameters, `let`, `for`, closure and match
+ * bindings): equal for a copy with its name and locals renamed, different
+ * when it calls, reads or names anything else.
+ */
+function nameHashOf(names: string[], name: string, bound: Set<string>): string {
+  const own = new Set(name.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
+  return sha1(names.filter((v) => v !== '' && !own.has(v) && !bound.has(v)).join('\u0000'));
+}
+
+const BINDINGS = ['parameter', 'let_declaration', 'let_condition', 'for_expression', 'match_arm', 'closure_parameters'];
+
+/** The names an item binds: the plain identifiers of its parameter, `let`, `for`, `if let`, match-arm and closure patterns. */
+function boundNames(item: Node): Set<string> {
+  const bound = new Set<string>();
+  for (const binding of item.descendantsOfType(BINDINGS)) {
+    if (!binding) continue;
+    const pattern = binding.type === 'closure_parameters' ? binding : binding.type === 'match_arm' ? binding.childForFieldName('pattern') : binding.childForFieldName('pattern');
+    if (!pattern) continue;
+    const identifiers = pattern.type === 'identifier' ? [pattern] : pattern.descendantsOfType('identifier');
+    for (const id of identifiers) {
+      const parent = id?.parent;
+      // `Some` of `Some(x)` and `Cow::Borrowed` name what is matched, not a binding.
+      if (!id || !parent || parent.type === 'scoped_identifier' || ((parent.type === 'tuple_struct_pattern' || parent.type === 'struct_pattern') && parent.childForFieldName('type')?.startIndex === id.startIndex)) continue;
+      bound.add(id.text);
+    }
+  }
+  return bound;
+}
+
+/**
+ * The lines of code an item holds beyond what its signature dictates: inside
+ * a function's body braces; summed over the functions of an impl or trait;
+ * the whole item for other kinds.
+ */
+function bodyLinesOf(node: Node, kind: ItemKind): number {
+  const inside = (body: Node | null) => (body ? Math.max(1, body.endPosition.row - body.startPosition.row - 1) : 0);
+  if (kind === 'fn') return inside(node.childForFieldName('body'));
+  if (kind === 'impl' || kind === 'trait') {
+    let lines = 0;
+    for (const child of node.childForFieldName('body')?.namedChildren ?? []) {
+      if (child?.type === 'function_item') lines += inside(child.childForFieldName('body'));
+    }
+    return lines;
+  }
+  return node.endPosition.row - node.startPosition.row + 1;
 }
 
 function typeHashOf(values: string[], ids: Uint32Array, name: string): string {
