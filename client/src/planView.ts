@@ -222,11 +222,12 @@ function statusIcon(node: PlanItemNode): vscode.ThemeIcon {
 
 function pairItem(pair: CratePairNode): vscode.TreeItem {
   const [kept, copied] = pair.crates;
-  const item = new vscode.TreeItem(`${copied} copies ${kept}`, vscode.TreeItemCollapsibleState.Collapsed);
+  const whole = pair.classes.length > 0;
+  const item = new vscode.TreeItem(`${copied} copies ${kept}`, whole ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = pair.id;
-  item.description = `${pair.classes.length} ${pair.classes.length === 1 ? 'module' : 'modules'} · ${pair.lines} lines`;
+  item.description = whole ? `${pair.classes.length} ${pair.classes.length === 1 ? 'module' : 'modules'} · ${pair.lines} lines` : `${pair.sharedLines} lines shared, no whole module`;
   // Diverged copies, items and singletons too, as the Duplication Map counts them.
-  if (pair.sharedLines > pair.lines) item.description += ` · ${pair.sharedLines} shared in all`;
+  if (whole && pair.sharedLines > pair.lines) item.description += ` · ${pair.sharedLines} shared in all`;
   item.tooltip = `${copied} and ${kept} share ${pair.sharedLines} lines of every kind; ${pair.lines} of them in whole copied modules.`;
   item.iconPath = new vscode.ThemeIcon('files');
   item.contextValue = 'pair';

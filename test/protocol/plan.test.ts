@@ -37,8 +37,12 @@ describe('protocol: the plan view', function () {
     assert.equal(item(view, 1, 'Run `cargo build` to verify no compile errors').status, 'manual');
     assert.equal(item(view, 1, ADD_DEPENDENCY).status, 'open');
     // The second group: the copies by crate pair.
-    assert.deepEqual(view.pairs.map((p) => p.crates), [['datafusion_ext', 'datafusion-python']]);
+    assert.deepEqual(view.pairs[0].crates, ['datafusion_ext', 'datafusion-python']);
     assert.equal(view.pairs[0].classes.length, 12);
+    // A pair that shares no whole module, only the runtime singleton here, is listed with the lines it shares.
+    assert.deepEqual(view.pairs.slice(1).map((p) => [[...p.crates].sort(), p.classes.length, p.lines, p.sharedLines > 0]), [
+      [['datafusion-python', 'df_plugin_codeanatomy'], 0, 0, true],
+    ]);
   });
 
   it('turns a decommissioning entry done when the re-export fix deletes the copy, and says which nodes changed', async function () {

@@ -338,6 +338,16 @@ function cratePairs(index: WorkspaceIndex): CratePairNode[] {
     const key = [...pair.crates].sort().join('|');
     pair.sharedLines = map.cells.find((c) => c.crates.join('|') === key)?.lines ?? pair.lines;
   }
+  // Pairs that share only diverged copies, items or blocks are listed too, with what they share: one count for every kind.
+  const listed = new Set([...pairs.values()].map((p) => [...p.crates].sort().join('|')));
+  for (const cell of map.cells) {
+    if (listed.has(cell.crates.join('|'))) continue;
+    const copy = index.graph.crateOf(cell.largest.file)?.name;
+    const kept = index.graph.crateOf(cell.largest.other)?.name;
+    if (!copy || !kept) continue;
+    const id = `pair:${kept}|${copy}`;
+    pairs.set(id, { id, crates: [kept, copy], classes: [], lines: 0, sharedLines: cell.lines });
+  }
   return [...pairs.values()].sort((a, b) => b.lines - a.lines || a.id.localeCompare(b.id));
 }
 
