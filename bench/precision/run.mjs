@@ -1,10 +1,12 @@
 // Precision per finding code, and recall on the labelled copies, on real code
-// nobody tuned for: rust-src 1.63 and crates Debian packages in two or three
-// majors (bench/precision/install.sh lays them out under /work/corpus).
+// nobody tuned for: rust-src 1.63, crates Debian packages in two or three
+// majors, and two public multi-crate workspaces at a pinned commit (wasmtime,
+// nushell); bench/precision/install.sh lays them out under /work/corpus.
 //
 //   node bench/precision/run.mjs [--corpus DIR] [--json-dir DIR]
 //
-// Runs `dist/cli.js check <corpus>/<name> --format json` on each corpus (or
+// Runs `dist/cli.js check <corpus>/<name> --format json --no-cache --severity
+// duplicate-block=warning` on each corpus (every code on, the opt-in one too) (or
 // reads <json-dir>/<name>.json when given), then matches every finding to
 // bench/precision/labels.tsv by (corpus, code, file, first related file):
 //   corpus  code  file  related  true|false  why
@@ -25,7 +27,7 @@ const option = (name, fallback) => {
 };
 const CORPUS = option('--corpus', '/work/corpus');
 const JSON_DIR = option('--json-dir', undefined);
-const CORPORA = ['rust-src', 'debian-majors'];
+const CORPORA = ['rust-src', 'debian-majors', 'wasmtime', 'nushell'];
 
 const labels = fs
   .readFileSync(path.join(ROOT, 'bench/precision/labels.tsv'), 'utf8')
@@ -44,7 +46,7 @@ for (const corpus of CORPORA) {
   let report;
   if (JSON_DIR) report = JSON.parse(fs.readFileSync(path.join(JSON_DIR, `${corpus}.json`), 'utf8'));
   else {
-    const run = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'check', path.join(CORPUS, corpus), '--format', 'json'], {
+    const run = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'check', path.join(CORPUS, corpus), '--format', 'json', '--no-cache', '--severity', 'duplicate-block=warning'], {
       encoding: 'utf8',
       maxBuffer: 1 << 30,
     });
@@ -65,12 +67,14 @@ for (const corpus of CORPORA) {
   }
 }
 
-console.log('| code | findings (rust-src, debian-majors) | labelled | true | false | precision |');
+console.log(`| code | findings (${CORPORA.join(', ')}) | labelled | true | false | precision |`);
 console.log('| --- | --- | --- | --- | --- | --- |');
 for (const [code, r] of [...rows].sort()) {
   const precision = r.labelled ? (r.true / r.labelled).toFixed(2) : 'n/a';
-  console.log(`| ${code} | ${r.findings} (${r.byCorpus['rust-src'] ?? 0}, ${r.byCorpus['debian-majors'] ?? 0}) | ${r.labelled} | ${r.true} | ${r.false} | ${precision} |`);
+  console.log(`| ${code} | ${r.findings} (${CORPORA.map((c) => r.byCorpus[c] ?? 0).join(', ')}) | ${r.labelled} | ${r.true} | ${r.false} | ${precision} |`);
 }
+const unlabelled = [...rows.values()].reduce((n, r) => n + r.findings - r.labelled, 0);
+console.log(`\nfindings without a label: ${unlabelled}`);
 const copies = labels.filter((l) => l.verdict && l.related);
 const found = copies.filter((l) => reportedPairs.has([l.corpus, ...[l.file, l.related].sort()].join('\t')));
 console.log(`\nrecall on the ${copies.length} copies labelled true: ${found.length}/${copies.length} = ${(found.length / Math.max(1, copies.length)).toFixed(2)}`);
