@@ -113,6 +113,7 @@ export class CrateGraph {
   /** Every folder with a manifest: cargo never counts one as part of an enclosing package. */
   private readonly manifestDirs = new Set<string>();
   private readonly crateByFolder = new Map<string, Crate | undefined>();
+  private readonly crateByFile = new Map<string, Crate | undefined>();
 
   constructor(manifests: Iterable<Manifest>, sources: SourceFolders, vendoredDirs: ReadonlySet<string>) {
     const every = [...manifests];
@@ -168,8 +169,14 @@ export class CrateGraph {
     // Asked for every file many times over by the clone analyses; a graph is
     // never changed once built (a manifest change builds a new one), so the
     // answer per folder is kept.
+    const known = this.crateByFile.get(file);
+    if (known !== undefined || this.crateByFile.has(file)) return known;
     const folder = path.dirname(file);
-    if (this.crateByFolder.has(folder)) return this.crateByFolder.get(folder);
+    if (this.crateByFolder.has(folder)) {
+      const crate = this.crateByFolder.get(folder);
+      this.crateByFile.set(file, crate);
+      return crate;
+    }
     let found: Crate | undefined;
     for (let dir = folder; ; dir = path.dirname(dir)) {
       const crate = this.byDir.get(dir);
@@ -180,6 +187,7 @@ export class CrateGraph {
       if (this.manifestDirs.has(dir) || path.dirname(dir) === dir) break;
     }
     this.crateByFolder.set(folder, found);
+    this.crateByFile.set(file, found);
     return found;
   }
 

@@ -83,9 +83,9 @@ interface Occurrence {
 
 export class NearMissAnalysis {
   private readonly postings = new Map<number, string[]>();
-  /** The files each identifier, and each literal, is written in (see `particularShare`). */
-  private readonly namePostings = new Map<number, string[]>();
-  private readonly literalPostings = new Map<number, string[]>();
+  /** How many files write each identifier, and each literal (see `particularShare`). */
+  private readonly nameFiles = new Map<number, number>();
+  private readonly literalFiles = new Map<number, number>();
   /** Files at least `similarityThreshold` alike, in different crates, both ways. */
   private readonly edges = new Map<string, Map<string, number>>();
   private readonly itemsByShape = new Map<string, Occurrence[]>();
@@ -112,8 +112,8 @@ export class NearMissAnalysis {
       }
       this.edges.delete(file);
       for (const fp of before.fingerprints) removeFrom(this.postings, fp, file);
-      for (const id of before.identifiers) removeFrom(this.namePostings, id, file);
-      for (const id of before.literals) removeFrom(this.literalPostings, id, file);
+      count(this.nameFiles, before.identifiers, -1);
+      count(this.literalFiles, before.literals, -1);
       this.forEachItemKey(before, (key) => {
         for (const o of this.itemsByShape.get(key) ?? []) affected.add(o.file);
         removeWhere(this.itemsByShape, key, (o) => o.file === file);
@@ -131,8 +131,8 @@ export class NearMissAnalysis {
     if (facts && this.eligible(file, facts)) {
       this.indexed.set(file, facts);
       for (const fp of facts.fingerprints) addTo(this.postings, fp, file);
-      for (const id of facts.identifiers) addTo(this.namePostings, id, file);
-      for (const id of facts.literals) addTo(this.literalPostings, id, file);
+      count(this.nameFiles, facts.identifiers, 1);
+      count(this.literalFiles, facts.literals, 1);
       for (const other of this.blockCandidates(file)) affected.add(other);
       for (const [other, score] of this.similarFiles(file, facts)) {
         link(this.edges, file, other, score);
@@ -162,20 +162,16 @@ export class NearMissAnalysis {
         partners.forEach((_, p) => affected.add(p));
       }
     }
-    // So do the file's names and literals, in the particular share of the diverged pairs that write them.
-    for (const [postings, ids] of [
-      [this.namePostings, [...(before?.identifiers ?? []), ...(facts?.identifiers ?? [])]],
-      [this.literalPostings, [...(before?.literals ?? []), ...(facts?.literals ?? [])]],
-    ] as const) {
-      for (const id of new Set(ids)) {
-        const files = postings.get(id) ?? [];
-        if (files.length > COMMON + 1) continue;
-        for (const other of files) {
-          const partners = this.edges.get(other);
-          if (!partners) continue;
-          affected.add(other);
-          partners.forEach((_, p) => affected.add(p));
-        }
+    // So do the file's names and literals, in the particular share of the diverged pairs that write them:
+    // the pairs are few, so each is asked whether it writes one of them.
+    const names = [before?.identifiers, facts?.identifiers];
+    const literals = [before?.literals, facts?.literals];
+    for (const [other, partners] of this.edges) {
+      const theirs = this.indexed.get(other);
+      if (!theirs || affected.has(other)) continue;
+      if (names.some((ids) => ids && sharesAny(ids, theirs.identifiers)) || literals.some((ids) => ids && sharesAny(ids, theirs.literals))) {
+        affected.add(other);
+        partners.forEach((_, p) => affected.add(p));
       }
     }
     // A newtype changed: every global's type may read differently now.
@@ -345,8 +341,8 @@ export class NearMissAnalysis {
    */
   private particularShare(a: string, b: string): number {
     const [x, y] = [this.indexed.get(a)!, this.indexed.get(b)!];
-    const names = weighedOverlap(x.identifiers, y.identifiers, this.namePostings);
-    const literals = weighedOverlap(x.literals, y.literals, this.literalPostings);
+    const names = weighedOverlap(x.identifiers, y.identifiers, this.nameFiles);
+    const literals = weighedOverlap(x.literals, y.literals, this.literalFiles);
     const shared = names.shared + literals.shared;
     const total = names.total + literals.total;
     return total === 0 ? 0 : (2 * shared) / total;
@@ -530,6 +526,8 @@ export class NearMissAnalysis {
 
   /** Files of other crates sharing BLOCK_DISTINCT fingerprints, not boilerplate, with this one: cheaply, from the postings. */
   private blockCandidates(file: string): string[] {
+    // Off by default: then no file is a block candidate of another, and the postings need not be walked.
+    if (this.severity('duplicate-block') === 'off') return [];
     const facts = this.indexed.get(file);
     const crate = this.context.crateOf(file);
     if (!facts || !crate) return [];
@@ -983,9 +981,9 @@ function newtypes(facts: SourceFacts | undefined): string {
 }
 
 /** Of two sorted id sets, the weight both hold (counted twice, once per side) and the weight of all. */
-function weighedOverlap(x: Uint32Array, y: Uint32Array, postings: Map<number, string[]>): { shared: number; total: number } {
+function weighedOverlap(x: Uint32Array, y: Uint32Array, filesOf: Map<number, number>): { shared: number; total: number } {
   const weight = (id: number) => {
-    const files = postings.get(id)?.length ?? 1;
+    const files = filesOf.get(id) ?? 1;
     return files > COMMON ? 0 : 1 / files;
   };
   let shared = 0;
@@ -1002,6 +1000,24 @@ function weighedOverlap(x: Uint32Array, y: Uint32Array, postings: Map<number, st
     }
   }
   return { shared, total };
+}
+
+function count(counts: Map<number, number>, ids: Uint32Array, by: 1 | -1): void {
+  for (const id of ids) {
+    const n = (counts.get(id) ?? 0) + by;
+    if (n === 0) counts.delete(id);
+    else counts.set(id, n);
+  }
+}
+
+/** Whether two sorted id sets have one in common. */
+function sharesAny(x: Uint32Array, y: Uint32Array): boolean {
+  for (let i = 0, j = 0; i < x.length && j < y.length; ) {
+    if (x[i] === y[j]) return true;
+    if (x[i] < y[j]) i++;
+    else j++;
+  }
+  return false;
 }
 
 function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
