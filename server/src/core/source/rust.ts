@@ -295,8 +295,8 @@ export class RustParser implements SourceAnalyzer {
     const tree = this.parser.parse(text);
     if (!tree) throw new Error('tree-sitter returned no tree');
     try {
-      const scan = scanTokens(tree.walk(), text, libName);
-      const { mods, trivial, items, implTargets, impls, itemNames, importedNames, uses, declared, testOnlyNames } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss, { values: scan.values, names: scan.names });
+      const scan = scanTokens(tree.walk(), text, libName, tree.rootNode.hasError);
+      const { mods, trivial, items, implTargets, impls, itemNames, importedNames, uses, declared, testOnlyNames } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss, { values: scan.values, names: scan.names, bindings: scan.bindings });
       const firstNewline = text.indexOf('\n');
       const firstLine = firstNewline < 0 ? text : text.slice(0, firstNewline);
       return {
@@ -357,7 +357,8 @@ export class RustParser implements SourceAnalyzer {
   }
 }
 
-function scanTokens(cursor: TreeCursor, text: string, libName: string) {
+/** `mayHaveErrors`: the tree has an ERROR or missing node somewhere (else no node is asked, each a call into wasm). */
+function scanTokens(cursor: TreeCursor, text: string, libName: string, mayHaveErrors = true) {
   const tokens: string[] = [];
   const ids: number[] = [];
   const starts: number[] = [];
@@ -371,6 +372,12 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
   const restrictedNames: string[] = [];
   const identifierSet = new Set<number>();
   const literalSet = new Set<number>();
+  // The identifiers patterns bind (parameters, let, for, if let, match arms, closures), by offset, and the
+  // pattern being walked; names inside it that are paths or a tuple struct's type are not bindings.
+  const bindings: Binding[] = [];
+  let patternStart = -1;
+  let patternEnd = -1;
+  let notBoundEnd = -1;
   const pathUseAt: { name: string; offset: number }[] = [];
   const superStarts: { at: number; depth: number }[] = [];
   const macroCalls = new Set<string>();
@@ -395,7 +402,22 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
   // Depth-first over the tree with one cursor: the cheapest walk web-tree-sitter offers.
   for (;;) {
     const type = cursor.nodeType;
-    if (type === 'ERROR' || cursor.nodeIsMissing) errors++;
+    if (mayHaveErrors && (type === 'ERROR' || cursor.nodeIsMissing)) errors++;
+    if (BINDINGS.has(type)) {
+      const node = cursor.currentNode;
+      const pattern = type === 'closure_parameters' ? node : node.childForFieldName('pattern');
+      if (pattern && pattern.endIndex > patternEnd) {
+        patternStart = pattern.startIndex;
+        patternEnd = pattern.endIndex;
+      }
+    } else if (patternEnd >= 0 && (type === 'scoped_identifier' || type === 'tuple_struct_pattern' || type === 'struct_pattern')) {
+      const start = cursor.startIndex;
+      if (start >= patternStart && start < patternEnd) {
+        // `Cow::Borrowed` and the `Some` of `Some(x)` name what is matched; the type comes first in its pattern.
+        const end = type === 'scoped_identifier' ? cursor.endIndex : cursor.currentNode.childForFieldName('type')?.endIndex ?? -1;
+        notBoundEnd = Math.max(notBoundEnd, end);
+      }
+    }
     if (modEnds.length > 0) {
       const start = cursor.startIndex;
       while (modEnds.length > 0 && start >= modEnds[modEnds.length - 1]) modEnds.pop();
@@ -468,6 +490,7 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
           if (!NOT_CRATES.has(previous.token)) pathUseAt.push({ name: previous.token, offset: previous.start });
         }
         if (type === 'super' && previous.token !== '::') superStarts.push({ at: tokens.length, depth: modEnds.length });
+        if (type === 'identifier' && start >= patternStart && start < patternEnd && start >= notBoundEnd) bindings.push({ start, name: token });
         beforePrevious = previous.token;
         previous = { token, type, start };
         tokenStarts.push(start);
@@ -574,6 +597,7 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string) {
           starts: Int32Array.from(starts),
           values,
           names,
+          bindings,
         };
       }
     }
@@ -686,6 +710,8 @@ function readItems(
 interface TokenValues {
   values: string[];
   names: string[];
+  /** The names the file's patterns bind, by offset, as the walk found them. */
+  bindings: Binding[];
 }
 
 function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemFact[], tokenValues: TokenValues, parent?: number, owner?: string): void {
@@ -731,7 +757,7 @@ function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemF
     newtypeOf,
     typeHash: typeHashOf(values.slice(first, end), ids.subarray(first, end), name),
     // Only an item long enough to be reported under another name needs it (see nearMiss.ts).
-    nameHash: node.endPosition.row - node.startPosition.row + 1 >= NAMED_ITEM_LINES ? nameHashOf(names.slice(first, end), name, boundNames(node)) : undefined,
+    nameHash: node.endPosition.row - node.startPosition.row + 1 >= NAMED_ITEM_LINES ? nameHashOf(names.slice(first, end), name, boundNamesIn(tokenValues, node)) : undefined,
     bodyLines: bodyLinesOf(node, kind),
     literals: values.slice(first, end).filter((v, i) => v !== '' && slice[i] === ID_LITERAL),
   });
@@ -770,23 +796,25 @@ function nameHashOf(names: string[], name: string, bound: Set<string>): string {
   return sha1(names.filter((v) => v !== '' && !own.has(v) && !bound.has(v)).join('\u0000'));
 }
 
-const BINDINGS = ['parameter', 'let_declaration', 'let_condition', 'for_expression', 'match_arm', 'closure_parameters'];
+const BINDINGS = new Set(['parameter', 'let_declaration', 'let_condition', 'for_expression', 'match_arm', 'closure_parameters']);
 
-/** The names an item binds: the plain identifiers of its parameter, `let`, `for`, `if let`, match-arm and closure patterns. */
-function boundNames(item: Node): Set<string> {
+interface Binding {
+  start: number;
+  name: string;
+}
+
+/** The names bound inside an item, from the file's bindings read once. */
+function boundNamesIn(values: TokenValues, item: Node): Set<string> {
   const bound = new Set<string>();
-  for (const binding of item.descendantsOfType(BINDINGS)) {
-    if (!binding) continue;
-    const pattern = binding.type === 'closure_parameters' ? binding : binding.type === 'match_arm' ? binding.childForFieldName('pattern') : binding.childForFieldName('pattern');
-    if (!pattern) continue;
-    const identifiers = pattern.type === 'identifier' ? [pattern] : pattern.descendantsOfType('identifier');
-    for (const id of identifiers) {
-      const parent = id?.parent;
-      // `Some` of `Some(x)` and `Cow::Borrowed` name what is matched, not a binding.
-      if (!id || !parent || parent.type === 'scoped_identifier' || ((parent.type === 'tuple_struct_pattern' || parent.type === 'struct_pattern') && parent.childForFieldName('type')?.startIndex === id.startIndex)) continue;
-      bound.add(id.text);
-    }
+  const all = values.bindings;
+  let lo = 0;
+  let hi = all.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (all[mid].start < item.startIndex) lo = mid + 1;
+    else hi = mid;
   }
+  for (let i = lo; i < all.length && all[i].start < item.endIndex; i++) bound.add(all[i].name);
   return bound;
 }
 
