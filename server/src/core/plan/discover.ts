@@ -33,8 +33,12 @@ export function isPlanPath(roots: readonly string[], globs: readonly string[], f
 export function findPlanFiles(roots: readonly string[], globs: readonly string[] = DEFAULT_PLAN_GLOBS): string[] {
   if (globs.length === 0) return [];
   const matches = picomatch([...globs], { dot: true, nocase: true });
+  // `**/<name>` globs (the default ones) are decided by the file's name alone: no relative path per file.
+  const byName = globs.every((g) => g.startsWith('**/') && !g.slice(3).includes('/'))
+    ? picomatch(globs.map((g) => g.slice(3)), { dot: true, nocase: true })
+    : undefined;
   const found = new Set<string>();
-  const walk = (root: string, dir: string) => {
+  const walk = (dir: string, relative: string) => {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -42,14 +46,13 @@ export function findPlanFiles(roots: readonly string[], globs: readonly string[]
       return;
     }
     for (const entry of entries) {
-      const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (!SKIPPED.has(entry.name)) walk(root, full);
-      } else if (entry.isFile() && matches(path.relative(root, full).split(path.sep).join('/'))) {
-        found.add(full);
+        if (!SKIPPED.has(entry.name)) walk(path.join(dir, entry.name), relative + entry.name + '/');
+      } else if (entry.isFile() && (byName ? byName(entry.name) : matches(relative + entry.name))) {
+        found.add(path.join(dir, entry.name));
       }
     }
   };
-  for (const root of roots) walk(path.resolve(root), path.resolve(root));
+  for (const root of roots) walk(path.resolve(root), '');
   return [...found].sort();
 }

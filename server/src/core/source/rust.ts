@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { Language, Parser } from 'web-tree-sitter';
 import type { Node, TreeCursor } from 'web-tree-sitter';
 import { locateAsset } from './assets';
-import { K, tokenId, winnow, winnowPositions } from './winnow';
+import { K, tokenId, winnowPositions } from './winnow';
 import type { SourceAnalyzer } from '../view';
 import type { Range } from '../model';
 import { lineOfOffset, lineStarts } from '../text';
@@ -297,6 +297,7 @@ export class RustParser implements SourceAnalyzer {
     try {
       const scan = scanTokens(tree.walk(), text, libName, tree.rootNode.hasError);
       const { mods, trivial, items, implTargets, impls, itemNames, importedNames, uses, declared, testOnlyNames } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss, { values: scan.values, names: scan.names, bindings: scan.bindings });
+      const anchors = anchorsOf(nearMiss ? scan.ids : new Uint32Array(0), scan.starts, text);
       const firstNewline = text.indexOf('\n');
       const firstLine = firstNewline < 0 ? text : text.slice(0, firstNewline);
       return {
@@ -311,8 +312,9 @@ export class RustParser implements SourceAnalyzer {
         firstLineLength: firstLine.replace(/\r$/, '').length,
         mods,
         trivial,
-        fingerprints: nearMiss ? winnow(scan.ids) : new Uint32Array(0),
-        anchors: anchorsOf(nearMiss ? scan.ids : new Uint32Array(0), scan.starts, text),
+        // The anchors are the winnowed k-grams in order; the fingerprints, the same hashes sorted without repeats.
+        fingerprints: Uint32Array.from(new Set(anchors.hashes)).sort(),
+        anchors,
         lineHashes: nearMiss
           ? Uint32Array.from((text.endsWith('\n') ? text.slice(0, -1) : text).split('\n'), (line) => tokenId(line.trim()))
           : new Uint32Array(0),
