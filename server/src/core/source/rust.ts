@@ -239,7 +239,6 @@ export interface SourceFacts {
   suppressions: SuppressionComment[];
 }
 
-const COMMENTS = new Set(['line_comment', 'block_comment']);
 /** Leaves that a renamed or re-valued copy changes: abstracted for near-miss fingerprints. */
 // `crate` too: a module copied into a crate that names the original by its library name reads `<lib>::x` where the original reads `crate::x`.
 const IDENTIFIERS = new Set(['identifier', 'type_identifier', 'field_identifier', 'shorthand_field_identifier', 'metavariable', 'crate']);
@@ -480,8 +479,9 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string, mayHaveEr
         }
       }
     }
-    if (!COMMENTS.has(type) && cursor.gotoFirstChild()) continue;
-    if (!COMMENTS.has(type)) {
+    const comment = type === 'line_comment' || type === 'block_comment';
+    if (!comment && cursor.gotoFirstChild()) continue;
+    if (!comment) {
       // Each cursor getter crosses into wasm: read the start once per leaf.
       const start = cursor.startIndex;
       const token = text.slice(start, cursor.endIndex);
@@ -499,13 +499,16 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string, mayHaveEr
         tokenInUse.push(start < useEnd);
         tokenDepth.push(modEnds.length);
         tokens.push(token);
-        if (IDENTIFIERS.has(type)) identifierSet.add(tokenId(token));
-        else if (LITERALS.has(type)) literalSet.add(tokenId(token));
+        // Each kind asked once per token: the sets hash the type's name on every ask.
+        const identifier = IDENTIFIERS.has(type);
+        const literal = !identifier && LITERALS.has(type);
+        if (identifier) identifierSet.add(tokenId(token));
+        else if (literal) literalSet.add(tokenId(token));
         if (start >= visibilityEnd) {
-          ids.push(IDENTIFIERS.has(type) ? ID_IDENTIFIER : LITERALS.has(type) ? ID_LITERAL : tokenId(token));
+          ids.push(identifier ? ID_IDENTIFIER : literal ? ID_LITERAL : tokenId(token));
           starts.push(start);
-          values.push(LITERALS.has(type) || type === 'type_identifier' || type === 'primitive_type' ? token : '');
-          names.push(IDENTIFIERS.has(type) ? token : '');
+          values.push(literal || type === 'type_identifier' || type === 'primitive_type' ? token : '');
+          names.push(identifier ? token : '');
         }
       }
     }
