@@ -164,12 +164,13 @@ export class NearMissAnalysis {
     }
     // So do the file's names and literals, in the particular share of the diverged pairs that write them:
     // the pairs are few, so each is asked whether it writes one of them.
-    const names = [before?.identifiers, facts?.identifiers];
-    const literals = [before?.literals, facts?.literals];
-    for (const [other, partners] of this.edges) {
+    // A name in more than COMMON + 1 files weighed nothing before and nothing now.
+    const names = rareIds([before?.identifiers, facts?.identifiers], this.nameFiles);
+    const literals = rareIds([before?.literals, facts?.literals], this.literalFiles);
+    for (const [other, partners] of names.length + literals.length > 0 ? this.edges : []) {
       const theirs = this.indexed.get(other);
       if (!theirs || affected.has(other)) continue;
-      if (names.some((ids) => ids && sharesAny(ids, theirs.identifiers)) || literals.some((ids) => ids && sharesAny(ids, theirs.literals))) {
+      if (sharesAny(names, theirs.identifiers) || sharesAny(literals, theirs.literals)) {
         affected.add(other);
         partners.forEach((_, p) => affected.add(p));
       }
@@ -1008,6 +1009,13 @@ function count(counts: Map<number, number>, ids: Uint32Array, by: 1 | -1): void 
     if (n === 0) counts.delete(id);
     else counts.set(id, n);
   }
+}
+
+/** The ids of these sets written in at most COMMON + 1 files, sorted without repeats. */
+function rareIds(sets: (Uint32Array | undefined)[], filesOf: Map<number, number>): Uint32Array {
+  const rare = new Set<number>();
+  for (const ids of sets) for (const id of ids ?? []) if ((filesOf.get(id) ?? 0) <= COMMON + 1) rare.add(id);
+  return Uint32Array.from(rare).sort();
 }
 
 /** Whether two sorted id sets have one in common. */
