@@ -77,6 +77,7 @@ export class WorkspaceIndex implements IndexView {
   /** `allow` entries that silence nothing, on the manifest each is written in. */
   private redundantAllowByFile = new Map<string, Finding[]>();
   private readonly serialized = new Map<string, string>();
+  private readonly settingsRead = new Map<string, { text: string; problems: ReturnType<typeof parseSharedSettings>['problems'] }>();
   /** Per file, how many of its lines its findings say are copied: kept as findings are stored. */
   private readonly copiedLineCounts = new Map<string, number>();
   private nearMiss: NearMissAnalysis;
@@ -688,7 +689,7 @@ export class WorkspaceIndex implements IndexView {
     for (const manifest of [...this.manifests.values()].sort((a, b) => a.file.localeCompare(b.file))) {
       if (manifest.error) continue;
       if (this.roots.includes(path.dirname(manifest.file))) {
-        for (const p of parseSharedSettings(manifest.file, manifest.text).problems) problem(manifest.file, p.message, p.range);
+        for (const p of this.settingsProblems(manifest.file, manifest.text)) problem(manifest.file, p.message, p.range);
       } else if (manifest.text.includes(TOOL_KEY)) {
         // Settings anywhere else would be read by nobody: say so rather than ignore them.
         const written = sharedSettingsTable(manifest.text);
@@ -702,6 +703,15 @@ export class WorkspaceIndex implements IndexView {
       }
     }
     return findings;
+  }
+
+  /** The shared settings' problems, read again only when the manifest's text changed (every save recomputes the manifest findings). */
+  private settingsProblems(file: string, text: string): ReturnType<typeof parseSharedSettings>['problems'] {
+    const known = this.settingsRead.get(file);
+    if (known?.text === text) return known.problems;
+    const { problems } = parseSharedSettings(file, text);
+    this.settingsRead.set(file, { text, problems });
+    return problems;
   }
 
   private store(file: string, findings: Finding[]): boolean {

@@ -86,6 +86,7 @@ export class NearMissAnalysis {
   /** How many files write each identifier, and each literal (see `particularShare`). */
   private readonly nameFiles = new Map<number, number>();
   private readonly literalFiles = new Map<number, number>();
+  private readonly lineScores = new WeakMap<SourceFacts, WeakMap<SourceFacts, number>>();
   /** Files at least `similarityThreshold` alike, in different crates, both ways. */
   private readonly edges = new Map<string, Map<string, number>>();
   private readonly itemsByShape = new Map<string, Occurrence[]>();
@@ -363,7 +364,16 @@ export class NearMissAnalysis {
    * write each in their own words, is told apart by `particularShare`.
    */
   private similarity(a: string, b: string): number {
-    return Math.max(this.weightedSimilarity(a, b), lineSimilarity(this.indexed.get(a)!, this.indexed.get(b)!));
+    return Math.max(this.weightedSimilarity(a, b), this.lineSimilarity(this.indexed.get(a)!, this.indexed.get(b)!));
+  }
+
+  /** lineSimilarity, kept per pair of facts: a diff of two files' lines is the costly part of recomputing a diverged pair. */
+  private lineSimilarity(a: SourceFacts, b: SourceFacts): number {
+    let known = this.lineScores.get(a);
+    if (!known) this.lineScores.set(a, (known = new WeakMap()));
+    let score = known.get(b);
+    if (score === undefined) known.set(b, (score = lineSimilarity(a, b)));
+    return score;
   }
 
   /** Reported as a whole already: a copy of a file in another crate. */
