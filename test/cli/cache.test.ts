@@ -122,6 +122,16 @@ describe('the fact cache (check --cache-dir)', function () {
     assert.deepEqual(fs.readdirSync(cache), [version]);
   });
 
+  it('finishes removing a folder whose removal a run left unfinished', () => {
+    check(workspace, '--cache-dir', cache);
+    const version = versionOf(cache);
+    const leftover = path.join(cache, `${'0'.repeat(40)}.removing-12345`);
+    fs.mkdirSync(path.join(leftover, 'ab'), { recursive: true });
+    fs.writeFileSync(path.join(leftover, 'ab', 'entry'), 'not an entry');
+    assert.equal(check(workspace, '--cache-dir', cache), fresh);
+    assert.deepEqual(fs.readdirSync(cache), [version]);
+  });
+
   it('gives the same output to runs that write the same cache at once', async () => {
     const runs = [0, 1, 2].map(
       () =>

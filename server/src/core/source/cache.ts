@@ -123,8 +123,22 @@ export class FactCache {
     } catch {
       return;
     }
+    // An upgrade leaves a folder of entries per file behind; deleting thousands of them took seconds
+    // before the first file was read. It is moved aside at once and deleted in the background; a
+    // deletion cut short by the process's end is taken up by the next run.
     for (const name of names) {
-      if (name !== this.version && /^[0-9a-f]{40}$/.test(name)) fs.rmSync(path.join(root, name), { recursive: true, force: true });
+      const old = path.join(root, name);
+      let doomed: string | undefined;
+      if (/^[0-9a-f]{40}\.removing-\d+$/.test(name)) doomed = old;
+      else if (name !== this.version && /^[0-9a-f]{40}$/.test(name)) {
+        doomed = `${old}.removing-${process.pid}`;
+        try {
+          fs.renameSync(old, doomed);
+        } catch {
+          continue;
+        }
+      }
+      if (doomed) fs.rm(doomed, { recursive: true, force: true }, () => {});
     }
   }
 }
