@@ -3,7 +3,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { WorkspaceIndex } from '../core/index';
-import type { AnalysisOptions } from '../core/model';
 import { RustSyntax, evaluatePlan, findPlanFiles, generatePlan, gitHistory, parsePlan } from '../core/plan';
 import type { PlanStatus } from '../core/plan';
 import { planFindings } from '../core/plan/findings';
@@ -88,8 +87,10 @@ async function check(args: string[]): Promise<number> {
   if (planFile !== undefined && !fs.existsSync(planFile)) throw new UsageError(`no such plan: ${planFile}`);
   const baseline = readBaseline(values.baseline as string | undefined);
   const started = performance.now();
-  const index = await indexWorkspace(root, options, cacheFolder);
-  const plan = await readPlan(index, root, options, planFile && path.resolve(planFile));
+  // One walk of the tree for the plans: the authority they name, and the one whose status is printed.
+  const plans = findPlanFiles([root], options.planFiles);
+  const index = await indexWorkspace(root, options, cacheFolder, plans);
+  const plan = await readPlan(index, planFile ? path.resolve(planFile) : plans[0]);
   const all = [...index.allFindings(), ...(plan ? planFindings(plan, options) : [])];
   const { findings, summary, written } = applyBaseline(index, root, all, baseline, values['write-baseline'] as string | undefined);
   const report = { root, index, findings, plan, baseline: summary, elapsedMs: Math.round(performance.now() - started) };
@@ -100,8 +101,7 @@ async function check(args: string[]): Promise<number> {
 }
 
 /** The plan given with --plan, or the first plan file found in the workspace, evaluated. */
-async function readPlan(index: WorkspaceIndex, root: string, options: AnalysisOptions, given?: string): Promise<PlanStatus | undefined> {
-  const file = given ?? findPlanFiles([root], options.planFiles)[0];
+async function readPlan(index: WorkspaceIndex, file: string | undefined): Promise<PlanStatus | undefined> {
   if (!file) return undefined;
   return evaluatePlan(parsePlan(file, fs.readFileSync(file, 'utf8')), { index, syntax: await RustSyntax.load(), history: gitHistory(file) });
 }

@@ -10,7 +10,7 @@ import type { AnalysisOptions, FindingCode, Log, Severity } from '../core/model'
 import { FINDING_CODES } from '../core/model';
 import { defaultCacheFolder } from '../core/source/cache';
 import { createAnalyzer } from '../core/source/pool';
-import { readPlanTexts, withPlanAuthority } from '../core/plan';
+import { readPlanTexts, readTexts, withPlanAuthority } from '../core/plan';
 import { SEVERITIES, mergeOptions, readSharedSettings } from '../core/settings';
 
 export class UsageError extends Error {}
@@ -91,8 +91,11 @@ function demoWorkspace(): string {
   return demo;
 }
 
-/** `cacheFolder`: where facts are kept by content between runs; none, no cache. */
-export async function indexWorkspace(root: string, options: AnalysisOptions, cacheFolder?: string): Promise<WorkspaceIndex> {
+/**
+ * `cacheFolder`: where facts are kept by content between runs; none, no cache.
+ * `planFiles`: the workspace's plans when the caller found them already (a walk of the tree each time).
+ */
+export async function indexWorkspace(root: string, options: AnalysisOptions, cacheFolder?: string, planFiles?: readonly string[]): Promise<WorkspaceIndex> {
   const log: Log = {
     info: () => {},
     warn: (message) => process.stderr.write(`rust-consolidate: ${message}\n`),
@@ -100,7 +103,8 @@ export async function indexWorkspace(root: string, options: AnalysisOptions, cac
   const analyzer = await createAnalyzer({ cacheFolder });
   try {
     // The crate the workspace's plans name as authoritative keeps its copies, below the --authoritative setting.
-    const index = new WorkspaceIndex([root], withPlanAuthority(options, readPlanTexts([root], options.planFiles)), analyzer, log);
+    const texts = planFiles ? readTexts(planFiles) : readPlanTexts([root], options.planFiles);
+    const index = new WorkspaceIndex([root], withPlanAuthority(options, texts), analyzer, log);
     await index.build();
     return index;
   } finally {

@@ -34,7 +34,12 @@ export function withPlanAuthority(options: AnalysisOptions, planTexts: readonly 
 
 /** The texts of the plan files these folders hold; a plan that cannot be read names no crate. */
 export function readPlanTexts(folders: readonly string[], globs: readonly string[]): string[] {
-  return findPlanFiles(folders, globs).flatMap((file) => {
+  return readTexts(findPlanFiles(folders, globs));
+}
+
+/** The texts of these plan files; a plan that cannot be read names no crate. */
+export function readTexts(files: readonly string[]): string[] {
+  return files.flatMap((file) => {
     try {
       return [fs.readFileSync(file, 'utf8')];
     } catch {
