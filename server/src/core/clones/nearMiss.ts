@@ -12,6 +12,7 @@ import type { Finding, FindingCode, RelatedLocation } from '../model';
 import { severityOf } from '../model';
 import type { ModuleInfo } from '../source/modules';
 import type { ItemFact, SourceFacts, StaticFact } from '../source/rust';
+import { NAMED_ITEM_LINES } from '../source/rust';
 import { K, sharedCount, tokenId } from '../source/winnow';
 import type { Crate } from '../cargo/workspace';
 import { asDrift, sharedGroup } from './versions';
@@ -921,9 +922,6 @@ function compareItems(original: CloneMember, copy: CloneMember): { messages: str
   return { messages, related };
 }
 
-/** An item copied under another name is reported from this many lines on. */
-const RENAMED_ITEM_LINES = 10;
-
 /** ...and with this many lines of its own inside function bodies, beyond the signatures a trait dictates. */
 const RENAMED_BODY_LINES = 6;
 
@@ -936,7 +934,7 @@ const RENAMED_BODY_LINES = 6;
  * not one forwarding line under a long signature.
  */
 function copiedUnderAnotherName(a: ItemFact, b: ItemFact): boolean {
-  if (Math.min(a.lines, b.lines) < RENAMED_ITEM_LINES) return false;
+  if (Math.min(a.lines, b.lines) < NAMED_ITEM_LINES) return false;
   if (a.nameHash === undefined || a.nameHash !== b.nameHash) return false;
   return Math.min(a.bodyLines ?? 0, b.bodyLines ?? 0) >= RENAMED_BODY_LINES;
 }
@@ -1060,4 +1058,3 @@ function link(edges: Map<string, Map<string, number>>, a: string, b: string, sco
   if (!edges.has(a)) edges.set(a, new Map());
   edges.get(a)!.set(b, score);
 }
-

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { Language, Parser } from 'web-tree-sitter';
 import type { Node, TreeCursor } from 'web-tree-sitter';
 import { locateAsset } from './assets';
-import { K, tokenId, winnowPositions } from './winnow';
+import { K, fingerprintsOf, tokenId, winnowPositions } from './winnow';
 import type { SourceAnalyzer } from '../view';
 import type { Range } from '../model';
 import { lineOfOffset, lineStarts } from '../text';
@@ -311,8 +311,7 @@ export class RustParser implements SourceAnalyzer {
         firstLineLength: firstLine.replace(/\r$/, '').length,
         mods,
         trivial,
-        // The anchors are the winnowed k-grams in order; the fingerprints, the same hashes sorted without repeats.
-        fingerprints: Uint32Array.from(new Set(anchors.hashes)).sort(),
+        fingerprints: fingerprintsOf(anchors.hashes),
         anchors,
         lineHashes: nearMiss
           ? Uint32Array.from((text.endsWith('\n') ? text.slice(0, -1) : text).split('\n'), (line) => tokenId(line.trim()))
@@ -787,8 +786,8 @@ function builtFromLiteral(value: Node): boolean {
   return false;
 }
 
-/** Items shorter than this get no nameHash: nearMiss.ts reports none under another name (RENAMED_ITEM_LINES). */
-const NAMED_ITEM_LINES = 10;
+/** An item is reported as copied under another name from this many lines on; shorter ones get no nameHash. */
+export const NAMED_ITEM_LINES = 10;
 
 /**
  * sha1 of the item's identifiers in order, leaving out those of its own name

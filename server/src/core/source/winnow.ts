@@ -18,9 +18,9 @@ export function tokenId(text: string): number {
   return h >>> 0;
 }
 
-/** The winnowed k-gram hashes of a token id stream: sorted, without repeats. */
-export function winnow(ids: Uint32Array, k = K, w = W): Uint32Array {
-  return Uint32Array.from(new Set(winnowPositions(ids, k, w).hashes)).sort();
+/** A file's fingerprints: its winnowed k-gram hashes (see winnowPositions) sorted, without repeats. */
+export function fingerprintsOf(hashes: Uint32Array): Uint32Array {
+  return Uint32Array.from(new Set(hashes)).sort();
 }
 
 /**
