@@ -690,11 +690,11 @@ function fileAliases(plan: Plan, { index, syntax }: PlanContext, paths: PlanPath
     const folder = path.dirname(located.file);
     const candidates = [...index.allModules().keys()].filter((f) => path.dirname(f) === folder).sort();
     for (const file of candidates) {
-      // Parsed only when its text names the item: a folder's other modules cannot hold it.
-      if (!mentions(file, check.holds[0])) continue;
       const read = syntax.readFile(file, index.factsOf(file)?.byteHash);
-      const declared = read?.syntax.items.find((i) => i.name === check.holds![0] && i.kind !== 'mod');
-      if (read && declared) {
+      // Parsed only when its text names the item: a folder's other modules cannot hold it.
+      if (!read || !read.text.includes(check.holds[0])) continue;
+      const declared = read.syntax.items.find((i) => i.name === check.holds![0] && i.kind !== 'mod');
+      if (declared) {
         const names = new Set(read.syntax.items.map((i) => i.name));
         aliases.set(located.file, { file, item: declared, holds: check.holds.filter((h) => names.has(h)), ...(sketch && !item.check.holds ? { sketch: true } : {}) });
         break;
@@ -702,15 +702,6 @@ function fileAliases(plan: Plan, { index, syntax }: PlanContext, paths: PlanPath
     }
   }
   return aliases;
-}
-
-/** Whether a file's text holds a name at all; unreadable files hold nothing. */
-function mentions(file: string, name: string): boolean {
-  try {
-    return fs.readFileSync(file, 'utf8').includes(name);
-  } catch {
-    return false;
-  }
 }
 
 /** The folder a file's child modules live in: `src/` for `lib.rs`, `main.rs` and `mod.rs`; `src/a/` for `a.rs`. */

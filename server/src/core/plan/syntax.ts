@@ -75,8 +75,22 @@ const PATHS = new Set(['scoped_identifier', 'scoped_type_identifier']);
 /** Files kept parsed, so re-evaluating a plan after one save parses only what changed. */
 const CACHE_SIZE = 256;
 
+/** A file's text, and its syntax parsed when first asked for. */
+export class FileSyntax {
+  private parsed?: RustFileSyntax;
+
+  constructor(
+    readonly text: string,
+    private readonly parse: (text: string) => RustFileSyntax,
+  ) {}
+
+  get syntax(): RustFileSyntax {
+    return (this.parsed ??= this.parse(this.text));
+  }
+}
+
 export class RustSyntax {
-  private readonly cache = new Map<string, { key: string; text: string; syntax: RustFileSyntax }>();
+  private readonly cache = new Map<string, { key: string; file: FileSyntax }>();
   /** Files read from disk: a file whose fingerprint has not changed is never read again. */
   filesRead = 0;
 
@@ -96,9 +110,11 @@ export class RustSyntax {
    * A file as it is on disk; undefined when it cannot be read. `byteHash` is
    * the index's fingerprint of the file, when the index holds it; else the
    * file's modification time and size stand for it. A file whose fingerprint
-   * is the one last read is not read again.
+   * is the one last read is not read again. Its syntax is parsed when first
+   * asked for: a caller that finds the name it looks for absent from the text
+   * needs no tree.
    */
-  readFile(file: string, byteHash?: string): { text: string; syntax: RustFileSyntax } | undefined {
+  readFile(file: string, byteHash?: string): FileSyntax | undefined {
     let key: string;
     if (byteHash !== undefined) {
       key = `hash:${byteHash}`;
@@ -117,7 +133,7 @@ export class RustSyntax {
       // Most recently used last.
       this.cache.delete(file);
       this.cache.set(file, cached);
-      return cached;
+      return cached.file;
     }
     let text: string;
     try {
@@ -127,11 +143,12 @@ export class RustSyntax {
       return undefined;
     }
     this.filesRead++;
-    const entry = { key, text, syntax: cached && cached.text === text ? cached.syntax : this.read(text) };
+    // The same bytes under another key (touched, not changed): the same syntax.
+    const read = cached && cached.file.text === text ? cached.file : new FileSyntax(text, (t) => this.read(t));
     this.cache.delete(file);
-    this.cache.set(file, entry);
+    this.cache.set(file, { key, file: read });
     if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
-    return entry;
+    return read;
   }
 
   read(text: string): RustFileSyntax {
