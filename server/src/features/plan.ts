@@ -333,15 +333,15 @@ function cratePairs(index: WorkspaceIndex): CratePairNode[] {
       pair.lines += lines;
     }
   }
-  const map = duplicationMapView(index).map;
+  // What each pair shares of every kind, as the Duplication Map counts it.
+  const cells = new Map(duplicationMapView(index).map.cells.map((c) => [c.crates.join('|'), c]));
   for (const pair of pairs.values()) {
     const key = [...pair.crates].sort().join('|');
-    pair.sharedLines = map.cells.find((c) => c.crates.join('|') === key)?.lines ?? pair.lines;
+    pair.sharedLines = cells.get(key)?.lines ?? pair.lines;
+    cells.delete(key);
   }
-  // Pairs that share only diverged copies, items or blocks are listed too, with what they share: one count for every kind.
-  const listed = new Set([...pairs.values()].map((p) => [...p.crates].sort().join('|')));
-  for (const cell of map.cells) {
-    if (listed.has(cell.crates.join('|'))) continue;
+  // Pairs that share only diverged copies, items or blocks are listed too, with what they share.
+  for (const cell of cells.values()) {
     const copy = index.graph.crateOf(cell.largest.file)?.name;
     const kept = index.graph.crateOf(cell.largest.other)?.name;
     if (!copy || !kept) continue;
