@@ -1,12 +1,12 @@
 // duplicate-block: copied regions inside items and files that differ around
 // them, found through the fingerprint index, once per region.
 import * as assert from 'node:assert/strict';
-import { WorkspaceIndex } from '../../server/src/core/index';
-import { DEFAULT_OPTIONS, silentLog } from '../../server/src/core/model';
+import { DEFAULT_OPTIONS } from '../../server/src/core/model';
 import type { Finding } from '../../server/src/core/model';
 import { RustParser } from '../../server/src/core/source/rust';
-import { removeFixture, rustModule, writeFixture } from '../support/fixture';
+import { rustModule, useFixtures } from '../support/fixture';
 import { crate, variedModule } from './similarity.test';
+import { buildIndex } from './support';
 
 const rustModuleText = rustModule('words');
 
@@ -89,17 +89,13 @@ function host(flavour: 'a' | 'b', block = BLOCK): string {
 
 describe('duplicate-block', () => {
   let parser: RustParser;
-  const dirs: string[] = [];
+  const fixture = useFixtures();
   before(async () => {
     parser = await RustParser.load();
   });
-  after(() => dirs.forEach(removeFixture));
 
-  async function blocks(fixture: string): Promise<{ found: Finding[]; display: (f: string) => string }> {
-    const dir = writeFixture(fixture);
-    dirs.push(dir);
-    const index = new WorkspaceIndex([dir], BLOCKS_ON, parser, silentLog);
-    await index.build();
+  async function blocks(text: string): Promise<{ found: Finding[]; display: (f: string) => string }> {
+    const index = await buildIndex(fixture(text), parser, BLOCKS_ON);
     return { found: index.allFindings().filter((f) => f.code === 'duplicate-block'), display: (f) => index.display(f) };
   }
 
@@ -169,12 +165,11 @@ describe('duplicate-block', () => {
     (b << 16) | a
 }
 `;
-    const dir = writeFixture(
-      crate('alpha', { detect: variedModule() + host('a') + item, words: rustModuleText }) + crate('beta', { detect: OTHER + host('b') + item, words: rustModuleText }),
+    const index = await buildIndex(
+      fixture(crate('alpha', { detect: variedModule() + host('a') + item, words: rustModuleText }) + crate('beta', { detect: OTHER + host('b') + item, words: rustModuleText })),
+      parser,
+      BLOCKS_ON,
     );
-    dirs.push(dir);
-    const index = new WorkspaceIndex([dir], BLOCKS_ON, parser, silentLog);
-    await index.build();
     const codes = index.allFindings().map((f) => `${f.code} ${index.display(f.file)}`).sort();
     assert.deepEqual(codes, ['duplicate-block beta/src/detect.rs', 'duplicate-file beta/src/words.rs', 'duplicate-item beta/src/detect.rs']);
     const block = index.allFindings().find((f) => f.code === 'duplicate-block')!;

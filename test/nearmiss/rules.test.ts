@@ -2,27 +2,22 @@
 // its own: an inverted dependency only on the same package, a singleton only
 // for a global that owns a resource, across crates.
 import * as assert from 'node:assert/strict';
-import { WorkspaceIndex } from '../../server/src/core/index';
-import { DEFAULT_OPTIONS, silentLog } from '../../server/src/core/model';
 import type { AnalysisOptions } from '../../server/src/core/model';
 import { satisfies } from '../../server/src/core/cargo/release';
 import { RustParser } from '../../server/src/core/source/rust';
-import { file, removeFixture, rustCrate, rustModule, WHOLE_FILE_OPTIONS, writeFixture } from '../support/fixture';
+import { file, rustCrate, rustModule, useFixtures, WHOLE_FILE_OPTIONS } from '../support/fixture';
 import { variedModule } from './similarity.test';
+import { buildIndex } from './support';
 
 describe('finding rules', () => {
   let parser: RustParser;
-  const dirs: string[] = [];
+  const fixture = useFixtures();
   before(async () => {
     parser = await RustParser.load();
   });
-  after(() => dirs.forEach(removeFixture));
 
-  async function codes(fixture: string, options: Partial<AnalysisOptions> = WHOLE_FILE_OPTIONS, code?: string) {
-    const dir = writeFixture(fixture);
-    dirs.push(dir);
-    const index = new WorkspaceIndex([dir], { ...DEFAULT_OPTIONS, ...options }, parser, silentLog);
-    await index.build();
+  async function codes(text: string, options: Partial<AnalysisOptions> = WHOLE_FILE_OPTIONS, code?: string) {
+    const index = await buildIndex(fixture(text), parser, options);
     const found = index.allFindings().filter((f) => !code || f.code === code);
     return { index, found, summary: found.map((f) => `${f.code} ${index.display(f.file)}`).sort() };
   }

@@ -2,11 +2,10 @@
 // diffs and literal notes in its message, what counts as a test, and when a
 // same-shaped item is a copy: each on a small fixture of its own.
 import * as assert from 'node:assert/strict';
-import { WorkspaceIndex } from '../../server/src/core/index';
-import { DEFAULT_OPTIONS, silentLog } from '../../server/src/core/model';
 import type { AnalysisOptions, Finding } from '../../server/src/core/model';
 import { RustParser } from '../../server/src/core/source/rust';
-import { file, removeFixture, writeFixture } from '../support/fixture';
+import { file, useFixtures } from '../support/fixture';
+import { buildIndex } from './support';
 
 /** A crate of an inline fixture: manifest, a lib.rs (`lib`, or a `pub mod` line per module), the modules. */
 export const crate = (name: string, modules: Record<string, string>, lib?: string): string =>
@@ -62,21 +61,18 @@ pub fn parse_line(line: &str) -> Option<(String, i64)> {
 `;
 }
 
-const EDIT = '\n    pub fn clear(&mut self) {\n        self.entries.clear();\n    }\n';
+/** An edit of variedModule's Ledger: a method added. */
+export const EDIT = '\n    pub fn clear(&mut self) {\n        self.entries.clear();\n    }\n';
 
 describe('near-miss precision', () => {
   let parser: RustParser;
-  const dirs: string[] = [];
+  const fixture = useFixtures();
   before(async () => {
     parser = await RustParser.load();
   });
-  after(() => dirs.forEach(removeFixture));
 
-  async function analyse(fixture: string, options: Partial<AnalysisOptions> = {}) {
-    const dir = writeFixture(fixture);
-    dirs.push(dir);
-    const index = new WorkspaceIndex([dir], { ...DEFAULT_OPTIONS, ...options }, parser, silentLog);
-    await index.build();
+  async function analyse(text: string, options: Partial<AnalysisOptions> = {}) {
+    const index = await buildIndex(fixture(text), parser, options);
     const findings = (code: string): Finding[] => index.allFindings().filter((f) => f.code === code);
     const summary = (code?: string) =>
       index

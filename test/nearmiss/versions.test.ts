@@ -1,15 +1,13 @@
 // Version groups: crates that are versions of one another on purpose. Between
 // them a copy is drift, reported as information with no re-export offered.
 import * as assert from 'node:assert/strict';
-import { WorkspaceIndex } from '../../server/src/core/index';
-import { DEFAULT_OPTIONS, silentLog } from '../../server/src/core/model';
+import type { WorkspaceIndex } from '../../server/src/core/index';
 import type { AnalysisOptions } from '../../server/src/core/model';
 import { fixesFor } from '../../server/src/core/fixes/fixes';
 import { RustParser } from '../../server/src/core/source/rust';
-import { file, removeFixture, rustModule, writeFixture } from '../support/fixture';
-import { variedModule } from './similarity.test';
-
-const EDIT = '\n    pub fn clear(&mut self) {\n        self.entries.clear();\n    }\n';
+import { file, rustModule, useFixtures } from '../support/fixture';
+import { EDIT, variedModule } from './similarity.test';
+import { buildIndex } from './support';
 
 /** A crate at `dir` named `name` with a copied module `ledger` (edited or not) and an exact `words`. */
 const crateAt = (dir: string, name: string, edited: boolean, tail = '') =>
@@ -20,19 +18,12 @@ const crateAt = (dir: string, name: string, edited: boolean, tail = '') =>
 
 describe('version groups', () => {
   let parser: RustParser;
-  const dirs: string[] = [];
+  const fixture = useFixtures();
   before(async () => {
     parser = await RustParser.load();
   });
-  after(() => dirs.forEach(removeFixture));
 
-  async function analyse(fixture: string, options: Partial<AnalysisOptions> = {}) {
-    const dir = writeFixture(fixture);
-    dirs.push(dir);
-    const index = new WorkspaceIndex([dir], { ...DEFAULT_OPTIONS, ...options }, parser, silentLog);
-    await index.build();
-    return index;
-  }
+  const analyse = (text: string, options: Partial<AnalysisOptions> = {}) => buildIndex(fixture(text), parser, options);
 
   const summary = (index: WorkspaceIndex) =>
     index
