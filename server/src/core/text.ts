@@ -1,4 +1,5 @@
 // Lines of a text by offset: what the parsers' facts and the plan's positions share.
+import { upperBound } from './sorted';
 
 /** The offset at which each line of `text` starts (the first is 0). */
 export function lineStarts(text: string): number[] {
@@ -9,12 +10,5 @@ export function lineStarts(text: string): number[] {
 
 /** The 0-based line holding `offset`, given the text's lineStarts. */
 export function lineOfOffset(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  return Math.max(0, upperBound(starts, offset) - 1);
 }

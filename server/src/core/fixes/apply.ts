@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { WorkspaceIndex } from '../index';
 import type { Position } from '../model';
 import type { FileChange, TextEdit } from './fixes';
+import { upperBound } from '../sorted';
 
 /**
  * What a file must still hold for a change to apply: the sha1 (base64) of its
@@ -246,14 +247,3 @@ function lineStarts(isBreak: (i: number) => boolean, length: number): number[] {
   return starts;
 }
 
-/** The index of the first start after `offset`. */
-function upperBound(sorted: number[], offset: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] <= offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}

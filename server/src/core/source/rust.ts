@@ -10,6 +10,7 @@ import { K, fingerprintsOf, tokenId, winnowPositions } from './winnow';
 import type { SourceAnalyzer } from '../view';
 import type { Range } from '../model';
 import { lineOfOffset, lineStarts } from '../text';
+import { lowerBound } from '../sorted';
 import { readSuppressionComments } from '../suppressions';
 import type { SuppressionComment } from '../suppressions';
 
@@ -374,7 +375,7 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string, mayHaveEr
   const literalSet = new Set<number>();
   // The identifiers patterns bind (parameters, let, for, if let, match arms, closures), by offset, and the
   // pattern being walked; names inside it that are paths or a tuple struct's type are not bindings.
-  const bindings: Binding[] = [];
+  const bindings: Bindings = { starts: [], names: [] };
   let patternStart = -1;
   let patternEnd = -1;
   let notBoundEnd = -1;
@@ -491,7 +492,10 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string, mayHaveEr
           if (!NOT_CRATES.has(previous.token)) pathUseAt.push({ name: previous.token, offset: previous.start });
         }
         if (type === 'super' && previous.token !== '::') superStarts.push({ at: tokens.length, depth: modEnds.length });
-        if (type === 'identifier' && start >= patternStart && start < patternEnd && start >= notBoundEnd) bindings.push({ start, name: token });
+        if (type === 'identifier' && start >= patternStart && start < patternEnd && start >= notBoundEnd) {
+          bindings.starts.push(start);
+          bindings.names.push(token);
+        }
         beforePrevious = previous.token;
         previous = { token, type, start };
         tokenStarts.push(start);
@@ -715,7 +719,7 @@ interface TokenValues {
   values: string[];
   names: string[];
   /** The names the file's patterns bind, by offset, as the walk found them. */
-  bindings: Binding[];
+  bindings: Bindings;
 }
 
 function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemFact[], tokenValues: TokenValues, parent?: number, owner?: string): void {
@@ -802,24 +806,15 @@ function nameHashOf(names: string[], name: string, bound: Set<string>): string {
 
 const BINDINGS = new Set(['parameter', 'let_declaration', 'let_condition', 'for_expression', 'match_arm', 'closure_parameters']);
 
-interface Binding {
-  start: number;
-  name: string;
+/** Bound names and their offsets, in file order. */
+interface Bindings {
+  starts: number[];
+  names: string[];
 }
 
 /** The names bound inside an item, from the file's bindings read once. */
-function boundNamesIn(values: TokenValues, item: Node): Set<string> {
-  const bound = new Set<string>();
-  const all = values.bindings;
-  let lo = 0;
-  let hi = all.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (all[mid].start < item.startIndex) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let i = lo; i < all.length && all[i].start < item.endIndex; i++) bound.add(all[i].name);
-  return bound;
+function boundNamesIn({ bindings }: TokenValues, item: Node): Set<string> {
+  return new Set(bindings.names.slice(lowerBound(bindings.starts, item.startIndex), lowerBound(bindings.starts, item.endIndex)));
 }
 
 /**
@@ -859,17 +854,6 @@ function constructorOf(initialiser: string): string | undefined {
   return undefined;
 }
 
-/** The first index whose value is at least `value`, in a sorted array. */
-function lowerBound(sorted: Int32Array, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** `lazy_static! { static ref NAME: Type = ...; }`: the macro's body is tokens, not items, to the grammar. */
 function lazyStatics(node: Node): StaticFact[] {

@@ -4,18 +4,12 @@
 // its own type of that name (and does not name the module) means its own.
 import type { ImplFact, SourceFacts } from '../rust';
 import { tokenId } from '../winnow';
+import { lowerBound } from '../../sorted';
 
 export function hasIdentifier(facts: SourceFacts, name: string): boolean {
   const sorted = facts.identifiers;
   const id = tokenId(name);
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return sorted[lo] === id;
+  return sorted[lowerBound(sorted, id)] === id;
 }
 
 export interface MovedTypeImpl {
