@@ -1,18 +1,11 @@
 // `rust-consolidate check` as a user and a CI job run it: the bundled CLI,
 // spawned with node, its exit status and its three output formats.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { file, repoRoot, rustCrate, rustModule, useFixtures } from '../support/fixture';
+import { run } from '../support/cli';
 
-const CLI = path.join(repoRoot, 'dist', 'cli.js');
-
-function run(...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  assert.equal(result.error, undefined);
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 interface JsonRange {
   start: { line: number; character: number };

@@ -1,19 +1,12 @@
 // The plan from the command line: the JSON report's plan section, and a plan
 // written from the findings that reads back as the same items.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parsePlan } from '../../server/src/core/plan';
-import { copyToTemp, removeFixture, repoRoot } from '../support/fixture';
+import { copyToTemp, removeFixture } from '../support/fixture';
+import { run } from '../support/cli';
 
-const CLI = path.join(repoRoot, 'dist', 'cli.js');
-
-function run(...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  assert.equal(result.error, undefined);
-  return result;
-}
 
 interface JsonPlan {
   file: string;

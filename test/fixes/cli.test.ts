@@ -4,16 +4,10 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { copyToTemp, removeFixture, repoRoot } from '../support/fixture';
+import { CLI, run } from '../support/cli';
 import { treeHash } from './support';
 
-const CLI = path.join(repoRoot, 'dist', 'cli.js');
 const DEMO = path.join(repoRoot, 'demo', 'rust');
-
-function run(...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  assert.equal(result.error, undefined);
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 describe('rust-consolidate fix on the demo workspace', () => {
   const dirs: string[] = [];

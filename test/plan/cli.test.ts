@@ -1,18 +1,11 @@
 // The plan through the bundled CLI on a copy of the demo, whose folder is
 // the plan's `rust/`: after `fix`, what the fixes did not do stays open.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { removeFixture, repoRoot, writeFixture } from '../support/fixture';
+import { run } from '../support/cli';
 
-const CLI = path.join(repoRoot, 'dist', 'cli.js');
-
-function run(...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  assert.equal(result.error, undefined);
-  return result;
-}
 
 interface JsonItem {
   text: string;

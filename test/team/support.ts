@@ -1,10 +1,8 @@
 // Running the bundled CLI on a fixture, as the team's tests need it.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
-import { repoRoot } from '../support/fixture';
+import { CLI, run } from '../support/cli';
 
-export const CLI = path.join(repoRoot, 'dist', 'cli.js');
+export { CLI, run };
 
 export interface JsonRange {
   start: { line: number; character: number };
@@ -25,12 +23,6 @@ export interface CheckJson {
   findings: JsonFinding[];
   suppressed: JsonFinding[];
   stats: { duplicatedLines: number; lines: number; files: number; crates: number };
-}
-
-export function run(...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  assert.equal(result.error, undefined);
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 export function checkJson(dir: string, ...args: string[]): { json: CheckJson; status: number | null } {
