@@ -4,9 +4,9 @@
 // code mentions. The index's fingerprints don't keep these, so a plan check
 // parses the few files its items name.
 import * as fs from 'node:fs';
-import { Language, Parser } from 'web-tree-sitter';
+import type { Parser } from 'web-tree-sitter';
 import type { Node } from 'web-tree-sitter';
-import { locateAsset } from '../source/assets';
+import { loadRustGrammar } from '../source/treeSitter';
 import type { Range } from '../model';
 import type { RustItemKind } from './model';
 
@@ -96,14 +96,9 @@ export class RustSyntax {
 
   private constructor(private readonly parser: Parser) {}
 
-  static async load(grammarPath = locateAsset('tree-sitter-rust.wasm')): Promise<RustSyntax> {
-    if (!grammarPath) throw new Error('tree-sitter-rust.wasm not found beside the program or in grammars/');
-    const runtime = locateAsset('web-tree-sitter.wasm');
-    // Parser.init is shared with RustParser: web-tree-sitter initialises its module once.
-    await Parser.init(runtime ? { locateFile: () => runtime } : undefined);
-    const parser = new Parser();
-    parser.setLanguage(await Language.load(grammarPath));
-    return new RustSyntax(parser);
+  static async load(grammarPath?: string): Promise<RustSyntax> {
+    // The runtime is shared with RustParser: web-tree-sitter initialises its module once per thread.
+    return new RustSyntax((await loadRustGrammar(grammarPath)).parser);
   }
 
   /**

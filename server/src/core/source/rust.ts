@@ -3,9 +3,9 @@
 // made absolute) and its `mod` declarations.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { Language, Parser } from 'web-tree-sitter';
-import type { Node, TreeCursor } from 'web-tree-sitter';
-import { locateAsset } from './assets';
+import type { Node } from 'web-tree-sitter';
+import { loadRustGrammar, Walk } from './treeSitter';
+import type { RustGrammar } from './treeSitter';
 import { K, fingerprintsOf, tokenId, winnowPositions } from './winnow';
 import type { SourceAnalyzer } from '../view';
 import type { Range } from '../model';
@@ -265,16 +265,10 @@ const GENERATED = /@generated|automatically generated|do not edit/i;
 const WIRING = new Set(['mod_item', 'use_declaration', 'extern_crate_declaration', 'attribute_item', 'inner_attribute_item', 'line_comment', 'block_comment', 'empty_statement']);
 
 export class RustParser implements SourceAnalyzer {
-  private constructor(private readonly parser: Parser) {}
+  private constructor(private readonly grammar: RustGrammar) {}
 
-  static async load(grammarPath = locateAsset('tree-sitter-rust.wasm')): Promise<RustParser> {
-    if (!grammarPath) throw new Error('tree-sitter-rust.wasm not found beside the program or in grammars/');
-    const runtime = locateAsset('web-tree-sitter.wasm');
-    await Parser.init(runtime ? { locateFile: () => runtime } : undefined);
-    const language = await Language.load(grammarPath);
-    const parser = new Parser();
-    parser.setLanguage(language);
-    return new RustParser(parser);
+  static async load(grammarPath?: string): Promise<RustParser> {
+    return new RustParser(await loadRustGrammar(grammarPath));
   }
 
   async analyzeFile(file: string, libName: string, nearMiss = true): Promise<SourceFacts> {
@@ -292,10 +286,10 @@ export class RustParser implements SourceAnalyzer {
       validUtf8 = false;
       text = new TextDecoder('utf-8').decode(bytes);
     }
-    const tree = this.parser.parse(text);
+    const tree = this.grammar.parser.parse(text);
     if (!tree) throw new Error('tree-sitter returned no tree');
     try {
-      const scan = scanTokens(tree.walk(), text, libName, tree.rootNode.hasError);
+      const scan = scanTokens(new Walk(this.grammar.runtime, tree), text, libName, tree.rootNode.hasError);
       const { mods, trivial, items, implTargets, impls, itemNames, importedNames, uses, declared, testOnlyNames } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss, { values: scan.values, names: scan.names, bindings: scan.bindings });
       const anchors = anchorsOf(nearMiss ? scan.ids : new Uint32Array(0), scan.starts, text);
       const firstNewline = text.indexOf('\n');
@@ -354,12 +348,12 @@ export class RustParser implements SourceAnalyzer {
   }
 
   dispose(): void {
-    this.parser.delete();
+    this.grammar.parser.delete();
   }
 }
 
 /** `mayHaveErrors`: the tree has an ERROR or missing node somewhere (else no node is asked, each a call into wasm). */
-function scanTokens(cursor: TreeCursor, text: string, libName: string, mayHaveErrors = true) {
+function scanTokens(cursor: Walk, text: string, libName: string, mayHaveErrors = true) {
   const tokens: string[] = [];
   const ids: number[] = [];
   const starts: number[] = [];
@@ -400,7 +394,7 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string, mayHaveEr
   let errors = 0;
   // Tokens before this index belong to a visibility modifier: `pub fn` and `fn` have the same shape.
   let visibilityEnd = -1;
-  // Depth-first over the tree with one cursor: the cheapest walk web-tree-sitter offers.
+  // Depth-first over the tree with one cursor, each step one call into wasm (see Walk).
   for (;;) {
     const type = cursor.nodeType;
     if (mayHaveErrors && (type === 'ERROR' || cursor.nodeIsMissing)) errors++;
@@ -482,7 +476,7 @@ function scanTokens(cursor: TreeCursor, text: string, libName: string, mayHaveEr
     const comment = type === 'line_comment' || type === 'block_comment';
     if (!comment && cursor.gotoFirstChild()) continue;
     if (!comment) {
-      // Each cursor getter crosses into wasm: read the start once per leaf.
+      // Each cursor getter is a call into wasm: read the start once per leaf.
       const start = cursor.startIndex;
       const token = text.slice(start, cursor.endIndex);
       if (token.length > 0) {
