@@ -453,7 +453,7 @@ export class WorkspaceIndex implements IndexView {
     replaceAll(this.copyFindingsByFile, copies);
     if (this.nearMissStale) {
       this.nearMiss = this.newNearMiss();
-      if (this.options.nearMiss) for (const [file, facts] of this.facts) this.nearMiss.update(file, facts);
+      if (this.options.nearMiss) this.nearMiss.addAll(this.facts);
       this.nearMissStale = false;
     }
     this.nearFindingsByFile.clear();

@@ -130,28 +130,7 @@ export class NearMissAnalysis {
       this.sortedAnchors.delete(file);
       this.anchorPlaces.delete(file);
     }
-    if (facts && this.eligible(file, facts)) {
-      this.indexed.set(file, facts);
-      for (const fp of facts.fingerprints) addTo(this.postings, fp, file);
-      count(this.nameFiles, facts.identifiers, 1);
-      count(this.literalFiles, facts.literals, 1);
-      for (const other of this.blockCandidates(file)) affected.add(other);
-      for (const [other, score] of this.similarFiles(file, facts)) {
-        link(this.edges, file, other, score);
-        link(this.edges, other, file, score);
-        affected.add(other);
-      }
-      this.forEachItemKey(facts, (key, item) => {
-        addTo(this.itemsByShape, key, { file, item });
-        for (const o of this.itemsByShape.get(key)!) affected.add(o.file);
-      });
-      if (facts.items.some((i) => i.newtypeOf)) this.newtypeCache.clear();
-      this.countNewtypes(facts, 1);
-      this.forEachStaticKey(facts, (key, index) => {
-        addTo(this.staticsByType, key, { file, index });
-        for (const o of this.singletonGroup(file, key)) affected.add(o.file);
-      });
-    }
+    if (facts && this.eligible(file, facts)) this.add(file, facts, affected);
     // The file's fingerprints weigh differently now: so do the similarities of diverged pairs that have them.
     // A fingerprint in more than COMMON + 1 files weighed nothing before and nothing now.
     for (const fp of new Set([...(before?.fingerprints ?? []), ...(facts?.fingerprints ?? [])])) {
@@ -182,6 +161,39 @@ export class NearMissAnalysis {
       for (const list of this.staticsByType.values()) for (const o of list) affected.add(o.file);
     }
     return affected;
+  }
+
+  /**
+   * Indexes the files of a whole workspace, in this order, into an empty index: the state `update` leaves
+   * after each of them, without asking which files each one affects, which no caller needs then.
+   */
+  addAll(files: Iterable<[string, SourceFacts]>): void {
+    if (this.indexed.size > 0) throw new Error('NearMissAnalysis.addAll needs an empty analysis');
+    for (const [file, facts] of files) if (this.eligible(file, facts)) this.add(file, facts);
+  }
+
+  /** Indexes one file that is not indexed; with `affected`, adds the files whose findings this may change. */
+  private add(file: string, facts: SourceFacts, affected?: Set<string>): void {
+    this.indexed.set(file, facts);
+    for (const fp of facts.fingerprints) addTo(this.postings, fp, file);
+    count(this.nameFiles, facts.identifiers, 1);
+    count(this.literalFiles, facts.literals, 1);
+    if (affected) for (const other of this.blockCandidates(file)) affected.add(other);
+    for (const [other, score] of this.similarFiles(file, facts)) {
+      link(this.edges, file, other, score);
+      link(this.edges, other, file, score);
+      affected?.add(other);
+    }
+    this.forEachItemKey(facts, (key, item) => {
+      addTo(this.itemsByShape, key, { file, item });
+      if (affected) for (const o of this.itemsByShape.get(key)!) affected.add(o.file);
+    });
+    if (facts.items.some((i) => i.newtypeOf)) this.newtypeCache.clear();
+    this.countNewtypes(facts, 1);
+    this.forEachStaticKey(facts, (key, index) => {
+      addTo(this.staticsByType, key, { file, index });
+      if (affected) for (const o of this.singletonGroup(file, key)) affected.add(o.file);
+    });
   }
 
   /** Files this file is related to by any near-miss finding, for callers that must refresh them too. */
