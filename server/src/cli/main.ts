@@ -89,8 +89,20 @@ async function check(args: string[]): Promise<number> {
   const started = performance.now();
   // One walk of the tree for the plans: the authority they name, and the one whose status is printed.
   const plans = findPlanFiles([root], options.planFiles);
-  const index = await indexWorkspace(root, options, cacheFolder, plans);
-  const plan = await readPlan(index, planFile ? path.resolve(planFile) : plans[0]);
+  const indexing = indexWorkspace(root, options, cacheFolder, plans);
+  let reading: ReturnType<typeof readPlan>;
+  try {
+    // The plan is parsed, and the grammar its evaluation reads modules with loaded, while the workers read the
+    // workspace: once the index has handed them its files, which it does before anything waits on I/O.
+    await new Promise((resolve) => setImmediate(resolve));
+    reading = readPlan(planFile ? path.resolve(planFile) : plans[0]);
+  } catch (e) {
+    // A plan that cannot be read is reported once the workers are done with the workspace.
+    await indexing.catch(() => undefined);
+    throw e;
+  }
+  const index = await indexing;
+  const plan = await reading?.evaluate(index);
   const all = [...index.allFindings(), ...(plan ? planFindings(plan, options) : [])];
   const { findings, summary, written } = applyBaseline(index, root, all, baseline, values['write-baseline'] as string | undefined);
   const report = { root, index, findings, plan, baseline: summary, elapsedMs: Math.round(performance.now() - started) };
@@ -100,10 +112,14 @@ async function check(args: string[]): Promise<number> {
   return findings.length > 0 && !(written && !baseline) ? 1 : 0;
 }
 
-/** The plan given with --plan, or the first plan file found in the workspace, evaluated. */
-async function readPlan(index: WorkspaceIndex, file: string | undefined): Promise<PlanStatus | undefined> {
+/** The plan given with --plan, or the first plan file found in the workspace, parsed; evaluated once the index is built. */
+function readPlan(file: string | undefined): { evaluate(index: WorkspaceIndex): Promise<PlanStatus> } | undefined {
   if (!file) return undefined;
-  return evaluatePlan(parsePlan(file, fs.readFileSync(file, 'utf8')), { index, syntax: await RustSyntax.load(), history: gitHistory(file) });
+  const parsed = parsePlan(file, fs.readFileSync(file, 'utf8'));
+  const syntax = RustSyntax.load();
+  // Awaited by evaluate; a failure to load is reported there, or not at all if the index fails first.
+  syntax.catch(() => undefined);
+  return { evaluate: async (index) => evaluatePlan(parsed, { index, syntax: await syntax, history: gitHistory(file) }) };
 }
 
 async function plan(args: string[]): Promise<number> {
