@@ -840,7 +840,7 @@ const LAZY_CELLS = /^(?:OnceLock|LazyLock|Lazy|OnceCell|SyncOnceCell|SyncLazy)$/
 function constructorOf(initialiser: string): string | undefined {
   for (const match of initialiser.matchAll(/((?:[A-Za-z_][A-Za-z0-9_]*\s*::\s*)*[A-Za-z_][A-Za-z0-9_]*)\s*(?:::\s*<[^>]*>\s*)?\(/g)) {
     // A method call (`.build()`) is not a constructor: only a path preceded by nothing or an operator is.
-    if (/\.\s*$/.test(initialiser.slice(0, match.index))) continue;
+    if (afterDot(initialiser, match.index ?? 0)) continue;
     const segments = match[1].split('::').map((p) => p.trim());
     if (segments.length < 2 || LAZY_CELLS.test(segments[segments.length - 2])) continue;
     return segments.slice(-2).join('::');
@@ -848,6 +848,18 @@ function constructorOf(initialiser: string): string | undefined {
   return undefined;
 }
 
+/** The text from `start` to the next `;`, or to the end. */
+function initialiserAt(text: string, start: number): string {
+  const end = text.indexOf(';', start);
+  return text.slice(start, end < 0 ? text.length : end);
+}
+
+/** Whether the text before `end` ends with a `.` and whitespace: read backwards, not by a regex over all of it. */
+function afterDot(text: string, end: number): boolean {
+  let i = end - 1;
+  while (i >= 0 && /\s/.test(text[i])) i--;
+  return i >= 0 && text[i] === '.';
+}
 
 /** `lazy_static! { static ref NAME: Type = ...; }`: the macro's body is tokens, not items, to the grammar. */
 function lazyStatics(node: Node): StaticFact[] {
@@ -855,14 +867,18 @@ function lazyStatics(node: Node): StaticFact[] {
   if (macro !== 'lazy_static' && !macro?.endsWith('::lazy_static')) return [];
   const found: StaticFact[] = [];
   const text = node.text;
+  // Lines counted from one match to the next, not from the start for each.
+  let line = node.startPosition.row;
+  let counted = 0;
   for (const match of text.matchAll(/static\s+ref\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([^=]+?)\s*=/g)) {
-    const line = node.startPosition.row + (text.slice(0, match.index).match(/\n/g)?.length ?? 0);
+    for (let i = text.indexOf('\n', counted); i >= 0 && i < (match.index ?? 0); i = text.indexOf('\n', i + 1)) line++;
+    counted = match.index ?? 0;
     found.push({
       name: match[1],
       type: `Lazy<${match[2].replace(/\s+/g, ' ')}>`,
       range: { start: { line, character: 0 }, end: { line, character: 0 } },
       fromLiteral: /^\s*[A-Za-z_][\w:]*\s*\(\s*r?#*"/.test(text.slice((match.index ?? 0) + match[0].length)),
-      builtBy: constructorOf(text.slice((match.index ?? 0) + match[0].length).split(';')[0]),
+      builtBy: constructorOf(initialiserAt(text, (match.index ?? 0) + match[0].length)),
     });
   }
   return found;
