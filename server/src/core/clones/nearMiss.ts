@@ -83,7 +83,13 @@ interface Occurrence {
 }
 
 export class NearMissAnalysis {
-  private readonly postings = new Map<number, string[]>();
+  /** The files that have each fingerprint, by slot (see `slotOf`): counting shared fingerprints by slot is cheap. */
+  private readonly postings = new Map<number, number[]>();
+  /** A small number per file seen, for the postings; `files[slot]` names it. */
+  private readonly slots = new Map<string, number>();
+  private readonly files: string[] = [];
+  /** By slot: the fingerprints a file shares with the one `similarFiles` asks about, zero between calls. */
+  private shared = new Int32Array(0);
   /** How many files write each identifier, and each literal (see `particularShare`). */
   private readonly nameFiles = new Map<number, number>();
   private readonly literalFiles = new Map<number, number>();
@@ -113,7 +119,8 @@ export class NearMissAnalysis {
         this.edges.get(other)?.delete(file);
       }
       this.edges.delete(file);
-      for (const fp of before.fingerprints) removeFrom(this.postings, fp, file);
+      const slot = this.slotOf(file);
+      for (const fp of before.fingerprints) removeFrom(this.postings, fp, slot);
       count(this.nameFiles, before.identifiers, -1);
       count(this.literalFiles, before.literals, -1);
       this.forEachItemKey(before, (key) => {
@@ -134,9 +141,10 @@ export class NearMissAnalysis {
     // The file's fingerprints weigh differently now: so do the similarities of diverged pairs that have them.
     // A fingerprint in more than COMMON + 1 files weighed nothing before and nothing now.
     for (const fp of new Set([...(before?.fingerprints ?? []), ...(facts?.fingerprints ?? [])])) {
-      const files = this.postings.get(fp) ?? [];
-      if (files.length > COMMON + 1) continue;
-      for (const other of files) {
+      const slots = this.postings.get(fp) ?? [];
+      if (slots.length > COMMON + 1) continue;
+      for (const slot of slots) {
+        const other = this.files[slot];
         const partners = this.edges.get(other);
         if (!partners) continue;
         affected.add(other);
@@ -175,7 +183,8 @@ export class NearMissAnalysis {
   /** Indexes one file that is not indexed; with `affected`, adds the files whose findings this may change. */
   private add(file: string, facts: SourceFacts, affected?: Set<string>): void {
     this.indexed.set(file, facts);
-    for (const fp of facts.fingerprints) addTo(this.postings, fp, file);
+    const slot = this.slotOf(file);
+    for (const fp of facts.fingerprints) addTo(this.postings, fp, slot);
     count(this.nameFiles, facts.identifiers, 1);
     count(this.literalFiles, facts.literals, 1);
     if (affected) for (const other of this.blockCandidates(file)) affected.add(other);
@@ -277,17 +286,26 @@ export class NearMissAnalysis {
     const { options } = this.context;
     const crate = this.context.crateOf(file);
     if (facts.tokens < options.minimumTokens || facts.trivial || facts.fingerprints.length < MEASURABLE) return found;
-    const counts = new Map<string, number>();
+    // Counted by slot, in the order files are first met, as a Map's entries are: the order edges are made in.
+    const mine = this.slotOf(file);
+    if (this.shared.length < this.files.length) this.shared = new Int32Array(2 * this.files.length);
+    const counts = this.shared;
+    const met: number[] = [];
     let common = 0;
     for (const fp of facts.fingerprints) {
-      const files = this.postings.get(fp)!;
-      if (files.length > COMMON) {
+      const slots = this.postings.get(fp)!;
+      if (slots.length > COMMON) {
         common++;
         continue;
       }
-      for (const other of files) if (other !== file) counts.set(other, (counts.get(other) ?? 0) + 1);
+      for (const slot of slots) if (slot !== mine && counts[slot]++ === 0) met.push(slot);
     }
-    for (const [other, shared] of counts) {
+    const candidates = met.map((slot) => {
+      const shared = counts[slot];
+      counts[slot] = 0;
+      return [this.files[slot], shared] as const;
+    });
+    for (const [other, shared] of candidates) {
       const theirs = this.indexed.get(other)!;
       if (theirs.tokens < options.minimumTokens || theirs.trivial || theirs.fingerprints.length < MEASURABLE) continue;
       if (this.context.crateOf(other) === crate) continue;
@@ -316,6 +334,17 @@ export class NearMissAnalysis {
       this.sortedAnchors.set(file, sorted);
     }
     return sorted;
+  }
+
+  /** The file's slot in the postings, given the first time it is asked for; a file keeps its slot. */
+  private slotOf(file: string): number {
+    let slot = this.slots.get(file);
+    if (slot === undefined) {
+      slot = this.files.length;
+      this.slots.set(file, slot);
+      this.files.push(file);
+    }
+    return slot;
   }
 
   /** How much a fingerprint says: fully when few files have it, little when many do, nothing past COMMON. */
@@ -556,10 +585,11 @@ export class NearMissAnalysis {
     const crate = this.context.crateOf(file);
     if (!facts || !crate) return [];
     const distinct = new Map<string, number>();
+    const mine = this.slotOf(file);
     for (const fp of facts.fingerprints) {
-      const files = this.postings.get(fp);
-      if (!files || files.length > COMMON) continue;
-      for (const other of files) if (other !== file) distinct.set(other, (distinct.get(other) ?? 0) + 1);
+      const slots = this.postings.get(fp);
+      if (!slots || slots.length > COMMON) continue;
+      for (const slot of slots) if (slot !== mine) distinct.set(this.files[slot], (distinct.get(this.files[slot]) ?? 0) + 1);
     }
     return [...distinct]
       .filter(([other, n]) => n >= BLOCK_DISTINCT && this.context.crateOf(other) !== crate)
