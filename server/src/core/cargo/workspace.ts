@@ -23,9 +23,10 @@ export interface DiscoveredFiles {
 export function discoverFiles(root: string, exclude: string[]): DiscoveredFiles {
   // picomatch throws on an empty pattern; an empty glob names nothing anyway.
   const globs = exclude.filter((g) => g !== '');
-  const excluded = globs.length > 0 ? picomatch(globs, { dot: true }) : () => false;
+  const excluded = globs.length > 0 ? picomatch(globs, { dot: true }) : undefined;
   const found: DiscoveredFiles = { manifests: [], sources: [], vendoredDirs: new Set(), unreadableNames: [] };
-  const walk = (dir: string) => {
+  // `relative`: the folder's path from the root with `/`, built as the walk descends, for the exclude globs.
+  const walk = (dir: string, relative: string) => {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -41,10 +42,10 @@ export function discoverFiles(root: string, exclude: string[]): DiscoveredFiles 
         continue;
       }
       const full = path.join(dir, entry.name);
-      const relative = path.relative(root, full).split(path.sep).join('/');
-      if (excluded(relative)) continue;
+      const name = relative + entry.name;
+      if (excluded?.(name)) continue;
       if (entry.isDirectory()) {
-        if (!ALWAYS_SKIPPED.has(entry.name)) walk(full);
+        if (!ALWAYS_SKIPPED.has(entry.name)) walk(full, `${name}/`);
       } else if (entry.isFile()) {
         if (entry.name === 'Cargo.toml') found.manifests.push(full);
         else if (entry.name.endsWith('.rs')) found.sources.push(full);
@@ -52,7 +53,7 @@ export function discoverFiles(root: string, exclude: string[]): DiscoveredFiles 
       }
     }
   };
-  walk(root);
+  walk(root, '');
   return found;
 }
 
