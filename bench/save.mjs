@@ -15,13 +15,15 @@
 // end, as JSON. --write replaces the marked section of BENCHMARKS.md.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   ConfigurationRequest,
+  DidChangeWatchedFilesNotification,
   DidSaveTextDocumentNotification,
+  FileChangeType,
   ExitNotification,
   InitializeRequest,
   InitializedNotification,
@@ -67,7 +69,7 @@ const CAPABILITIES = {
 };
 
 function parseArgs(argv) {
-  const opts = { corpus: '.cache/corpus/rust-src', saves: 100, seed: 1, gap: 200, timeout: 600, keep: false, dump: null, write: false };
+  const opts = { corpus: '.cache/corpus/rust-src', saves: 100, structural: 5, seed: 1, gap: 200, timeout: 600, keep: false, dump: null, write: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -76,6 +78,7 @@ function parseArgs(argv) {
     };
     if (a === '--saves') opts.saves = Number(value());
     else if (a === '--seed') opts.seed = Number(value());
+    else if (a === '--structural') opts.structural = Number(value());
     else if (a === '--gap') opts.gap = Number(value());
     else if (a === '--timeout') opts.timeout = Number(value());
     else if (a === '--keep') opts.keep = true;
@@ -93,7 +96,7 @@ function parseArgs(argv) {
 }
 
 function usage(error) {
-  const text = 'usage: node bench/save.mjs [corpus] [--saves N] [--seed S] [--gap MS] [--timeout SECONDS] [--keep] [--dump FILE] [--write]';
+  const text = 'usage: node bench/save.mjs [corpus] [--saves N] [--structural N] [--seed S] [--gap MS] [--timeout SECONDS] [--keep] [--dump FILE] [--write]';
   if (error) {
     console.error(`save.mjs: ${error}\n${text}`);
     process.exit(2);
@@ -274,6 +277,10 @@ class Server {
     return result;
   }
 
+  watched(file, type) {
+    return this.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(file).href, type }] });
+  }
+
   didSave(file) {
     return this.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri: pathToFileURL(file).href } });
   }
@@ -411,10 +418,13 @@ async function main() {
     const packages = new Set(withDiagnostics.map(([f]) => packageDirOf(f, work)).filter(Boolean));
     const quiet = [...packages].flatMap((dir) => rustFiles(dir).filter((f) => packageDirOf(f, work) === dir && !withSet.has(f))).sort();
     const rand = random(opts.seed);
+    // Files over 100 KB among those the server indexes (issue 15 asks for saves of such files too).
+    const large = [...new Set([...copies, ...others, ...quiet])].filter((f) => statSync(f).size > 100 * 1024).sort();
     const pools = [
       { name: 'a whole-file copy (duplicate-file or near-duplicate-file)', key: 'copy', files: shuffle(copies, rand) },
       { name: 'a file with other diagnostics (near-miss findings, declaration hints)', key: 'other', files: shuffle(others, rand) },
       { name: 'a file without diagnostics, in a package with some', key: 'quiet', files: shuffle(quiet, rand) },
+      { name: 'a file over 100 KB, of any of the kinds above', key: 'large', files: shuffle(large, rand) },
     ].filter((p) => p.files.length > 0);
     process.stderr.write(`pools: ${pools.map((p) => `${p.key} ${p.files.length}`).join(', ')}\n`);
 
@@ -480,6 +490,41 @@ async function main() {
     const clientCpu = (clientUsage.user + clientUsage.system) / 1e6;
     const othersCpu = Math.max(0, machineBusyS() - busyBefore - serverCpu - clientCpu);
     const savesOpen = plan.length % 2 === 1;
+
+    // ---- structural saves: a module file created, the `mod` line that adds it, and both undone -------------
+    // In crates with diagnostics: a file the watcher reports created, then the crate root saved with `mod` for it.
+    const structural = [];
+    const roots = shuffle([...packages].map((dir) => join(dir, 'src', 'lib.rs')).filter((f) => existsSync(f)).sort(), rand).slice(0, opts.structural);
+    const react = async (kind, file, send) => {
+      const mark = server.mark();
+      const t0 = performance.now();
+      await send();
+      // The server sends its status after every update; a change it ignores would send nothing.
+      let status;
+      try {
+        status = await server.waitFor(`the status after: ${kind} ${relative(work, file)}`, (e) => e.kind === 'status', mark, 10_000);
+      } catch {
+        status = undefined;
+      }
+      await server.ping();
+      structural.push({ kind, relative: relative(work, file), ms: status ? status.at - t0 : undefined, idleMs: performance.now() - t0 });
+      process.stderr.write(`${kind} ${relative(work, file)}: ${status ? `${(status.at - t0).toFixed(1)} ms` : 'no status within 10 s'}\n`);
+      if (opts.gap > 0) await sleep(opts.gap);
+    };
+    for (const [n, root] of roots.entries()) {
+      const name = `consolidate_bench_${n}`;
+      const created = join(dirname(root), `${name}.rs`);
+      if (!originals.has(root)) originals.set(root, readFileSync(root));
+      const original = originals.get(root);
+      writeFileSync(created, `pub fn ${name}() -> usize {\n    ${n}\n}\n`);
+      await react('create a file (watched-file event)', created, () => server.watched(created, FileChangeType.Created));
+      writeFileSync(root, Buffer.concat([original, Buffer.from(`\nmod ${name};\n`)]));
+      await react('add a mod line for it (didSave)', root, () => server.didSave(root));
+      writeFileSync(root, original);
+      await react('remove the mod line (didSave)', root, () => server.didSave(root));
+      unlinkSync(created);
+      await react('delete the file (watched-file event)', created, () => server.watched(created, FileChangeType.Deleted));
+    }
     const restored = [...server.diagnostics].filter(([uri, d]) => (initialDiagnostics.get(uri) ?? '[]') !== JSON.stringify(d)).map(([uri]) => uri);
     if (opts.dump) {
       const differ = restored.map((uri) => ({ uri, before: JSON.parse(initialDiagnostics.get(uri) ?? '[]'), after: server.diagnostics.get(uri) }));
@@ -500,13 +545,17 @@ async function main() {
     ];
     const byPool = pools.map((p) => [`saves of ${p.name}`, saves.filter((s) => s.pool === p.key).map((s) => s.reactionMs)]);
     const KB = 1024;
-    const bySize = [[0, 10 * KB, 'under 10 KB'], [10 * KB, 40 * KB, '10–40 KB'], [40 * KB, Infinity, '40 KB or more']]
+    const bySize = [[0, 10 * KB, 'under 10 KB'], [10 * KB, 40 * KB, '10–40 KB'], [40 * KB, 100 * KB, '40–100 KB'], [100 * KB, Infinity, 'over 100 KB']]
       .map(([lo, hi, label]) => [`saves of a file of ${label}`, saves.filter((s) => s.bytes >= lo && s.bytes < hi).map((s) => s.reactionMs)])
       .filter(([, xs]) => xs.length > 0);
+    const byKind = [...new Set(structural.map((s) => s.kind))].map((kind) => {
+      const of = structural.filter((s) => s.kind === kind);
+      return [`${kind}: → rustConsolidate/status${of.some((s) => s.ms === undefined) ? ` (${of.filter((s) => s.ms === undefined).length} without one)` : ''}`, of.filter((s) => s.ms !== undefined).map((s) => s.ms)];
+    });
     const table = [
       '| saves | n | p50 ms | p95 ms | max ms |',
       '| --- | --- | --- | --- | --- |',
-      ...[...rows, ...byPool, ...bySize].map(([name, xs]) => {
+      ...[...rows, ...byPool, ...bySize, ...byKind].map(([name, xs]) => {
         const s = summarise(xs);
         return `| ${name} | ${s.n} | ${ms(s.p50)} | ${ms(s.p95)} | ${ms(s.max)} |`;
       }),
@@ -562,7 +611,8 @@ async function main() {
         `The bench copies \`${corpus}\` to a temporary folder (saves change files), starts \`node ${CLI} lsp --stdio\` on it as a client would ` +
           '(work-done progress, `workspace/configuration` answered with no settings, dynamic registration of watched files, didSave, workspace folders) ' +
           `and waits for the first index. Then ${saves.length} saves in pairs on one file each, chosen with seed ${opts.seed} in turn among ` +
-          `whole-file copies (${copies.length}), files with other diagnostics (${others.length}) and files without diagnostics in the same packages (${quiet.length}): ` +
+          `whole-file copies (${copies.length}), files with other diagnostics (${others.length}), files without diagnostics in the same packages (${quiet.length}) ` +
+          `and the files of these over 100 KB (${large.length}): ` +
           'append a small function to the file on disk and send `textDocument/didSave`, then write the original back and send it again. ' +
           'A save\'s time runs from didSave to the `publishDiagnostics` for the saved file when its diagnostics changed, otherwise to the ' +
           '`rustConsolidate/status` the server sends after every update (its `filesRead` grows with each save); ' +
