@@ -19,7 +19,7 @@ import { NearMissAnalysis } from './clones/nearMiss';
 import { versionGroups } from './clones/versions';
 import type { VersionGroup } from './clones/versions';
 import type { ModuleInfo } from './source/modules';
-import type { SourceFacts } from './source/rust';
+import type { ModDeclaration, SourceFacts } from './source/rust';
 import { bytesOnlyFacts } from './source/bytesOnly';
 import { CrateGraph, SourceFolders, discoverFiles, unreadableReason } from './cargo/workspace';
 import { TOOL_KEY, parseSharedSettings, sharedSettingsTable } from './settings';
@@ -531,11 +531,27 @@ export class WorkspaceIndex implements IndexView {
     return this.compose([...touched, ...near, ...sameCrates, ...manifestsBefore, ...this.manifestFindingsByFile.keys()]);
   }
 
+  /**
+   * The module tree again, after `changed` added, removed or moved a `mod` (or was created or deleted).
+   * With the crate graph unchanged, only the files whose place in the tree changed are analysed again,
+   * with that file: a `mod` line of one crate does not move the modules of the 700 others.
+   */
   private refreshModulesAndRecompute(gone: string[] = [], changed?: string): string[] {
+    const before = this.modules;
     this.modules = buildModuleTree(this.graph, this.sources, (f) => this.facts.get(f));
-    if (changed && !this.nearMissStale && this.options.nearMiss) this.nearMiss.update(changed, this.facts.get(changed));
-    const result = this.recomputeAll();
-    for (const file of gone) if (this.store(file, [])) result.push(file);
+    let result: string[];
+    if (changed && !this.nearMissStale) {
+      const { moved, shifted } = movedModules(before, this.modules);
+      // A module whose `mod` line only moved keeps its near-miss findings; its copy findings name the line.
+      const seeds = new Set([changed, ...moved, ...shifted, ...gone]);
+      for (const file of [...seeds]) for (const m of this.classOf.get(file)?.members ?? []) seeds.add(m.file);
+      const near = new Set<string>();
+      if (this.options.nearMiss) for (const file of [changed, ...moved]) this.nearMiss.update(file, this.facts.get(file)).forEach((f) => near.add(f));
+      result = this.recomputeAround(seeds, near);
+    } else {
+      result = this.recomputeAll();
+    }
+    for (const file of gone) if (this.store(file, []) && !result.includes(file)) result.push(file);
     return result;
   }
 
@@ -763,8 +779,18 @@ function replaceAll<K, V>(target: Map<K, V>, source: Map<K, V>): void {
 }
 
 /** What decides the module tree: the `mod` declarations without their positions. */
+/**
+ * A file's `mod` declarations without their positions: what the module tree and the modules' place in
+ * it (test-only, visibility, attributes) depend on. A change here re-reads the tree; a declaration
+ * that only moved is taken up by refreshDeclarations.
+ */
 function modStructure(facts: SourceFacts | undefined): string {
-  return JSON.stringify(facts?.mods.map((m) => [m.name, m.inlineParents, m.pathAttribute, m.inline]) ?? []);
+  return JSON.stringify(facts?.mods.map(declarationSemantics) ?? []);
+}
+
+/** What a `mod` declaration says, without where it is written. */
+function declarationSemantics(d: ModDeclaration): unknown[] {
+  return [d.name, d.visibility, d.inlineParents, d.pathAttribute, d.inline, d.testOnly ?? false, d.attributes.map((a) => a.name)];
 }
 
 function addTo(map: Map<string, Set<string>>, key: string, file: string): void {
@@ -787,3 +813,51 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 export type { Crate };
+
+/**
+ * The files whose place in the module tree differs between two trees (`moved`): their crate, target,
+ * module path, the file and `mod` declaration that bring them in (its positions aside), or the place of
+ * any module above (`#[cfg(test)]` on a parent makes every module below it test-only); files in one
+ * tree only count too. `shifted`: the other files whose declaration only moved within its file.
+ */
+export function movedModules(before: ReadonlyMap<string, ModuleInfo>, after: ReadonlyMap<string, ModuleInfo>): { moved: Set<string>; shifted: Set<string> } {
+  const memo = new Map<string, boolean>();
+  const moved = (file: string, depth = 0): boolean => {
+    const known = memo.get(file);
+    if (known !== undefined) return known;
+    const [was, is] = [before.get(file), after.get(file)];
+    let result = !samePlace(was, is);
+    // A module tree has no cycles; the bound keeps a malformed one from overflowing the stack.
+    if (!result && depth < 64) {
+      const parents = new Set([was?.declaredBy?.file, is?.declaredBy?.file]);
+      for (const parent of parents) if (parent !== undefined && moved(parent, depth + 1)) result = true;
+    }
+    memo.set(file, result);
+    return result;
+  };
+  const result = { moved: new Set<string>(), shifted: new Set<string>() };
+  for (const file of new Set([...before.keys(), ...after.keys()])) {
+    if (moved(file)) result.moved.add(file);
+    else if (before.get(file)?.declaredBy?.declaration !== after.get(file)?.declaredBy?.declaration) result.shifted.add(file);
+  }
+  return result;
+}
+
+function samePlace(a: ModuleInfo | undefined, b: ModuleInfo | undefined): boolean {
+  if (!a || !b) return a === b;
+  return (
+    a.crate === b.crate &&
+    a.target === b.target &&
+    a.path.length === b.path.length &&
+    a.path.every((segment, i) => segment === b.path[i]) &&
+    a.declaredBy?.file === b.declaredBy?.file &&
+    sameDeclaration(a.declaredBy?.declaration, b.declaredBy?.declaration)
+  );
+}
+
+/** Two `mod` declarations alike but for where they are written: a file's facts are new objects after each read. */
+function sameDeclaration(a: ModDeclaration | undefined, b: ModDeclaration | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return JSON.stringify(declarationSemantics(a)) === JSON.stringify(declarationSemantics(b));
+}
