@@ -25,7 +25,8 @@ import { CrateGraph, SourceFolders, discoverFiles, unreadableReason } from './ca
 import { TOOL_KEY, parseSharedSettings, sharedSettingsTable } from './settings';
 import { applySuppressions, isReported, readSuppressionComments, redundant } from './suppressions';
 import type { AllowEntry } from './model';
-import type { Crate } from './cargo/workspace';
+import type { Crate, TargetKind } from './cargo/workspace';
+import { CrateScopes } from './source/resolve/scopes';
 
 import type { IndexView, SourceAnalyzer } from './view';
 export type { IndexView, SourceAnalyzer } from './view';
@@ -61,6 +62,8 @@ export class WorkspaceIndex implements IndexView {
   private vendoredDirs = new Set<string>();
   private graphValue = new CrateGraph([], this.sources, new Set());
   private modules = new Map<string, ModuleInfo>();
+  /** The resolver's scopes per crate and target, for as long as nothing they read changes (see forget). */
+  private readonly scopes = new Map<Crate, Map<TargetKind, CrateScopes>>();
   private readonly byToken = new Map<string, Set<string>>();
   private readonly byNormalized = new Map<string, Set<string>>();
   private readonly classOf = new Map<string, CloneClass>();
@@ -104,6 +107,7 @@ export class WorkspaceIndex implements IndexView {
   /** Reads the whole workspace from disk. Returns the files whose findings changed. */
   async build(progress?: (p: IndexProgress) => void): Promise<string[]> {
     this.manifests.clear();
+    this.scopes.clear();
     this.facts.clear();
     this.byToken.clear();
     this.byNormalized.clear();
@@ -139,6 +143,7 @@ export class WorkspaceIndex implements IndexView {
     pending.forEach((f, i) => this.setFacts(f, results[i]));
     progress?.({ phase: 'analysing', done: 0, total: 1 });
     this.modules = buildModuleTree(this.graph, this.sources, (f) => this.facts.get(f));
+    this.scopes.clear();
     const changed = this.recomputeAll();
     progress?.({ phase: 'analysing', done: 1, total: 1 });
     return changed;
@@ -185,6 +190,7 @@ export class WorkspaceIndex implements IndexView {
       return this.refreshModulesAndRecompute([file], file);
     }
     this.modules.delete(file);
+    this.scopes.clear();
     return this.recomputeAround(seeds, this.nearMissUpdate(file));
   }
 
@@ -194,6 +200,7 @@ export class WorkspaceIndex implements IndexView {
     const present = this.readable(file);
     if (present) this.readManifest(file);
     else this.manifests.delete(file);
+    this.scopes.clear();
     this.rebuildGraph();
     // Fingerprints hold `crate::` written as the crate's library name: only
     // files that gained a crate, or whose crate's library name changed, are read again.
@@ -214,6 +221,7 @@ export class WorkspaceIndex implements IndexView {
     // Excluded paths change what is walked; the near-miss switch what is read from each file.
     const rewalk = JSON.stringify(options.exclude) !== JSON.stringify(this.options.exclude) || options.nearMiss !== this.options.nearMiss;
     this.options = options;
+    this.scopes.clear();
     this.nearMissStale = true;
     if (rewalk) {
       const before = new Set(this.findingsByFile.keys());
@@ -255,6 +263,14 @@ export class WorkspaceIndex implements IndexView {
 
   allManifests(): ReadonlyMap<string, Manifest> {
     return this.manifests;
+  }
+
+  crateScopes(crate: Crate, target: TargetKind, externs: (name: string) => boolean): CrateScopes {
+    let byTarget = this.scopes.get(crate);
+    if (!byTarget) this.scopes.set(crate, (byTarget = new Map()));
+    let scopes = byTarget.get(target);
+    if (!scopes) byTarget.set(target, (scopes = new CrateScopes(this, crate, target, externs)));
+    return scopes;
   }
 
   moduleOf(file: string): ModuleInfo | undefined {
@@ -330,11 +346,13 @@ export class WorkspaceIndex implements IndexView {
     } catch (e) {
       this.log.warn(`${this.display(file)}: cannot read: ${(e as Error).message}`);
       this.manifests.delete(file);
+      this.scopes.clear();
       return;
     }
     const manifest = parseManifest(file, text);
     if (manifest.error) this.log.warn(`${this.display(file)}: ${manifest.error.message}`);
     this.manifests.set(file, manifest);
+    this.scopes.clear();
   }
 
   private rebuildGraph(): void {
@@ -342,6 +360,7 @@ export class WorkspaceIndex implements IndexView {
     // Crates are compared by identity downstream: keep the graph when nothing changed.
     if (graphShape(next) === graphShape(this.graphValue)) return;
     this.graphValue = next;
+    this.scopes.clear();
     this.nearMissStale = true;
     for (const crate of this.graph.crates) {
       if (crate.targets.length === 0) {
@@ -370,6 +389,7 @@ export class WorkspaceIndex implements IndexView {
   }
 
   private setFacts(file: string, facts: SourceFacts | undefined): void {
+    this.scopes.clear();
     const before = this.facts.get(file);
     if (before) {
       removeFrom(this.byToken, before.tokenHash, file);
@@ -539,6 +559,7 @@ export class WorkspaceIndex implements IndexView {
   private refreshModulesAndRecompute(gone: string[] = [], changed?: string): string[] {
     const before = this.modules;
     this.modules = buildModuleTree(this.graph, this.sources, (f) => this.facts.get(f));
+    this.scopes.clear();
     let result: string[];
     if (changed && !this.nearMissStale) {
       const { moved, shifted } = movedModules(before, this.modules);
@@ -663,6 +684,7 @@ export class WorkspaceIndex implements IndexView {
       const now = facts.mods.find((d) => d.name === old.name && d.inlineParents.join('::') === old.inlineParents.join('::'));
       if (now && JSON.stringify(now.range) !== JSON.stringify(old.range)) {
         info.declaredBy = { file, declaration: now };
+        this.scopes.clear();
         seeds.add(child);
       }
     }

@@ -3,9 +3,10 @@
 // below index.ts imports it (STYLE.md, "The layout the core is growing into").
 import type { CloneClass } from './clones/clones';
 import type { Manifest } from './cargo/manifest';
-import type { CrateGraph } from './cargo/workspace';
+import type { Crate, CrateGraph, TargetKind } from './cargo/workspace';
 import type { ModuleInfo } from './source/modules';
 import type { SourceFacts } from './source/rust';
+import type { CrateScopes } from './source/resolve/scopes';
 
 export interface IndexView {
   readonly graph: CrateGraph;
@@ -19,6 +20,11 @@ export interface IndexView {
   manifestOf(file: string): Manifest | undefined;
   /** A path for messages, relative to its workspace folder. */
   display(file: string): string;
+  /**
+   * The resolver's scopes of a crate's target, kept until a file's facts, a module, a manifest or the
+   * settings change: the fixes of every copy in a crate ask for the same ones. Absent, callers build them.
+   */
+  crateScopes?(crate: Crate, target: TargetKind, externs: (name: string) => boolean): CrateScopes;
 }
 
 /** Reads and fingerprints one source file: on this thread, or on a pool of workers. */

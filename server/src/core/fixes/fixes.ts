@@ -533,7 +533,7 @@ function usedOnlyInside(index: IndexView, copy: CloneMember, keeper: Crate, sour
  */
 function reachedFromOutside(index: IndexView, copy: CloneMember): (file: string, name: string, theirs: SourceFacts) => boolean {
   const externs = (n: string) => ['std', 'core', 'alloc'].includes(n) || externCrate(index, copy.crate, n) !== undefined;
-  const scopes = new CrateScopes(index, copy.crate, copy.module!.target, externs);
+  const scopes = index.crateScopes?.(copy.crate, copy.module!.target, externs) ?? new CrateScopes(index, copy.crate, copy.module!.target, externs);
   const reaches = scopes.reachersOf(copy.module!.path);
   const byFile = new Map<string, Reach[]>();
   for (const r of reaches) byFile.set(r.file, [...(byFile.get(r.file) ?? []), r]);

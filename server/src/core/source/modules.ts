@@ -66,9 +66,12 @@ export function resolveModFile(
     const target = path.resolve(base, declaration.pathAttribute);
     return sources.has(target) ? target : undefined;
   }
-  const dir = path.join(own, ...declaration.inlineParents);
-  for (const candidate of [path.join(dir, `${declaration.name}.rs`), path.join(dir, declaration.name, 'mod.rs')]) {
-    if (sources.has(candidate)) return candidate;
-  }
-  return undefined;
+  // Module names are identifiers, never `..` or a separator: joined as strings, the paths are the ones
+  // path.join makes, without its normalising every part (a tenth of a `mod` line's update on rust-src).
+  const dir = declaration.inlineParents.length === 0 ? own : path.join(own, ...declaration.inlineParents);
+  const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+  const file1 = `${prefix}${declaration.name}.rs`;
+  if (sources.has(file1)) return file1;
+  const file2 = `${prefix}${declaration.name}${path.sep}mod.rs`;
+  return sources.has(file2) ? file2 : undefined;
 }
