@@ -23,25 +23,35 @@ function withoutTime(json: string): string {
   return json.replace(/"elapsedMs": \d+/g, '"elapsedMs": 0');
 }
 
-/** Every entry file under a cache folder. */
-function entries(cache: string): string[] {
+/** Every entry file under a cache folder; the parsed plans' (under plans/) only with `plans`. */
+function entries(cache: string, plans = false): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.push(p);
+      if (e.isDirectory() && (plans || p !== path.join(cache, 'plans'))) walk(p);
+      else if (!e.isDirectory()) out.push(p);
     }
   };
   walk(cache);
   return out.sort();
 }
 
-/** The analysis version a cache folder was written for: the name of its one subfolder. */
+/** The folders of a cache but the parsed plans'. */
+const factFolders = (cache: string) => fs.readdirSync(cache).filter((name) => name !== 'plans');
+
+/** The analysis version a cache folder was written for: the name of its one subfolder of facts. */
 function versionOf(cache: string): string {
-  const [version, ...others] = fs.readdirSync(cache);
+  const [version, ...others] = factFolders(cache);
   assert.equal(others.length, 0);
   return version;
+}
+
+/** The cache of parsed plans, with the one version a run wrote, read without checking what an entry holds. */
+function planCache(cache: string): FactCache<Record<string, unknown>> {
+  const [version, ...others] = fs.readdirSync(path.join(cache, 'plans'));
+  assert.equal(others.length, 0);
+  return new FactCache(path.join(cache, 'plans'), version, (value): value is Record<string, unknown> => typeof value === 'object' && value !== null);
 }
 
 describe('the fact cache (check --cache-dir)', function () {
@@ -119,7 +129,7 @@ describe('the fact cache (check --cache-dir)', function () {
       fs.writeFileSync(file, facts.encode({ ...decoded, lines: decoded.lines + 1000 }));
     }
     assert.equal(check(workspace, '--cache-dir', cache), fresh);
-    assert.deepEqual(fs.readdirSync(cache), [version]);
+    assert.deepEqual(factFolders(cache), [version]);
   });
 
   it('finishes removing a folder whose removal a run left unfinished', () => {
@@ -129,7 +139,7 @@ describe('the fact cache (check --cache-dir)', function () {
     fs.mkdirSync(path.join(leftover, 'ab'), { recursive: true });
     fs.writeFileSync(path.join(leftover, 'ab', 'entry'), 'not an entry');
     assert.equal(check(workspace, '--cache-dir', cache), fresh);
-    assert.deepEqual(fs.readdirSync(cache), [version]);
+    assert.deepEqual(factFolders(cache), [version]);
   });
 
   it('gives the same output to runs that write the same cache at once', async () => {
@@ -146,6 +156,42 @@ describe('the fact cache (check --cache-dir)', function () {
     for (const out of await Promise.all(runs)) assert.equal(out, fresh);
     assert.equal(check(workspace, '--cache-dir', cache), fresh);
     assert.ok(entries(cache).every((f) => !f.endsWith('.tmp')), 'a temporary file was left behind');
+  });
+
+  it('keeps the parsed plan: a second run reads it, and a plan entry rewritten with another plan changes the output (the control)', () => {
+    check(workspace, '--cache-dir', cache);
+    const plans = planCache(cache);
+    const [entry, ...others] = entries(path.join(cache, 'plans'), true);
+    assert.equal(others.length, 0);
+    const plan = plans.decode(fs.readFileSync(entry))!;
+    assert.ok(Array.isArray(plan.scopes) && plan.scopes.length > 0);
+    fs.writeFileSync(entry, plans.encode({ ...plan, scopes: [] }));
+    assert.notEqual(check(workspace, '--cache-dir', cache), fresh);
+  });
+
+  for (const [what, damage] of damages) {
+    it(`ignores a plan entry with ${what}, and the output equals a run without the cache`, () => {
+      check(workspace, '--cache-dir', cache);
+      const plans = planCache(cache);
+      for (const entry of entries(path.join(cache, 'plans'), true)) {
+        const plan = plans.decode(fs.readFileSync(entry))!;
+        fs.writeFileSync(entry, damage(plans.encode({ ...plan, scopes: [] }), plans.version));
+      }
+      assert.equal(check(workspace, '--cache-dir', cache), fresh);
+    });
+  }
+
+  it('parses a plan whose text changed, not the plan kept for the old text', () => {
+    check(workspace, '--cache-dir', cache);
+    const planFile = path.join(workspace, 'rust_codebase_consolidation_plan.md');
+    const original = fs.readFileSync(planFile, 'utf8');
+    try {
+      fs.writeFileSync(planFile, original.replace(/- \[ \]/, '- [x]'));
+      assert.equal(check(workspace, '--cache-dir', cache), check(workspace, '--no-cache'));
+      assert.notEqual(check(workspace, '--cache-dir', cache), fresh);
+    } finally {
+      fs.writeFileSync(planFile, original);
+    }
   });
 
   it('--no-cache writes nothing', () => {

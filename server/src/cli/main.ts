@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { WorkspaceIndex } from '../core/index';
-import { RustSyntax, evaluatePlan, findPlanFiles, generatePlan, gitHistory, parsePlan } from '../core/plan';
+import { RustSyntax, cachedPlanParser, evaluatePlan, findPlanFiles, generatePlan, gitHistory } from '../core/plan';
 import type { PlanStatus } from '../core/plan';
 import { planFindings } from '../core/plan/findings';
 import { startServer } from '../server';
@@ -95,7 +95,7 @@ async function check(args: string[]): Promise<number> {
     // The plan is parsed, and the grammar its evaluation reads modules with loaded, while the workers read the
     // workspace: once the index has handed them its files, which it does before anything waits on I/O.
     await new Promise((resolve) => setImmediate(resolve));
-    reading = readPlan(planFile ? path.resolve(planFile) : plans[0]);
+    reading = readPlan(planFile ? path.resolve(planFile) : plans[0], cacheFolder);
   } catch (e) {
     // A plan that cannot be read is reported once the workers are done with the workspace.
     await indexing.catch(() => undefined);
@@ -113,9 +113,9 @@ async function check(args: string[]): Promise<number> {
 }
 
 /** The plan given with --plan, or the first plan file found in the workspace, parsed; evaluated once the index is built. */
-function readPlan(file: string | undefined): { evaluate(index: WorkspaceIndex): Promise<PlanStatus> } | undefined {
+function readPlan(file: string | undefined, cacheFolder: string | undefined): { evaluate(index: WorkspaceIndex): Promise<PlanStatus> } | undefined {
   if (!file) return undefined;
-  const parsed = parsePlan(file, fs.readFileSync(file, 'utf8'));
+  const parsed = cachedPlanParser(cacheFolder)(file, fs.readFileSync(file, 'utf8'));
   const syntax = RustSyntax.load();
   // Awaited by evaluate; a failure to load is reported there, or not at all if the index fails first.
   syntax.catch(() => undefined);

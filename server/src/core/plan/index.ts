@@ -2,6 +2,7 @@
 // from the workspace index, write a new plan from the findings, find plan
 // files. Plain data in and out; the server and the CLI glue it to their fronts.
 export { parsePlan } from './parse';
+export { cachedPlanParser } from './cache';
 export { evaluatePlan } from './evaluate';
 export type { PlanContext, PlanIndex } from './evaluate';
 export { draftPlan, generatePlan, renderPlan } from './generate';

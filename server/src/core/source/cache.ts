@@ -32,12 +32,20 @@ export function analysisVersion(codeFiles: string[]): string {
   return hash.digest('hex');
 }
 
-export class FactCache {
+const isFacts = (value: unknown): value is SourceFacts =>
+  typeof value === 'object' && value !== null && typeof (value as SourceFacts).byteHash === 'string';
+
+/** Entries of one kind (a file's facts by default), each checked by `isEntry` once its checksum holds. */
+export class FactCache<T = SourceFacts> {
   private readonly dir: string;
   private readonly versionBytes: Buffer;
 
   /** `root`: the cache folder; entries go in a subfolder named after `version` (40 hex digits). */
-  constructor(root: string, readonly version: string) {
+  constructor(
+    root: string,
+    readonly version: string,
+    private readonly isEntry: (value: unknown) => value is T = isFacts as (value: unknown) => value is T,
+  ) {
     this.dir = path.join(root, version);
     this.versionBytes = Buffer.from(version, 'hex');
     if (this.versionBytes.length !== 20) throw new Error(`analysis version must be a sha1 in hex, got ${version}`);
@@ -54,7 +62,7 @@ export class FactCache {
     return `${byteHash}\0${libName}\0${nearMiss ? 1 : 0}`;
   }
 
-  get(key: string): SourceFacts | undefined {
+  get(key: string): T | undefined {
     let data: Buffer;
     try {
       data = fs.readFileSync(this.entryPath(key));
@@ -65,7 +73,7 @@ export class FactCache {
   }
 
   /** The facts in an entry's bytes, or undefined when anything about them is off. */
-  decode(data: Buffer): SourceFacts | undefined {
+  decode(data: Buffer): T | undefined {
     if (data.length < HEADER || !data.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
     if (!data.subarray(MAGIC.length, MAGIC.length + 20).equals(this.versionBytes)) return undefined;
     const sum = data.subarray(MAGIC.length + 20, MAGIC.length + 40);
@@ -74,14 +82,14 @@ export class FactCache {
     if (payload.length !== length) return undefined;
     if (!createHash('sha1').update(payload).digest().equals(sum)) return undefined;
     try {
-      const facts = deserialize(payload) as SourceFacts;
-      return facts && typeof facts === 'object' && typeof facts.byteHash === 'string' ? facts : undefined;
+      const entry: unknown = deserialize(payload);
+      return this.isEntry(entry) ? entry : undefined;
     } catch {
       return undefined;
     }
   }
 
-  encode(facts: SourceFacts): Buffer {
+  encode(facts: T): Buffer {
     const payload = serialize(facts);
     const header = Buffer.alloc(HEADER);
     MAGIC.copy(header, 0);
@@ -98,7 +106,7 @@ export class FactCache {
    * cache is an optimisation, and a read-only or full disk must not stop the
    * analysis.
    */
-  put(key: string, facts: SourceFacts): void {
+  put(key: string, facts: T): void {
     const target = this.entryPath(key);
     const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
