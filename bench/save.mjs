@@ -69,7 +69,7 @@ const CAPABILITIES = {
 };
 
 function parseArgs(argv) {
-  const opts = { corpus: '.cache/corpus/rust-src', saves: 100, structural: 5, seed: 1, gap: 200, timeout: 600, keep: false, dump: null, write: false };
+  const opts = { corpus: '.cache/corpus/rust-src', saves: 100, structural: 10, seed: 1, gap: 200, timeout: 600, keep: false, dump: null, write: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
