@@ -8,6 +8,7 @@ import { WorkspaceIndex } from '../../server/src/core/index';
 import { silentLog } from '../../server/src/core/model';
 import { RustParser } from '../../server/src/core/source/rust';
 import { removeFixture, rustCrate, rustModule, WHOLE_FILE_OPTIONS, writeFixture } from '../support/fixture';
+import { checkedUpdate } from '../support/updates';
 
 /** a holds x, y and z; b copies x and y; c is an unrelated crate. */
 const WORKSPACE =
@@ -35,13 +36,7 @@ describe('incremental updates', () => {
    * relative to the fixture, sorted.
    */
   async function changedBy(update: () => string[] | Promise<string[]>): Promise<string[]> {
-    const snapshot = () => new Map(index.filesWithFindings().map((f) => [f, JSON.stringify(index.findingsFor(f))]));
-    const before = snapshot();
-    const changed = await update();
-    const after = snapshot();
-    const differing = [...new Set([...before.keys(), ...after.keys()])].filter((f) => before.get(f) !== after.get(f));
-    assert.deepEqual(sorted(changed), sorted(differing), 'the files returned are the files whose findings changed');
-    return sorted(changed);
+    return sorted(await checkedUpdate(index, update));
   }
 
   /** The incremental result must be the one a full rebuild gives. */

@@ -9,6 +9,7 @@ import { WorkspaceIndex } from '../../server/src/core/index';
 import { DEFAULT_OPTIONS, silentLog } from '../../server/src/core/model';
 import { RustParser } from '../../server/src/core/source/rust';
 import { file, removeFixture, writeFixture } from '../support/fixture';
+import { checkedUpdate } from '../support/updates';
 
 /** A module of some forty varied lines; `variant` changes a few of them, as a copy that diverged does. */
 function bigModule(seed: string, variant = 0): string {
@@ -93,12 +94,7 @@ describe('updates that change the module tree', () => {
 
   /** Runs an update; its answer must be the files whose findings changed, and the index what a full build gives. */
   async function update(run: () => string[] | Promise<string[]>): Promise<string[]> {
-    const snapshot = () => new Map(index.filesWithFindings().map((f) => [f, JSON.stringify(index.findingsFor(f))]));
-    const before = snapshot();
-    const changed = await run();
-    const after = snapshot();
-    const differing = [...new Set([...before.keys(), ...after.keys()])].filter((f) => before.get(f) !== after.get(f));
-    assert.deepEqual(sorted(changed), sorted(differing), 'the files returned are the files whose findings changed');
+    const changed = await checkedUpdate(index, run);
     const fresh = new WorkspaceIndex([dir], { ...DEFAULT_OPTIONS }, parser, silentLog);
     await fresh.build();
     assert.deepEqual(index.allFindings(), fresh.allFindings(), 'the index as a full build leaves it');
