@@ -62,7 +62,7 @@ export class WorkspaceIndex implements IndexView {
   private vendoredDirs = new Set<string>();
   private graphValue = new CrateGraph([], this.sources, new Set());
   private modules = new Map<string, ModuleInfo>();
-  /** The resolver's scopes per crate and target, for as long as nothing they read changes (see forget). */
+  /** The resolver's scopes per crate and target; cleared wherever a fact, a module, a manifest, the graph or the settings change. */
   private readonly scopes = new Map<Crate, Map<TargetKind, CrateScopes>>();
   private readonly byToken = new Map<string, Set<string>>();
   private readonly byNormalized = new Map<string, Set<string>>();
@@ -842,7 +842,7 @@ export type { Crate };
  * any module above (`#[cfg(test)]` on a parent makes every module below it test-only); files in one
  * tree only count too. `shifted`: the other files whose declaration only moved within its file.
  */
-export function movedModules(before: ReadonlyMap<string, ModuleInfo>, after: ReadonlyMap<string, ModuleInfo>): { moved: Set<string>; shifted: Set<string> } {
+function movedModules(before: ReadonlyMap<string, ModuleInfo>, after: ReadonlyMap<string, ModuleInfo>): { moved: Set<string>; shifted: Set<string> } {
   const memo = new Map<string, boolean>();
   const moved = (file: string, depth = 0): boolean => {
     const known = memo.get(file);
