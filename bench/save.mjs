@@ -617,6 +617,9 @@ async function main() {
           'A save\'s time runs from didSave to the `publishDiagnostics` for the saved file when its diagnostics changed, otherwise to the ' +
           '`rustConsolidate/status` the server sends after every update (its `filesRead` grows with each save); ' +
           `the next save waits until the server answers a request again, then ${opts.gap} ms. No file-watcher events are sent, so each save is one update. ` +
+          `Then, in ${roots.length} crates with diagnostics, four structural changes each: a module file created and reported by a watched-file event, ` +
+          'a `mod` line for it appended to the crate\'s src/lib.rs and saved, that line removed and saved, the file deleted and reported; ' +
+          'each timed from its notification to the next `rustConsolidate/status`. ' +
           'Percentiles are nearest-rank.',
         '',
         report,
