@@ -800,7 +800,6 @@ function replaceAll<K, V>(target: Map<K, V>, source: Map<K, V>): void {
   for (const [k, v] of source) target.set(k, v);
 }
 
-/** What decides the module tree: the `mod` declarations without their positions. */
 /**
  * A file's `mod` declarations without their positions: what the module tree and the modules' place in
  * it (test-only, visibility, attributes) depend on. A change here re-reads the tree; a declaration
@@ -860,7 +859,7 @@ function movedModules(before: ReadonlyMap<string, ModuleInfo>, after: ReadonlyMa
   const result = { moved: new Set<string>(), shifted: new Set<string>() };
   for (const file of new Set([...before.keys(), ...after.keys()])) {
     if (moved(file)) result.moved.add(file);
-    else if (before.get(file)?.declaredBy?.declaration !== after.get(file)?.declaredBy?.declaration) result.shifted.add(file);
+    else if (!sameText(before.get(file)?.declaredBy?.declaration, after.get(file)?.declaredBy?.declaration)) result.shifted.add(file);
   }
   return result;
 }
@@ -875,6 +874,11 @@ function samePlace(a: ModuleInfo | undefined, b: ModuleInfo | undefined): boolea
     a.declaredBy?.file === b.declaredBy?.file &&
     sameDeclaration(a.declaredBy?.declaration, b.declaredBy?.declaration)
   );
+}
+
+/** Two `mod` declarations written alike and in the same place: a file read again has new objects for the same lines. */
+function sameText(a: ModDeclaration | undefined, b: ModDeclaration | undefined): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** Two `mod` declarations alike but for where they are written: a file's facts are new objects after each read. */

@@ -285,7 +285,7 @@ export class NearMissAnalysis {
     const found = new Map<string, number>();
     const { options } = this.context;
     const crate = this.context.crateOf(file);
-    if (facts.tokens < options.minimumTokens || facts.trivial || facts.fingerprints.length < MEASURABLE) return found;
+    if (!this.measurable(facts)) return found;
     // Counted by slot, in the order files are first met, as a Map's entries are: the order edges are made in.
     const mine = this.slotOf(file);
     if (this.shared.length < this.files.length) this.shared = new Int32Array(2 * this.files.length);
@@ -307,7 +307,7 @@ export class NearMissAnalysis {
     });
     for (const [other, shared] of candidates) {
       const theirs = this.indexed.get(other)!;
-      if (theirs.tokens < options.minimumTokens || theirs.trivial || theirs.fingerprints.length < MEASURABLE) continue;
+      if (!this.measurable(theirs)) continue;
       if (this.context.crateOf(other) === crate) continue;
       const total = facts.fingerprints.length + theirs.fingerprints.length;
       // Boilerplate fingerprints were not counted: at most `common` more can be shared.
@@ -321,6 +321,11 @@ export class NearMissAnalysis {
       if (alike || this.similarity(file, other) >= options.similarityThreshold) found.set(other, score);
     }
     return found;
+  }
+
+  /** Long and varied enough for a file similarity to mean something. */
+  private measurable(facts: SourceFacts): boolean {
+    return facts.tokens >= this.context.options.minimumTokens && !facts.trivial && facts.fingerprints.length >= MEASURABLE;
   }
 
   private member(file: string): CloneMember {
