@@ -16,6 +16,7 @@ import { NAMED_ITEM_LINES } from '../source/rust';
 import { K, sharedCount, tokenId } from '../source/winnow';
 import type { Crate } from '../cargo/workspace';
 import { asDrift, sharedGroup } from './versions';
+import { IdCounts, IdPostings } from './idTable';
 
 export interface NearMissContext extends CloneContext {
   facts(file: string): SourceFacts | undefined;
@@ -84,15 +85,18 @@ interface Occurrence {
 
 export class NearMissAnalysis {
   /** The files that have each fingerprint, by slot (see `slotOf`): counting shared fingerprints by slot is cheap. */
-  private readonly postings = new Map<number, number[]>();
+  private readonly postings = new IdPostings();
   /** A small number per file seen, for the postings; `files[slot]` names it. */
   private readonly slots = new Map<string, number>();
   private readonly files: string[] = [];
+  /** By slot, while the file is indexed: its fingerprints' count if it is measurable, else -1; and its crate. */
+  private readonly slotPrints: number[] = [];
+  private readonly slotCrates: (Crate | undefined)[] = [];
   /** By slot: the fingerprints a file shares with the one `similarFiles` asks about, zero between calls. */
   private shared = new Int32Array(0);
   /** How many files write each identifier, and each literal (see `particularShare`). */
-  private readonly nameFiles = new Map<number, number>();
-  private readonly literalFiles = new Map<number, number>();
+  private readonly nameFiles = new IdCounts();
+  private readonly literalFiles = new IdCounts();
   private readonly lineScores = new WeakMap<SourceFacts, WeakMap<SourceFacts, number>>();
   /** Files at least `similarityThreshold` alike, in different crates, both ways. */
   private readonly edges = new Map<string, Map<string, number>>();
@@ -120,9 +124,11 @@ export class NearMissAnalysis {
       }
       this.edges.delete(file);
       const slot = this.slotOf(file);
-      for (const fp of before.fingerprints) removeFrom(this.postings, fp, slot);
-      count(this.nameFiles, before.identifiers, -1);
-      count(this.literalFiles, before.literals, -1);
+      this.slotPrints[slot] = -1;
+      this.slotCrates[slot] = undefined;
+      for (const fp of before.fingerprints) this.postings.remove(fp, slot);
+      this.nameFiles.add(before.identifiers, -1);
+      this.literalFiles.add(before.literals, -1);
       this.forEachItemKey(before, (key) => {
         for (const o of this.itemsByShape.get(key) ?? []) affected.add(o.file);
         removeWhere(this.itemsByShape, key, (o) => o.file === file);
@@ -141,7 +147,7 @@ export class NearMissAnalysis {
     // The file's fingerprints weigh differently now: so do the similarities of diverged pairs that have them.
     // A fingerprint in more than COMMON + 1 files weighed nothing before and nothing now.
     for (const fp of new Set([...(before?.fingerprints ?? []), ...(facts?.fingerprints ?? [])])) {
-      const slots = this.postings.get(fp) ?? [];
+      const slots = this.postings.get(fp);
       if (slots.length > COMMON + 1) continue;
       for (const slot of slots) {
         const other = this.files[slot];
@@ -184,9 +190,11 @@ export class NearMissAnalysis {
   private add(file: string, facts: SourceFacts, affected?: Set<string>): void {
     this.indexed.set(file, facts);
     const slot = this.slotOf(file);
-    for (const fp of facts.fingerprints) addTo(this.postings, fp, slot);
-    count(this.nameFiles, facts.identifiers, 1);
-    count(this.literalFiles, facts.literals, 1);
+    this.slotPrints[slot] = this.measurable(facts) ? facts.fingerprints.length : -1;
+    this.slotCrates[slot] = this.context.crateOf(file);
+    for (const fp of facts.fingerprints) this.postings.add(fp, slot);
+    this.nameFiles.add(facts.identifiers, 1);
+    this.literalFiles.add(facts.literals, 1);
     if (affected) for (const other of this.blockCandidates(file)) affected.add(other);
     for (const [other, score] of this.similarFiles(file, facts)) {
       link(this.edges, file, other, score);
@@ -293,25 +301,28 @@ export class NearMissAnalysis {
     const met: number[] = [];
     let common = 0;
     for (const fp of facts.fingerprints) {
-      const slots = this.postings.get(fp)!;
+      const slots = this.postings.get(fp);
       if (slots.length > COMMON) {
         common++;
         continue;
       }
       for (const slot of slots) if (slot !== mine && counts[slot]++ === 0) met.push(slot);
     }
-    const candidates = met.map((slot) => {
+    // The cheap tests first, from what each slot keeps: most files met share a few fingerprints and no more.
+    const candidates: number[] = [];
+    for (const slot of met) {
       const shared = counts[slot];
       counts[slot] = 0;
-      return [this.files[slot], shared] as const;
-    });
-    for (const [other, shared] of candidates) {
-      const theirs = this.indexed.get(other)!;
-      if (!this.measurable(theirs)) continue;
-      if (this.context.crateOf(other) === crate) continue;
-      const total = facts.fingerprints.length + theirs.fingerprints.length;
+      const prints = this.slotPrints[slot];
+      if (prints < 0 || this.slotCrates[slot] === crate) continue;
       // Boilerplate fingerprints were not counted: at most `common` more can be shared.
-      if ((2 * (shared + common)) / total < options.similarityThreshold) continue;
+      if ((2 * (shared + common)) / (facts.fingerprints.length + prints) < options.similarityThreshold) continue;
+      candidates.push(slot);
+    }
+    for (const slot of candidates) {
+      const other = this.files[slot];
+      const theirs = this.indexed.get(other)!;
+      const total = facts.fingerprints.length + theirs.fingerprints.length;
       const score = (2 * sharedCount(facts.fingerprints, theirs.fingerprints)) / total;
       if (score < options.similarityThreshold || this.ignoredPair(file, other)) continue;
       // Distinct fingerprints let a repetitive file collapse to a few: counted with repeats, the two must still be alike.
@@ -354,7 +365,7 @@ export class NearMissAnalysis {
 
   /** How much a fingerprint says: fully when few files have it, little when many do, nothing past COMMON. */
   private weight(fp: number): number {
-    const files = this.postings.get(fp)?.length ?? 0;
+    const files = this.postings.get(fp).length;
     return files > COMMON ? 0 : Math.min(1, RARE / Math.max(files, 1));
   }
 
@@ -593,7 +604,7 @@ export class NearMissAnalysis {
     const mine = this.slotOf(file);
     for (const fp of facts.fingerprints) {
       const slots = this.postings.get(fp);
-      if (!slots || slots.length > COMMON) continue;
+      if (slots.length > COMMON) continue;
       for (const slot of slots) if (slot !== mine) distinct.set(this.files[slot], (distinct.get(this.files[slot]) ?? 0) + 1);
     }
     return [...distinct]
@@ -1037,9 +1048,10 @@ function newtypes(facts: SourceFacts | undefined): string {
 }
 
 /** Of two sorted id sets, the weight both hold (counted twice, once per side) and the weight of all. */
-function weighedOverlap(x: Uint32Array, y: Uint32Array, filesOf: Map<number, number>): { shared: number; total: number } {
+function weighedOverlap(x: Uint32Array, y: Uint32Array, filesOf: IdCounts): { shared: number; total: number } {
   const weight = (id: number) => {
-    const files = filesOf.get(id) ?? 1;
+    // An id no file has (none of two files not indexed) weighs as one file's.
+    const files = filesOf.get(id) || 1;
     return files > COMMON ? 0 : 1 / files;
   };
   let shared = 0;
@@ -1058,18 +1070,10 @@ function weighedOverlap(x: Uint32Array, y: Uint32Array, filesOf: Map<number, num
   return { shared, total };
 }
 
-function count(counts: Map<number, number>, ids: Uint32Array, by: 1 | -1): void {
-  for (const id of ids) {
-    const n = (counts.get(id) ?? 0) + by;
-    if (n === 0) counts.delete(id);
-    else counts.set(id, n);
-  }
-}
-
 /** The ids of these sets written in at most COMMON + 1 files, sorted without repeats. */
-function rareIds(sets: (Uint32Array | undefined)[], filesOf: Map<number, number>): Uint32Array {
+function rareIds(sets: (Uint32Array | undefined)[], filesOf: IdCounts): Uint32Array {
   const rare = new Set<number>();
-  for (const ids of sets) for (const id of ids ?? []) if ((filesOf.get(id) ?? 0) <= COMMON + 1) rare.add(id);
+  for (const ids of sets) for (const id of ids ?? []) if (filesOf.get(id) <= COMMON + 1) rare.add(id);
   return Uint32Array.from(rare).sort();
 }
 
@@ -1087,10 +1091,6 @@ function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-}
-
-function removeFrom<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  removeWhere(map, key, (v) => v === value);
 }
 
 function removeWhere<K, V>(map: Map<K, V[]>, key: K, test: (value: V) => boolean): void {
