@@ -98,6 +98,7 @@ export class NearMissAnalysis {
   private readonly nameFiles = new IdCounts();
   private readonly literalFiles = new IdCounts();
   private readonly lineScores = new WeakMap<SourceFacts, WeakMap<SourceFacts, number>>();
+  private readonly itemKeys = new WeakMap<SourceFacts, { keys: string[]; items: number[] }>();
   /** Files at least `similarityThreshold` alike, in different crates, both ways. */
   private readonly edges = new Map<string, Map<string, number>>();
   private readonly itemsByShape = new Map<string, Occurrence[]>();
@@ -514,19 +515,35 @@ export class NearMissAnalysis {
 
   /** Items worth reporting, by the key they are grouped under. */
   private forEachItemKey(facts: SourceFacts, visit: (key: string, item: number) => void): void {
+    const keyed = this.itemKeysOf(facts);
+    for (let i = 0; i < keyed.items.length; i++) visit(keyed.keys[i], keyed.items[i]);
+  }
+
+  /** The items of a file that count, and their shape keys: made once per file's facts (the options are fixed). */
+  private itemKeysOf(facts: SourceFacts): { keys: string[]; items: number[] } {
+    let keyed = this.itemKeys.get(facts);
+    if (keyed) return keyed;
+    keyed = { keys: [], items: [] };
     const { options } = this.context;
-    facts.items.forEach((item, i) => {
-      if (item.kind === 'macro' || item.lines < options.minimumItemLines || item.tokens < options.minimumItemTokens) return;
-      if (item.inTest && !options.includeTests) return;
+    for (let i = 0; i < facts.items.length; i++) {
+      const item = facts.items[i];
+      if (item.kind === 'macro' || item.lines < options.minimumItemLines || item.tokens < options.minimumItemTokens) continue;
+      if (item.inTest && !options.includeTests) continue;
       // A type that is only a list of fields has little shape of its own: its field names are part of what it is.
       const data = item.kind === 'struct' || item.kind === 'enum' || item.kind === 'union';
-      visit(`${item.kind}:${item.shapeHash}${data ? ':' + item.members.join(',') : ''}`, i);
-    });
+      keyed.keys.push(`${item.kind}:${item.shapeHash}${data ? ':' + item.members.join(',') : ''}`);
+      keyed.items.push(i);
+    }
+    this.itemKeys.set(facts, keyed);
+    return keyed;
   }
 
   /** The occurrences of an item's shape in other crates that count: not in files reported whole. */
   private itemClass(key: string): (Occurrence & { member: CloneMember; fact: ItemFact })[] {
-    const occurrences = (this.itemsByShape.get(key) ?? [])
+    const all = this.itemsByShape.get(key) ?? [];
+    // Most shapes are one item's: no class, and nothing to sort.
+    if (all.length < 2) return [];
+    const occurrences = all
       .filter((o) => this.indexed.has(o.file) && !this.wholeFileCopy(o.file))
       .map((o) => ({ ...o, member: this.member(o.file), fact: this.indexed.get(o.file)!.items[o.item] }));
     const crates = new Set(occurrences.map((o) => o.member.crate));
