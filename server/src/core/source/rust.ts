@@ -1032,12 +1032,22 @@ function rangeOf(start: { row: number; column: number }, end: { row: number; col
 function anchorsOf(ids: Uint32Array, starts: Int32Array, text: string): SourceFacts['anchors'] {
   const { hashes, positions } = winnowPositions(ids);
   const startsOfLines = lineStarts(text);
-  const lineOf = (offset: number) => lineOfOffset(startsOfLines, offset);
-  return {
-    hashes,
-    tokens: positions,
-    startLines: Uint32Array.from(positions, (p) => lineOf(starts[p])),
-    endLines: Uint32Array.from(positions, (p) => lineOf(starts[Math.min(p + K - 1, starts.length - 1)])),
+  const lineOf = linesInOrder(startsOfLines);
+  const startLines = new Uint32Array(positions.length);
+  for (let i = 0; i < positions.length; i++) startLines[i] = lineOf(starts[positions[i]]);
+  const endOf = linesInOrder(startsOfLines);
+  const endLines = new Uint32Array(positions.length);
+  for (let i = 0; i < positions.length; i++) endLines[i] = endOf(starts[Math.min(positions[i] + K - 1, starts.length - 1)]);
+  return { hashes, tokens: positions, startLines, endLines };
+}
+
+/** lineOfOffset for offsets asked in rising order, by walking the lines forward; a smaller offset is searched for. */
+function linesInOrder(startsOfLines: readonly number[]): (offset: number) => number {
+  let line = 0;
+  return (offset) => {
+    if (offset < startsOfLines[line]) return lineOfOffset(startsOfLines, offset);
+    while (line + 1 < startsOfLines.length && startsOfLines[line + 1] <= offset) line++;
+    return line;
   };
 }
 

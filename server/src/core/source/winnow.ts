@@ -37,20 +37,33 @@ export function winnowPositions(ids: Uint32Array, k = K, w = W): { hashes: Uint3
     for (let j = 0; j < k; j++) h = Math.imul(h ^ ids[i + j], 0x01000193);
     grams[i] = h >>> 0;
   }
-  const positions: number[] = [];
+  const picked = new Uint32Array(count);
+  let n = 0;
   if (count <= w) {
     let min = 0;
     for (let i = 1; i < count; i++) if (grams[i] <= grams[min]) min = i;
-    positions.push(min);
+    picked[n++] = min;
   } else {
-    // The rightmost minimum of each window, as the paper's robust winnowing does.
-    for (let start = 0; start + w <= count; start++) {
-      let min = start;
-      for (let i = start + 1; i < start + w; i++) if (grams[i] <= grams[min]) min = i;
-      if (positions[positions.length - 1] !== min) positions.push(min);
+    // The rightmost minimum of each window, as the paper's robust winnowing does: a queue of the
+    // window's k-grams that no later one undercuts, values rising from its head, so its head is
+    // the minimum and an equal later k-gram replaces an earlier one.
+    const queue = new Int32Array(count);
+    let head = 0;
+    let tail = 0;
+    for (let i = 0; i < count; i++) {
+      while (tail > head && grams[queue[tail - 1]] >= grams[i]) tail--;
+      queue[tail++] = i;
+      const start = i - w + 1;
+      if (start < 0) continue;
+      while (queue[head] < start) head++;
+      const min = queue[head];
+      if (n === 0 || picked[n - 1] !== min) picked[n++] = min;
     }
   }
-  return { hashes: Uint32Array.from(positions, (p) => grams[p]), positions: Uint32Array.from(positions) };
+  const positions = picked.slice(0, n);
+  const hashes = new Uint32Array(n);
+  for (let i = 0; i < n; i++) hashes[i] = grams[positions[i]];
+  return { hashes, positions };
 }
 
 /** Dice similarity of two sorted fingerprint sets: 2|A∩B| / (|A| + |B|). */
