@@ -262,6 +262,7 @@ const LOCAL_ROOTS = new Set(['std', 'core', 'alloc']);
 const NOT_CRATES = new Set(['std', 'core', 'alloc', 'self', 'super', 'crate']);
 const INCLUDES = new Set(['include', 'include_str', 'include_bytes']);
 const GENERATED = /@generated|automatically generated|do not edit/i;
+const TYPE_ITEMS = new Set(['struct_item', 'enum_item', 'union_item', 'trait_item']);
 const WIRING = new Set(['mod_item', 'use_declaration', 'extern_crate_declaration', 'attribute_item', 'inner_attribute_item', 'line_comment', 'block_comment', 'empty_statement']);
 
 export class RustParser implements SourceAnalyzer {
@@ -290,7 +291,7 @@ export class RustParser implements SourceAnalyzer {
     if (!tree) throw new Error('tree-sitter returned no tree');
     try {
       const scan = scanTokens(new Walk(this.grammar.runtime, tree), text, libName, tree.rootNode.hasError);
-      const { mods, trivial, items, implTargets, impls, itemNames, importedNames, uses, declared, testOnlyNames } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss, { values: scan.values, names: scan.names, bindings: scan.bindings });
+      const { mods, trivial, items, implTargets, impls, itemNames, importedNames, uses, declared, testOnlyNames, typeNames } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss, { values: scan.values, names: scan.names, bindings: scan.bindings });
       const anchors = anchorsOf(nearMiss ? scan.ids : new Uint32Array(0), scan.starts, text);
       const firstNewline = text.indexOf('\n');
       const firstLine = firstNewline < 0 ? text : text.slice(0, firstNewline);
@@ -314,10 +315,7 @@ export class RustParser implements SourceAnalyzer {
         items,
         statics: scan.statics,
         restrictedNames: scan.restrictedNames,
-        typeNames: tree.rootNode.namedChildren
-          .filter((n) => n && ['struct_item', 'enum_item', 'union_item', 'trait_item'].includes(n.type))
-          .map((n) => n!.childForFieldName('name')?.text ?? '')
-          .filter(Boolean),
+        typeNames,
         exportsMacro: /#\[\s*macro_export\b/.test(text),
         identifiers: scan.identifiers,
         literals: scan.literalIds,
@@ -462,11 +460,12 @@ function scanTokens(cursor: Walk, text: string, libName: string, mayHaveErrors =
       }
     } else if (type === 'macro_invocation') {
       const node = cursor.currentNode;
-      statics.push(...lazyStatics(node));
       const macro = node.childForFieldName('macro');
+      statics.push(...lazyStatics(node, macro?.text));
       if (macro?.type === 'identifier') {
-        macroCalls.add(macro.text);
-        if (INCLUDES.has(macro.text)) {
+        const name = macro.text;
+        macroCalls.add(name);
+        if (INCLUDES.has(name)) {
           const argument = node.namedChildren.find((c) => c?.type === 'token_tree')?.namedChildren[0];
           const literal = argument?.type === 'string_literal' ? argument.namedChildren.find((c) => c?.type === 'string_content')?.text : undefined;
           includes.push(literal ?? '');
@@ -612,8 +611,9 @@ function readItems(
   starts: Int32Array,
   withItems: boolean,
   values: TokenValues,
-): { mods: ModDeclaration[]; trivial: boolean; items: ItemFact[]; implTargets: string[]; impls: ImplFact[]; itemNames: string[]; importedNames: string[]; uses: UseFact[]; declared: DeclaredItem[]; testOnlyNames: string[] } {
+): { mods: ModDeclaration[]; trivial: boolean; items: ItemFact[]; implTargets: string[]; impls: ImplFact[]; itemNames: string[]; importedNames: string[]; uses: UseFact[]; declared: DeclaredItem[]; testOnlyNames: string[]; typeNames: string[] } {
   const mods: ModDeclaration[] = [];
+  const typeNames: string[] = [];
   const implTargets: string[] = [];
   const impls: ImplFact[] = [];
   const itemNames: string[] = [];
@@ -627,7 +627,13 @@ function readItems(
     let leading: Node[] = [];
     for (const item of items) {
       if (!item) continue;
-      if (item.type === 'impl_item') {
+      // Each getter is a call into wasm: the type is asked once.
+      const type = item.type;
+      if (parents.length === 0 && TYPE_ITEMS.has(type)) {
+        const name = item.childForFieldName('name')?.text;
+        if (name) typeNames.push(name);
+      }
+      if (type === 'impl_item') {
         const target = item.childForFieldName('type')?.text.replace(/<.*$/s, '').split('::').pop()?.trim();
         if (target) implTargets.push(target);
         const selfType = item.childForFieldName('type');
@@ -643,39 +649,39 @@ function readItems(
           });
         }
       }
-      if (item.type !== 'attribute_item' && !item.type.endsWith('comment')) {
-        const declared = declaredNames(item);
+      if (type !== 'attribute_item' && !type.endsWith('comment')) {
+        const declared = declaredNames(item, type);
         // The visibility is written first; one child is cheaper to ask for than all of them.
         const firstChild = item.firstNamedChild;
         const visibilityNode = firstChild?.type === 'visibility_modifier' ? firstChild : undefined;
         const visibilityText = visibilityNode ? visibilityNode.text.replace(/\s+/g, '') : '';
-        if (item.type === 'use_declaration') {
+        if (type === 'use_declaration') {
           for (const leaf of useLeaves(item.childForFieldName('argument'), [])) {
             uses.push({ module: parents, visibility: visibilityText, ...leaf, line: item.startPosition.row });
           }
         } else {
-          for (const name of declared) declaredItems.push({ module: parents, name, kind: item.type.replace(/_item$|_declaration$/, ''), visibility: visibilityText, line: item.startPosition.row });
+          for (const name of declared) declaredItems.push({ module: parents, name, kind: type.replace(/_item$|_declaration$/, ''), visibility: visibilityText, line: item.startPosition.row });
         }
-        if (parents.length === 0 && item.type === 'use_declaration') importedNames.push(...useNames(item.childForFieldName('argument')));
+        if (parents.length === 0 && type === 'use_declaration') importedNames.push(...useNames(item.childForFieldName('argument')));
         else if (parents.length === 0) itemNames.push(...declared);
         const testOnly = leading.length > 0 && leading.some((a) => a.text.replace(/\s+/g, '') === '#[cfg(test)]');
         if (testOnly || (inTest && visibilityNode)) testOnlyNames.push(...declared);
       }
-      if (withItems && ITEM_KINDS[item.type]) {
+      if (withItems && ITEM_KINDS[type]) {
         const first = facts.length;
         readItem(item, ids, starts, facts, values);
         if (inTest || leading.some(isTestAttribute)) for (let i = first; i < facts.length; i++) facts[i].inTest = true;
       }
-      if (parents.length === 0 && !WIRING.has(item.type) && !(item.type === 'mod_item' && item.childForFieldName('body'))) {
+      if (parents.length === 0 && !WIRING.has(type) && !(type === 'mod_item' && item.childForFieldName('body'))) {
         trivial = false;
       }
-      if (item.type === 'attribute_item' || (item.type === 'line_comment' && isDocComment(item))) {
+      if (type === 'attribute_item' || (type === 'line_comment' && isDocComment(item))) {
         leading.push(item);
         continue;
       }
       // A plain comment between attributes and their item does not detach them.
-      if (item.type === 'line_comment' || item.type === 'block_comment') continue;
-      if (item.type === 'mod_item') {
+      if (type === 'line_comment' || type === 'block_comment') continue;
+      if (type === 'mod_item') {
         const name = item.childForFieldName('name')?.text;
         const body = item.childForFieldName('body');
         if (name) {
@@ -705,7 +711,7 @@ function readItems(
     }
   };
   visit(root.namedChildren, []);
-  return { mods, trivial, items: facts, implTargets, impls, itemNames: [...new Set(itemNames)], importedNames: [...new Set(importedNames)], uses, declared: declaredItems, testOnlyNames: [...new Set(testOnlyNames)] };
+  return { mods, trivial, items: facts, implTargets, impls, itemNames: [...new Set(itemNames)], importedNames: [...new Set(importedNames)], uses, declared: declaredItems, testOnlyNames: [...new Set(testOnlyNames)], typeNames };
 }
 
 /** Aligned with a file's token ids: literals and type names (`values`), identifiers (`names`); '' for other tokens. */
@@ -737,7 +743,8 @@ function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemF
   let newtypeOf: string | undefined;
   for (const child of body?.namedChildren ?? []) {
     if (!child) continue;
-    if (child.type === 'field_declaration' || child.type === 'enum_variant' || child.type === 'function_item' || child.type === 'function_signature_item' || child.type === 'const_item') {
+    const type = child.type;
+    if (type === 'field_declaration' || type === 'enum_variant' || type === 'function_item' || type === 'function_signature_item' || type === 'const_item') {
       const member = child.childForFieldName('name')?.text;
       if (member) members.push(member);
     }
@@ -862,8 +869,8 @@ function afterDot(text: string, end: number): boolean {
 }
 
 /** `lazy_static! { static ref NAME: Type = ...; }`: the macro's body is tokens, not items, to the grammar. */
-function lazyStatics(node: Node): StaticFact[] {
-  const macro = node.childForFieldName('macro')?.text;
+/** `macro`: the invocation's macro path, as written. */
+function lazyStatics(node: Node, macro: string | undefined): StaticFact[] {
   if (macro !== 'lazy_static' && !macro?.endsWith('::lazy_static')) return [];
   const found: StaticFact[] = [];
   const text = node.text;
@@ -935,9 +942,9 @@ function useLeaves(node: Node | null, prefix: string[]): { path: string[]; name?
 }
 
 /** The names an item declares in its module. */
-function declaredNames(item: Node): string[] {
-  if (item.type === 'extern_crate_declaration') return [item.childForFieldName('alias')?.text ?? item.childForFieldName('name')?.text ?? ''].filter(Boolean);
-  if (item.type === 'impl_item' || item.type === 'macro_invocation' || item.type === 'expression_statement') return [];
+function declaredNames(item: Node, type = item.type): string[] {
+  if (type === 'extern_crate_declaration') return [item.childForFieldName('alias')?.text ?? item.childForFieldName('name')?.text ?? ''].filter(Boolean);
+  if (type === 'impl_item' || type === 'macro_invocation' || type === 'expression_statement') return [];
   const name = item.childForFieldName('name')?.text;
   return name ? [name] : [];
 }
