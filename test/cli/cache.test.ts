@@ -3,6 +3,7 @@
 // analysis version or half written is never trusted.
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -103,6 +104,15 @@ describe('the fact cache (check --cache-dir)', function () {
       return copy;
     }],
     ['bytes that are not an entry at all', () => Buffer.from('{"lines": 5}')],
+    // Worker threads check an entry's header and checksum and hand on its payload; the pool deserializes it.
+    ['something other than facts under a valid header and checksum', (_data, version) =>
+      new FactCache(cache, version, (value): value is object => typeof value === 'object').encode({ lines: 5 })],
+    ['a payload v8 cannot deserialize under a valid header and checksum', (_data, version) => {
+      const payload = Buffer.from([0xff, 0x0f, 0x99, 0x01, 0x02]);
+      const length = Buffer.alloc(4);
+      length.writeUInt32LE(payload.length);
+      return Buffer.concat([Buffer.from('RCF1'), Buffer.from(version, 'hex'), createHash('sha1').update(payload).digest(), length, payload]);
+    }],
   ];
   for (const [what, damage] of damages) {
     it(`ignores ${what}, and the output equals a run without the cache`, () => {

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
-import { deserialize, serialize } from 'node:v8';
+import { DefaultDeserializer, serialize } from 'node:v8';
 import type { SourceFacts } from './rust';
 
 const MAGIC = Buffer.from('RCF1');
@@ -34,6 +34,34 @@ export function analysisVersion(codeFiles: string[]): string {
 
 const isFacts = (value: unknown): value is SourceFacts =>
   typeof value === 'object' && value !== null && typeof (value as SourceFacts).byteHash === 'string';
+
+/**
+ * Node's deserializer makes each typed array a view of the bytes it reads:
+ * one kept array keeps the whole payload, and rust-src's 5,400 payloads are
+ * some 110 MB. Each array here gets memory of its own.
+ */
+class OwnedArrays extends DefaultDeserializer {
+  _readHostObject(): unknown {
+    const view = (DefaultDeserializer.prototype as unknown as { _readHostObject(): unknown })._readHostObject.call(this);
+    if (Buffer.isBuffer(view)) return Buffer.from(view);
+    return ArrayBuffer.isView(view) && !(view instanceof DataView) ? (view as Uint8Array).slice() : view;
+  }
+}
+
+/** A payload's entry (v8's serialization of it), or undefined when it does not deserialize to one that `isEntry` accepts. */
+function deserializeEntry<T>(payload: Uint8Array, isEntry: (value: unknown) => value is T): T | undefined {
+  try {
+    const reader = new OwnedArrays(payload);
+    reader.readHeader();
+    const entry: unknown = reader.readValue();
+    return isEntry(entry) ? entry : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A file's facts from the payload a worker thread sent (see worker.ts), checked as an entry's are. */
+export const deserializeFacts = (payload: Uint8Array): SourceFacts | undefined => deserializeEntry(payload, isFacts);
 
 /** Entries of one kind (a file's facts by default), each checked by `isEntry` once its checksum holds. */
 export class FactCache<T = SourceFacts> {
@@ -63,17 +91,31 @@ export class FactCache<T = SourceFacts> {
   }
 
   get(key: string): T | undefined {
+    const payload = this.getPayload(key);
+    return payload && this.deserialize(payload);
+  }
+
+  /** The facts in an entry's bytes, or undefined when anything about them is off. */
+  decode(data: Buffer): T | undefined {
+    const payload = this.payloadOf(data);
+    return payload && this.deserialize(payload);
+  }
+
+  /**
+   * An entry's payload, its header and checksum verified, not yet deserialized: a worker thread hands
+   * it on as it is, and the thread that uses the facts deserializes it once (see `deserializeFacts`).
+   */
+  getPayload(key: string): Uint8Array | undefined {
     let data: Buffer;
     try {
       data = fs.readFileSync(this.entryPath(key));
     } catch {
       return undefined;
     }
-    return this.decode(data);
+    return this.payloadOf(data);
   }
 
-  /** The facts in an entry's bytes, or undefined when anything about them is off. */
-  decode(data: Buffer): T | undefined {
+  private payloadOf(data: Buffer): Uint8Array | undefined {
     if (data.length < HEADER || !data.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
     if (!data.subarray(MAGIC.length, MAGIC.length + 20).equals(this.versionBytes)) return undefined;
     const sum = data.subarray(MAGIC.length + 20, MAGIC.length + 40);
@@ -81,16 +123,18 @@ export class FactCache<T = SourceFacts> {
     const payload = data.subarray(HEADER);
     if (payload.length !== length) return undefined;
     if (!createHash('sha1').update(payload).digest().equals(sum)) return undefined;
-    try {
-      const entry: unknown = deserialize(payload);
-      return this.isEntry(entry) ? entry : undefined;
-    } catch {
-      return undefined;
-    }
+    return payload;
+  }
+
+  private deserialize(payload: Uint8Array): T | undefined {
+    return deserializeEntry(payload, this.isEntry);
   }
 
   encode(facts: T): Buffer {
-    const payload = serialize(facts);
+    return this.encodePayload(serialize(facts));
+  }
+
+  private encodePayload(payload: Uint8Array): Buffer {
     const header = Buffer.alloc(HEADER);
     MAGIC.copy(header, 0);
     this.versionBytes.copy(header, MAGIC.length);
@@ -107,11 +151,16 @@ export class FactCache<T = SourceFacts> {
    * analysis.
    */
   put(key: string, facts: T): void {
+    this.putPayload(key, serialize(facts));
+  }
+
+  /** Stores a payload `serialize` made (v8's serialization of an entry), as `put` does. */
+  putPayload(key: string, payload: Uint8Array): void {
     const target = this.entryPath(key);
     const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(temp, this.encode(facts));
+      fs.writeFileSync(temp, this.encodePayload(payload));
       fs.renameSync(temp, target);
     } catch {
       try {

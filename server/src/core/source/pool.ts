@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { SourceAnalyzer } from '../view';
 import { RustParser } from './rust';
 import type { SourceFacts } from './rust';
-import { FactCache, analysisVersion } from './cache';
+import { FactCache, analysisVersion, deserializeFacts } from './cache';
 import { locateAsset } from './assets';
 
 export interface AnalyzeRequest {
@@ -16,9 +16,12 @@ export interface AnalyzeRequest {
   file: string;
   libName: string;
   nearMiss: boolean;
+  /** Parse the file even if the cache has its facts: the entry the thread sent could not be used. */
+  fresh?: boolean;
 }
 
-export type AnalyzeResponse = { id: number; facts: SourceFacts } | { id: number; error: string };
+/** `facts`: v8's serialization of the file's facts (see worker.ts). */
+export type AnalyzeResponse = { id: number; facts: Uint8Array } | { id: number; error: string };
 
 interface Pending {
   request: AnalyzeRequest;
@@ -100,8 +103,14 @@ export class AnalyzerPool implements SourceAnalyzer {
     const pending = this.pending.get(response.id);
     if (!pending) return;
     this.pending.delete(response.id);
-    if ('facts' in response) pending.resolve(response.facts);
-    else pending.reject(new Error(response.error));
+    if ('error' in response) pending.reject(new Error(response.error));
+    else {
+      const facts = deserializeFacts(response.facts);
+      if (facts) pending.resolve(facts);
+      // An entry that passed its checksum but holds no facts of this build's shape: parsed again.
+      else if (!pending.request.fresh) this.queue.unshift({ ...pending, request: { ...pending.request, fresh: true } });
+      else pending.reject(new Error('the analysis thread sent facts that cannot be read'));
+    }
     this.dispatch();
   }
 
