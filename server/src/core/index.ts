@@ -164,7 +164,7 @@ export class WorkspaceIndex implements IndexView {
     const before = this.facts.get(file);
     // An editor reports a save twice (didSave and a watched-file change): the second finds the same bytes.
     if (before && !isNew && before.normalizedFor === crate.libName && !this.oversized(file) && sameBytes(file, before.byteHash)) return [];
-    const after = await this.fingerprint(file);
+    const after = await this.fingerprint(file, true);
     if (before && after && before.byteHash === after.byteHash && before.normalizedFor === after.normalizedFor && !isNew) {
       return [];
     }
@@ -369,7 +369,8 @@ export class WorkspaceIndex implements IndexView {
     }
   }
 
-  private async fingerprint(file: string): Promise<SourceFacts | undefined> {
+  /** `editing`: a save, not the first read: see SourceAnalyzer.analyzeFile. */
+  private async fingerprint(file: string, editing = false): Promise<SourceFacts | undefined> {
     const crate = this.graph.crateOf(file);
     if (!crate) return undefined;
     try {
@@ -378,7 +379,7 @@ export class WorkspaceIndex implements IndexView {
         this.log.warn(`${this.display(file)}: over ${this.options.maxFileBytes} bytes (the maxFileBytes setting): compared by its bytes only, not parsed`);
         return await bytesOnlyFacts(file, crate.libName);
       }
-      const facts = await this.analyzer.analyzeFile(file, crate.libName, this.options.nearMiss);
+      const facts = await this.analyzer.analyzeFile(file, crate.libName, this.options.nearMiss, editing);
       if (!facts.validUtf8) this.log.warn(`${this.display(file)}: not valid UTF-8; fingerprinted with replacement characters`);
       if (facts.syntaxErrors > 0) this.log.info(`${this.display(file)}: ${facts.syntaxErrors} syntax errors; fingerprinted as written`);
       return facts;

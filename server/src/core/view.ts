@@ -29,6 +29,7 @@ export interface IndexView {
 
 /** Reads and fingerprints one source file: on this thread, or on a pool of workers. */
 export interface SourceAnalyzer {
-  analyzeFile(file: string, libName: string, nearMiss?: boolean): Promise<SourceFacts>;
+  /** `editing`: a file being edited (a save): the analyzer may keep its tree, to parse its next version from it. */
+  analyzeFile(file: string, libName: string, nearMiss?: boolean, editing?: boolean): Promise<SourceFacts>;
   dispose(): void;
 }

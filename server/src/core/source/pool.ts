@@ -18,6 +18,8 @@ export interface AnalyzeRequest {
   nearMiss: boolean;
   /** Parse the file even if the cache has its facts: the entry the thread sent could not be used. */
   fresh?: boolean;
+  /** A file being edited: the thread keeps its tree for the next version (see RustParser.analyzeEdited). */
+  editing?: boolean;
 }
 
 /** `facts`: v8's serialization of the file's facts (see worker.ts). */
@@ -74,22 +76,34 @@ export class AnalyzerPool implements SourceAnalyzer {
     return new AnalyzerPool(script, Math.max(1, size), cache);
   }
 
-  analyzeFile(file: string, libName: string, nearMiss = true): Promise<SourceFacts> {
+  analyzeFile(file: string, libName: string, nearMiss = true, editing = false): Promise<SourceFacts> {
     return new Promise<SourceFacts>((resolve, reject) => {
-      this.queue.push({ request: { id: this.nextId++, file, libName, nearMiss }, resolve, reject });
-      this.dispatch();
+      const pending = { request: { id: this.nextId++, file, libName, nearMiss, editing }, resolve, reject };
+      if (editing) this.send(this.threadOf(file), pending);
+      else {
+        this.queue.push(pending);
+        this.dispatch();
+      }
     });
+  }
+
+  /** The thread that keeps an edited file's tree: always the same one for a file, whatever it is doing. */
+  private threadOf(file: string): number {
+    let h = 0;
+    for (let i = 0; i < file.length; i++) h = (Math.imul(h, 31) + file.charCodeAt(i)) | 0;
+    return (h >>> 0) % this.workers.length;
+  }
+
+  private send(worker: number, pending: Pending): void {
+    this.pending.set(pending.request.id, pending);
+    this.load[worker]++;
+    this.workers[worker].postMessage(pending.request);
   }
 
   /** Hands queued files to threads as they free up: files differ a lot in size. */
   private dispatch(): void {
     for (let i = 0; i < this.workers.length && this.queue.length > 0; i++) {
-      while (this.load[i] < IN_FLIGHT && this.queue.length > 0) {
-        const next = this.queue.shift()!;
-        this.pending.set(next.request.id, next);
-        this.load[i]++;
-        this.workers[i].postMessage(next.request);
-      }
+      while (this.load[i] < IN_FLIGHT && this.queue.length > 0) this.send(i, this.queue.shift()!);
     }
   }
 
@@ -108,7 +122,11 @@ export class AnalyzerPool implements SourceAnalyzer {
       const facts = deserializeFacts(response.facts);
       if (facts) pending.resolve(facts);
       // An entry that passed its checksum but holds no facts of this build's shape: parsed again.
-      else if (!pending.request.fresh) this.queue.unshift({ ...pending, request: { ...pending.request, fresh: true } });
+      else if (!pending.request.fresh) {
+        const again = { ...pending, request: { ...pending.request, fresh: true } };
+        if (again.request.editing) this.send(worker, again);
+        else this.queue.unshift(again);
+      }
       else pending.reject(new Error('the analysis thread sent facts that cannot be read'));
     }
     this.dispatch();

@@ -3,7 +3,8 @@
 // made absolute) and its `mod` declarations.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { Node } from 'web-tree-sitter';
+import { Edit } from 'web-tree-sitter';
+import type { Node, Point, Tree } from 'web-tree-sitter';
 import { loadRustGrammar, Walk } from './treeSitter';
 import type { RustGrammar } from './treeSitter';
 import { K, fingerprintsOf, tokenId, winnowPositions } from './winnow';
@@ -265,87 +266,141 @@ const GENERATED = /@generated|automatically generated|do not edit/i;
 const TYPE_ITEMS = new Set(['struct_item', 'enum_item', 'union_item', 'trait_item']);
 const WIRING = new Set(['mod_item', 'use_declaration', 'extern_crate_declaration', 'attribute_item', 'inner_attribute_item', 'line_comment', 'block_comment', 'empty_statement']);
 
+/** Files being edited whose trees a parser keeps (see analyzeEdited). */
+const KEPT_TREES = 8;
+
 export class RustParser implements SourceAnalyzer {
+  /** By file, in the order they were last parsed: the text and tree of each file being edited. */
+  private readonly kept = new Map<string, { text: string; tree: Tree }>();
+  /** Versions of files parsed from their last tree rather than whole. */
+  incrementalParses = 0;
+
   private constructor(private readonly grammar: RustGrammar) {}
 
   static async load(grammarPath?: string): Promise<RustParser> {
     return new RustParser(await loadRustGrammar(grammarPath));
   }
 
-  async analyzeFile(file: string, libName: string, nearMiss = true): Promise<SourceFacts> {
-    return this.analyze(await readFile(file), libName, nearMiss);
+  /** `editing`: the file is being edited, and its next version is parsed from this one's tree (see `analyzeEdited`). */
+  async analyzeFile(file: string, libName: string, nearMiss = true, editing = false): Promise<SourceFacts> {
+    const bytes = await readFile(file);
+    return editing ? this.analyzeEdited(file, bytes, libName, nearMiss) : this.analyze(bytes, libName, nearMiss);
   }
 
   /** `nearMiss`: also compute what the near-miss analysis needs (fingerprints, items, line hashes). */
   analyze(bytes: Uint8Array, libName: string, nearMiss = true): SourceFacts {
-    const byteHash = sha1(bytes);
-    let text: string;
-    let validUtf8 = true;
+    const { text, validUtf8 } = decodeText(bytes);
+    const tree = this.parse(text);
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      validUtf8 = false;
-      text = new TextDecoder('utf-8').decode(bytes);
-    }
-    const tree = this.grammar.parser.parse(text);
-    if (!tree) throw new Error('tree-sitter returned no tree');
-    try {
-      const scan = scanTokens(new Walk(this.grammar.runtime, tree), text, libName, tree.rootNode.hasError);
-      const { mods, trivial, items, implTargets, impls, itemNames, importedNames, uses, declared, testOnlyNames, typeNames } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss, { values: scan.values, names: scan.names, bindings: scan.bindings });
-      const anchors = anchorsOf(nearMiss ? scan.ids : new Uint32Array(0), scan.starts, text);
-      const firstNewline = text.indexOf('\n');
-      const firstLine = firstNewline < 0 ? text : text.slice(0, firstNewline);
-      return {
-        byteHash,
-        tokenHash: scan.tokenHash,
-        normalizedHash: scan.normalizedHash,
-        normalizedFor: libName,
-        crateRefs: scan.crateRefs,
-        pathRoots: scan.pathRoots,
-        tokens: scan.tokens,
-        lines: countLines(text),
-        firstLineLength: firstLine.replace(/\r$/, '').length,
-        mods,
-        trivial,
-        fingerprints: fingerprintsOf(anchors.hashes),
-        anchors,
-        lineHashes: nearMiss
-          ? Uint32Array.from((text.endsWith('\n') ? text.slice(0, -1) : text).split('\n'), (line) => tokenId(line.trim()))
-          : new Uint32Array(0),
-        items,
-        statics: scan.statics,
-        restrictedNames: scan.restrictedNames,
-        typeNames,
-        exportsMacro: /#\[\s*macro_export\b/.test(text),
-        identifiers: scan.identifiers,
-        literals: scan.literalIds,
-        implTargets,
-        impls,
-        itemNames,
-        importedNames,
-        uses,
-        declared,
-        paths: scan.paths,
-        testOnlyNames,
-        pathUses: scan.pathUses,
-        superPaths: scan.superPaths,
-        macroCalls: scan.macroCalls,
-        macroDefs: scan.macroDefs,
-        includes: scan.includes,
-        cfgFeature: /#!?\s*\[\s*cfg(_attr)?\s*\([^\]]*\bfeature\s*=/.test(text),
-        innerCfg: /#!\s*\[\s*cfg\s*\(/.test(text),
-        generated: GENERATED.test(text.slice(0, 1000)),
-        useSites: scan.useSites,
-        syntaxErrors: scan.errors,
-        validUtf8,
-        suppressions: readSuppressionComments(text, 'rust'),
-      };
+      return this.factsOf(bytes, text, validUtf8, tree, libName, nearMiss);
     } finally {
       tree.delete();
     }
   }
 
+  /**
+   * `analyze` for a file being edited: its tree is kept (for the last KEPT_TREES files), and its next
+   * version is parsed from it, reusing what the edit left alone, as an editor's parser does: 19 ms for
+   * a 120 KB file parsed whole, under 1 ms after a small edit. A tree with an error is parsed again
+   * whole, and not kept: error recovery may end differently in an incremental parse, and a file's
+   * facts must be those of a full parse (test/core/edited.test.ts compares them on real files).
+   */
+  analyzeEdited(file: string, bytes: Uint8Array, libName: string, nearMiss = true): SourceFacts {
+    const { text, validUtf8 } = decodeText(bytes);
+    const before = this.kept.get(file);
+    this.kept.delete(file);
+    let tree: Tree | undefined;
+    if (before) {
+      before.tree.edit(editBetween(before.text, text));
+      tree = this.grammar.parser.parse(text, before.tree) ?? undefined;
+      before.tree.delete();
+      if (tree?.rootNode.hasError) {
+        tree.delete();
+        tree = undefined;
+      } else if (tree) this.incrementalParses++;
+    }
+    tree ??= this.parse(text);
+    let keep = false;
+    try {
+      const facts = this.factsOf(bytes, text, validUtf8, tree, libName, nearMiss);
+      keep = facts.syntaxErrors === 0;
+      return facts;
+    } finally {
+      if (!keep) tree.delete();
+      else {
+        this.kept.set(file, { text, tree });
+        for (const [oldest, { tree: old }] of this.kept) {
+          if (this.kept.size <= KEPT_TREES) break;
+          old.delete();
+          this.kept.delete(oldest);
+        }
+      }
+    }
+  }
+
+  private parse(text: string): Tree {
+    const tree = this.grammar.parser.parse(text);
+    if (!tree) throw new Error('tree-sitter returned no tree');
+    return tree;
+  }
+
+  private factsOf(bytes: Uint8Array, text: string, validUtf8: boolean, tree: Tree, libName: string, nearMiss: boolean): SourceFacts {
+    const byteHash = sha1(bytes);
+    const scan = scanTokens(new Walk(this.grammar.runtime, tree), text, libName, tree.rootNode.hasError);
+    const { mods, trivial, items, implTargets, impls, itemNames, importedNames, uses, declared, testOnlyNames, typeNames } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss, { values: scan.values, names: scan.names, bindings: scan.bindings });
+    const anchors = anchorsOf(nearMiss ? scan.ids : new Uint32Array(0), scan.starts, text);
+    const firstNewline = text.indexOf('\n');
+    const firstLine = firstNewline < 0 ? text : text.slice(0, firstNewline);
+    return {
+      byteHash,
+      tokenHash: scan.tokenHash,
+      normalizedHash: scan.normalizedHash,
+      normalizedFor: libName,
+      crateRefs: scan.crateRefs,
+      pathRoots: scan.pathRoots,
+      tokens: scan.tokens,
+      lines: countLines(text),
+      firstLineLength: firstLine.replace(/\r$/, '').length,
+      mods,
+      trivial,
+      fingerprints: fingerprintsOf(anchors.hashes),
+      anchors,
+      lineHashes: nearMiss
+        ? Uint32Array.from((text.endsWith('\n') ? text.slice(0, -1) : text).split('\n'), (line) => tokenId(line.trim()))
+        : new Uint32Array(0),
+      items,
+      statics: scan.statics,
+      restrictedNames: scan.restrictedNames,
+      typeNames,
+      exportsMacro: /#\[\s*macro_export\b/.test(text),
+      identifiers: scan.identifiers,
+      literals: scan.literalIds,
+      implTargets,
+      impls,
+      itemNames,
+      importedNames,
+      uses,
+      declared,
+      paths: scan.paths,
+      testOnlyNames,
+      pathUses: scan.pathUses,
+      superPaths: scan.superPaths,
+      macroCalls: scan.macroCalls,
+      macroDefs: scan.macroDefs,
+      includes: scan.includes,
+      cfgFeature: /#!?\s*\[\s*cfg(_attr)?\s*\([^\]]*\bfeature\s*=/.test(text),
+      innerCfg: /#!\s*\[\s*cfg\s*\(/.test(text),
+      generated: GENERATED.test(text.slice(0, 1000)),
+      useSites: scan.useSites,
+      syntaxErrors: scan.errors,
+      validUtf8,
+      suppressions: readSuppressionComments(text, 'rust'),
+    };
+  }
+
   dispose(): void {
+    for (const { tree } of this.kept.values()) tree.delete();
+    this.kept.clear();
     this.grammar.parser.delete();
   }
 }
@@ -1067,4 +1122,51 @@ export function countLines(text: string): number {
 
 function sha1(data: string | Uint8Array): string {
   return createHash('sha1').update(data).digest('base64');
+}
+
+function decodeText(bytes: Uint8Array): { text: string; validUtf8: boolean } {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), validUtf8: true };
+  } catch {
+    return { text: new TextDecoder('utf-8').decode(bytes), validUtf8: false };
+  }
+}
+
+/**
+ * The edit that turns one text into the other: the span between their common
+ * start and end, in UTF-16 units as web-tree-sitter counts them, never
+ * splitting a surrogate pair.
+ */
+export function editBetween(before: string, after: string): Edit {
+  const shorter = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  if (start > 0 && isHighSurrogate(before.charCodeAt(start - 1))) start--;
+  let tail = 0;
+  while (tail < shorter - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  if (tail > 0 && isLowSurrogate(before.charCodeAt(before.length - tail))) tail--;
+  const oldEnd = before.length - tail;
+  const newEnd = after.length - tail;
+  return new Edit({
+    startIndex: start,
+    oldEndIndex: oldEnd,
+    newEndIndex: newEnd,
+    startPosition: pointAt(before, start),
+    oldEndPosition: pointAt(before, oldEnd),
+    newEndPosition: pointAt(after, newEnd),
+  });
+}
+
+const isHighSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
+const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
+
+/** Row and column of an offset, as tree-sitter counts them: rows end at `\n`, columns in UTF-16 units. */
+function pointAt(text: string, offset: number): Point {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
 }

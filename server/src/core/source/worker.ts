@@ -20,7 +20,7 @@ const parser = RustParser.load();
 const init = workerData as WorkerCache | undefined;
 const cache = init ? new FactCache(init.folder, init.version) : undefined;
 
-port.on('message', async ({ id, file, libName, nearMiss, fresh }: AnalyzeRequest) => {
+port.on('message', async ({ id, file, libName, nearMiss, fresh, editing }: AnalyzeRequest) => {
   let response: AnalyzeResponse;
   try {
     // Read in this thread: it has nothing else to do meanwhile, and a hop to libuv's pool per file was
@@ -32,7 +32,8 @@ port.on('message', async ({ id, file, libName, nearMiss, fresh }: AnalyzeRequest
     if (cached) {
       response = { id, facts: cached };
     } else {
-      const facts = serialize((await parser).analyze(bytes, libName, nearMiss));
+      const analyzer = await parser;
+      const facts = serialize(editing ? analyzer.analyzeEdited(file, bytes, libName, nearMiss) : analyzer.analyze(bytes, libName, nearMiss));
       // Stored before it is sent: the message takes the bytes away.
       if (key) cache!.putPayload(key, facts);
       response = { id, facts };

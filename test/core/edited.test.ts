@@ -1,0 +1,102 @@
+// A file being edited is parsed from its last tree (RustParser.analyzeEdited):
+// its facts must be those of a full parse, version after version, on real code
+// with insertions, deletions, non-ASCII text and syntax errors.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { RustParser, editBetween } from '../../server/src/core/source/rust';
+import { repoRoot } from '../support/fixture';
+
+/** rust-src, when bench/install-rust-src.sh laid it out (CI does). */
+const RUST_SRC = path.join(repoRoot, '.cache', 'corpus', 'rust-src');
+
+function rustFiles(dir: string, out: string[] = []): string[] {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory() && entry.name !== 'target' && entry.name !== 'node_modules') rustFiles(full, out);
+    else if (entry.isFile() && entry.name.endsWith('.rs')) out.push(full);
+  }
+  return out;
+}
+
+/** The project's own Rust files, and every 150th file of rust-src's library/ and compiler/ with its two largest. */
+function sample(): string[] {
+  const own = ['demo', 'test'].flatMap((d) => rustFiles(path.join(repoRoot, d)));
+  if (!fs.existsSync(RUST_SRC)) return own;
+  const real = ['library', 'compiler'].flatMap((d) => rustFiles(path.join(RUST_SRC, d))).filter((f) => fs.statSync(f).size < 200_000);
+  const largest = [...real].sort((a, b) => fs.statSync(b).size - fs.statSync(a).size).slice(0, 2);
+  return [...own, ...real.filter((_, i) => i % 150 === 0), ...largest];
+}
+
+/** A deterministic pseudo-random sequence (mulberry32). */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The next version of a text: an item or a comment put in at a line's start, a line taken out, or the original back. */
+function edit(text: string, original: string, next: () => number, step: number): string {
+  const lineStarts = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index! + 1)];
+  const at = lineStarts[Math.floor(next() * lineStarts.length)];
+  switch (step % 5) {
+    case 0:
+      return `${text}\nfn added_${step}() -> u32 {\n    ${step}\n}\n`;
+    case 1:
+      return `${text.slice(0, at)}pub fn inserted_${step}(x: u32) -> u32 { x + ${step} }\n${text.slice(at)}`;
+    case 2:
+      return `${text.slice(0, at)}// ünïcödé ✓ 😀 ${step}\n${text.slice(at)}`;
+    case 3: {
+      const end = text.indexOf('\n', at);
+      return end < 0 ? text.slice(0, at) : text.slice(0, at) + text.slice(end + 1);
+    }
+    default:
+      return original;
+  }
+}
+
+describe('facts of a file being edited', function () {
+  this.timeout(600_000);
+  let edited: RustParser;
+  let whole: RustParser;
+  before(async () => {
+    edited = await RustParser.load();
+    whole = await RustParser.load();
+  });
+  after(() => {
+    edited.dispose();
+    whole.dispose();
+  });
+
+  it('equal a full parse after each edit, and most versions are parsed from the last tree', () => {
+    const files = sample();
+    const next = random(15);
+    let versions = 0;
+    for (const file of files) {
+      const original = fs.readFileSync(file, 'utf8');
+      let text = original;
+      for (let step = 0; step < 10; step++) {
+        const bytes = Buffer.from(text);
+        assert.deepEqual(edited.analyzeEdited(file, bytes, 'lib'), whole.analyze(bytes, 'lib'), `${path.relative(repoRoot, file)}, version ${step}`);
+        versions++;
+        text = edit(text, original, next, step);
+      }
+    }
+    // The control: without it, every version might have been parsed whole.
+    assert.ok(edited.incrementalParses > versions / 3, `only ${edited.incrementalParses} of ${versions} versions parsed from a kept tree`);
+  });
+
+  it('edits span what changed, in UTF-16 units, and never split a surrogate pair', () => {
+    const e = editBetween('fn a() {}\nfn b() {}\n', 'fn a() {}\nfn bc() {}\n');
+    assert.deepEqual([e.startIndex, e.oldEndIndex, e.newEndIndex], [14, 14, 15]);
+    assert.deepEqual([e.startPosition, e.oldEndPosition, e.newEndPosition], [{ row: 1, column: 4 }, { row: 1, column: 4 }, { row: 1, column: 5 }]);
+    // 😀 and 😁 share their high surrogate.
+    const pair = editBetween('// 😀\n', '// 😁\n');
+    assert.deepEqual([pair.startIndex, pair.oldEndIndex, pair.newEndIndex], [3, 5, 5]);
+    const none = editBetween('same', 'same');
+    assert.deepEqual([none.startIndex, none.oldEndIndex, none.newEndIndex], [4, 4, 4]);
+  });
+});
