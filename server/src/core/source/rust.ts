@@ -781,39 +781,45 @@ function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemF
   const { values, names } = tokenValues;
   const kind = ITEM_KINDS[node.type];
   const body = node.childForFieldName('body');
+  // Each getter below is a call into wasm: each is asked once.
+  const [startPosition, endPosition, startIndex, endIndex] = [node.startPosition, node.endPosition, node.startIndex, node.endIndex];
+  const lines = endPosition.row - startPosition.row + 1;
+  const children = body?.namedChildren ?? [];
+  const childTypes = children.map((c) => c?.type);
+  let selfType: string | undefined;
   let name: string;
   if (kind === 'impl') {
-    const type = node.childForFieldName('type')?.text ?? '?';
+    selfType = node.childForFieldName('type')?.text;
     const trait = node.childForFieldName('trait')?.text;
-    name = trait ? `${trait} for ${type}` : type;
+    name = trait ? `${trait} for ${selfType ?? '?'}` : selfType ?? '?';
   } else {
     name = node.childForFieldName('name')?.text ?? '?';
   }
   if (owner) name = `${owner}::${name}`;
   // Tokens of the item: the ids whose start lies in the item's span.
-  const first = lowerBound(starts, node.startIndex);
-  const end = lowerBound(starts, node.endIndex);
+  const first = lowerBound(starts, startIndex);
+  const end = lowerBound(starts, endIndex);
   const slice = ids.subarray(first, end);
   const members: string[] = [];
   let newtypeOf: string | undefined;
-  for (const child of body?.namedChildren ?? []) {
-    if (!child) continue;
-    const type = child.type;
-    if (type === 'field_declaration' || type === 'enum_variant' || type === 'function_item' || type === 'function_signature_item' || type === 'const_item') {
+  children.forEach((child, i) => {
+    const type = childTypes[i];
+    if (child && (type === 'field_declaration' || type === 'enum_variant' || type === 'function_item' || type === 'function_signature_item' || type === 'const_item')) {
       const member = child.childForFieldName('name')?.text;
       if (member) members.push(member);
     }
-  }
+  });
   if (kind === 'struct' && body?.type === 'ordered_field_declaration_list') {
-    const types = body.namedChildren.filter((c) => c && c.type !== 'visibility_modifier' && c.type !== 'attribute_item');
+    const types = children.filter((c, i) => c && childTypes[i] !== 'visibility_modifier' && childTypes[i] !== 'attribute_item');
     if (types.length === 1) newtypeOf = types[0]!.text.replace(/\s+/g, '');
   }
   const index = facts.length;
+  const methods = kind === 'impl' || kind === 'trait';
   facts.push({
     kind,
     name,
-    range: rangeOf(node.startPosition, node.endPosition),
-    lines: node.endPosition.row - node.startPosition.row + 1,
+    range: rangeOf(startPosition, endPosition),
+    lines,
     tokens: slice.length,
     shapeHash: createHash('sha1').update(new Uint8Array(slice.buffer, slice.byteOffset, slice.byteLength)).digest('base64'),
     members,
@@ -821,16 +827,25 @@ function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemF
     newtypeOf,
     typeHash: typeHashOf(values.slice(first, end), ids.subarray(first, end), name),
     // Only an item long enough to be reported under another name needs it (see nearMiss.ts).
-    nameHash: node.endPosition.row - node.startPosition.row + 1 >= NAMED_ITEM_LINES ? nameHashOf(names.slice(first, end), name, boundNamesIn(tokenValues, node)) : undefined,
-    bodyLines: bodyLinesOf(node, kind),
+    nameHash: lines >= NAMED_ITEM_LINES ? nameHashOf(names.slice(first, end), name, boundNamesIn(tokenValues, startIndex, endIndex)) : undefined,
+    // A function's lines inside its body braces; an impl's or trait's, summed over its functions below.
+    bodyLines: kind === 'fn' ? linesInside(body) : methods ? 0 : lines,
     literals: values.slice(first, end).filter((v, i) => v !== '' && slice[i] === ID_LITERAL),
   });
-  if ((kind === 'impl' || kind === 'trait') && body) {
-    const type = kind === 'impl' ? node.childForFieldName('type')?.text ?? name : name;
-    for (const child of body.namedChildren) {
-      if (child?.type === 'function_item') readItem(child, ids, starts, facts, tokenValues, index, type);
-    }
+  if (methods && body) {
+    const type = kind === 'impl' ? selfType ?? name : name;
+    children.forEach((child, i) => {
+      if (!child || childTypes[i] !== 'function_item') return;
+      const at = facts.length;
+      readItem(child, ids, starts, facts, tokenValues, index, type);
+      facts[index].bodyLines! += facts[at].bodyLines!;
+    });
   }
+}
+
+/** The lines inside a block's braces, at least one; none without a block. */
+function linesInside(body: Node | null): number {
+  return body ? Math.max(1, body.endPosition.row - body.startPosition.row - 1) : 0;
 }
 
 /**
@@ -869,27 +884,10 @@ interface Bindings {
 }
 
 /** The names bound inside an item, from the file's bindings read once. */
-function boundNamesIn({ bindings }: TokenValues, item: Node): Set<string> {
-  return new Set(bindings.names.slice(lowerBound(bindings.starts, item.startIndex), lowerBound(bindings.starts, item.endIndex)));
+function boundNamesIn({ bindings }: TokenValues, start: number, end: number): Set<string> {
+  return new Set(bindings.names.slice(lowerBound(bindings.starts, start), lowerBound(bindings.starts, end)));
 }
 
-/**
- * The lines of code an item holds beyond what its signature dictates: inside
- * a function's body braces; summed over the functions of an impl or trait;
- * the whole item for other kinds.
- */
-function bodyLinesOf(node: Node, kind: ItemKind): number {
-  const inside = (body: Node | null) => (body ? Math.max(1, body.endPosition.row - body.startPosition.row - 1) : 0);
-  if (kind === 'fn') return inside(node.childForFieldName('body'));
-  if (kind === 'impl' || kind === 'trait') {
-    let lines = 0;
-    for (const child of node.childForFieldName('body')?.namedChildren ?? []) {
-      if (child?.type === 'function_item') lines += inside(child.childForFieldName('body'));
-    }
-    return lines;
-  }
-  return node.endPosition.row - node.startPosition.row + 1;
-}
 
 function typeHashOf(values: string[], ids: Uint32Array, name: string): string {
   const own = new Set(name.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
