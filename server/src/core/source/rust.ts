@@ -435,7 +435,10 @@ function scanTokens(cursor: Walk, text: string, libName: string, mayHaveErrors =
   let useEnd = -1;
   // End offsets of the inline modules around the cursor, innermost last.
   const modEnds: number[] = [];
-  let previous = { token: '', type: '', start: 0 };
+  // The leaf before this one: its text, type and start.
+  let previousToken = '';
+  let previousType = '';
+  let previousStart = 0;
   // Offsets of the tokens and whether each is outside `use` declarations, for the paths of the post-pass.
   const tokenStarts: number[] = [];
   const tokenInUse: boolean[] = [];
@@ -536,16 +539,18 @@ function scanTokens(cursor: Walk, text: string, libName: string, mayHaveErrors =
       if (token.length > 0) {
         if (token === '::' && tokens.length > 0 && tokens[tokens.length - 1] === 'crate') crateAt.push(tokens.length - 1);
         // `name::` not after another `::`: the first segment of a path, which may name a crate.
-        if (token === '::' && previous.type === 'identifier' && beforePrevious !== '::' && previous.start >= useEnd && /^[a-z_]/.test(previous.token)) {
-          if (!NOT_CRATES.has(previous.token)) pathUseAt.push({ name: previous.token, offset: previous.start });
+        if (token === '::' && previousType === 'identifier' && beforePrevious !== '::' && previousStart >= useEnd && /^[a-z_]/.test(previousToken)) {
+          if (!NOT_CRATES.has(previousToken)) pathUseAt.push({ name: previousToken, offset: previousStart });
         }
-        if (type === 'super' && previous.token !== '::') superStarts.push({ at: tokens.length, depth: modEnds.length });
+        if (type === 'super' && previousToken !== '::') superStarts.push({ at: tokens.length, depth: modEnds.length });
         if (type === 'identifier' && start >= patternStart && start < patternEnd && start >= notBoundEnd) {
           bindings.starts.push(start);
           bindings.names.push(token);
         }
-        beforePrevious = previous.token;
-        previous = { token, type, start };
+        beforePrevious = previousToken;
+        previousToken = token;
+        previousType = type;
+        previousStart = start;
         tokenStarts.push(start);
         tokenInUse.push(start < useEnd);
         tokenDepth.push(modEnds.length);
