@@ -33,6 +33,9 @@ export function discoverFiles(root: string, exclude: string[]): DiscoveredFiles 
     } catch {
       return; // unreadable folder: skip it, as cargo would fail on it anyway
     }
+    // `dir` is absolute and normalised, and an entry's name has no separator: joined by hand, as path.join
+    // would, for the folders and the files kept only (rust-src has 40,000 entries).
+    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
     for (const entry of entries) {
       // Node decodes names as UTF-8: a name that is not valid UTF-8 comes back
       // with U+FFFD and names no file on disk. Cargo cannot build such a path
@@ -41,19 +44,17 @@ export function discoverFiles(root: string, exclude: string[]): DiscoveredFiles 
         found.unreadableNames.push(path.join(dir, entry.name.replace(/\uFFFD/g, '\\x??')));
         continue;
       }
-      const full = path.join(dir, entry.name);
-      const name = relative + entry.name;
-      if (excluded?.(name)) continue;
+      if (excluded?.(relative + entry.name)) continue;
       if (entry.isDirectory()) {
-        if (!ALWAYS_SKIPPED.has(entry.name)) walk(full, `${name}/`);
+        if (!ALWAYS_SKIPPED.has(entry.name)) walk(prefix + entry.name, `${relative}${entry.name}/`);
       } else if (entry.isFile()) {
-        if (entry.name === 'Cargo.toml') found.manifests.push(full);
-        else if (entry.name.endsWith('.rs')) found.sources.push(full);
+        if (entry.name === 'Cargo.toml') found.manifests.push(prefix + entry.name);
+        else if (entry.name.endsWith('.rs')) found.sources.push(prefix + entry.name);
         else if (VENDOR_MARKERS.includes(entry.name)) found.vendoredDirs.add(dir);
       }
     }
   };
-  walk(root, '');
+  walk(path.normalize(root), '');
   return found;
 }
 
