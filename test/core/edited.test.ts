@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RustParser, editBetween } from '../../server/src/core/source/rust';
 import { repoRoot } from '../support/fixture';
+import { seededRandom } from '../support/random';
 
 /** rust-src, when bench/install-rust-src.sh laid it out (CI does). */
 const RUST_SRC = path.join(repoRoot, '.cache', 'corpus', 'rust-src');
@@ -26,16 +27,6 @@ function sample(): string[] {
   const real = ['library', 'compiler'].flatMap((d) => rustFiles(path.join(RUST_SRC, d))).filter((f) => fs.statSync(f).size < 200_000);
   const largest = [...real].sort((a, b) => fs.statSync(b).size - fs.statSync(a).size).slice(0, 2);
   return [...own, ...real.filter((_, i) => i % 150 === 0), ...largest];
-}
-
-/** A deterministic pseudo-random sequence (mulberry32). */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The next version of a text: an item or a comment put in at a line's start, a line taken out, or the original back. */
@@ -73,7 +64,7 @@ describe('facts of a file being edited', function () {
 
   it('equal a full parse after each edit, and most versions are parsed from the last tree', () => {
     const files = sample();
-    const next = random(15);
+    const next = seededRandom(15);
     let versions = 0;
     for (const file of files) {
       const original = fs.readFileSync(file, 'utf8');

@@ -1,16 +1,7 @@
 // The near-miss analysis's id tables answer as the Maps they replace would, through growth and removal.
 import * as assert from 'node:assert/strict';
 import { IdCounts, IdPostings } from '../../server/src/core/clones/idTable';
-
-/** A deterministic pseudo-random sequence (mulberry32), so a failure replays. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../support/random';
 
 describe('near-miss id tables', () => {
   // Few distinct keys collide often; the edges of the 32-bit range and keys equal in their low bits probe the hash.
@@ -22,7 +13,7 @@ describe('near-miss id tables', () => {
 
   keyPools.forEach((pool, p) => {
     it(`counts ids as a Map of counts would (pool ${p})`, () => {
-      const next = random(p + 1);
+      const next = seededRandom(p + 1);
       const table = new IdCounts();
       const expected = new Map<number, number>();
       for (let step = 0; step < 40_000; step++) {
@@ -38,7 +29,7 @@ describe('near-miss id tables', () => {
     });
 
     it(`keeps each id's slots in the order they came (pool ${p})`, () => {
-      const next = random(100 + p);
+      const next = seededRandom(100 + p);
       const table = new IdPostings();
       const expected = new Map<number, number[]>();
       for (let step = 0; step < 40_000; step++) {
