@@ -365,9 +365,7 @@ export class RustParser implements SourceAnalyzer {
       trivial,
       fingerprints: fingerprintsOf(anchors.hashes),
       anchors,
-      lineHashes: nearMiss
-        ? Uint32Array.from((text.endsWith('\n') ? text.slice(0, -1) : text).split('\n'), (line) => tokenId(line.trim()))
-        : new Uint32Array(0),
+      lineHashes: nearMiss ? lineHashesOf(text) : new Uint32Array(0),
       items,
       statics: scan.statics,
       restrictedNames: scan.restrictedNames,
@@ -1125,6 +1123,14 @@ export function countLines(text: string): number {
 
 function sha1(data: string | Uint8Array): string {
   return createHash('sha1').update(data).digest('base64');
+}
+
+/** Each line's hash, trimmed (a text's last newline ends its last line). */
+function lineHashesOf(text: string): Uint32Array {
+  const lines = (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
+  const hashes = new Uint32Array(lines.length);
+  for (let i = 0; i < lines.length; i++) hashes[i] = tokenId(lines[i].trim());
+  return hashes;
 }
 
 function decodeText(bytes: Uint8Array): { text: string; validUtf8: boolean } {

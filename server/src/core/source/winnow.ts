@@ -20,7 +20,10 @@ export function tokenId(text: string): number {
 
 /** A file's fingerprints: its winnowed k-gram hashes (see winnowPositions) sorted, without repeats. */
 export function fingerprintsOf(hashes: Uint32Array): Uint32Array {
-  return Uint32Array.from(new Set(hashes)).sort();
+  const sorted = hashes.slice().sort();
+  let n = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i];
+  return sorted.slice(0, n);
 }
 
 /**
