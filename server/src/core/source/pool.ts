@@ -10,6 +10,7 @@ import { RustParser } from './rust';
 import type { SourceFacts } from './rust';
 import { FactCache, analysisVersion, deserializeFacts } from './cache';
 import { locateAsset } from './assets';
+import { tokenId } from './winnow';
 
 export interface AnalyzeRequest {
   id: number;
@@ -89,9 +90,7 @@ export class AnalyzerPool implements SourceAnalyzer {
 
   /** The thread that keeps an edited file's tree: always the same one for a file, whatever it is doing. */
   private threadOf(file: string): number {
-    let h = 0;
-    for (let i = 0; i < file.length; i++) h = (Math.imul(h, 31) + file.charCodeAt(i)) | 0;
-    return (h >>> 0) % this.workers.length;
+    return tokenId(file) % this.workers.length;
   }
 
   private send(worker: number, pending: Pending): void {
