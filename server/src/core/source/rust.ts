@@ -265,6 +265,8 @@ const INCLUDES = new Set(['include', 'include_str', 'include_bytes']);
 const GENERATED = /@generated|automatically generated|do not edit/i;
 const TYPE_ITEMS = new Set(['struct_item', 'enum_item', 'union_item', 'trait_item']);
 const WIRING = new Set(['mod_item', 'use_declaration', 'extern_crate_declaration', 'attribute_item', 'inner_attribute_item', 'line_comment', 'block_comment', 'empty_statement']);
+/** Nodes whose `pattern` binds names (see Bindings). */
+const BINDINGS = new Set(['parameter', 'let_declaration', 'let_condition', 'for_expression', 'match_arm', 'closure_parameters']);
 
 /** Files being edited whose trees a parser keeps (see analyzeEdited). */
 const KEPT_TREES = 8;
@@ -403,131 +405,123 @@ export class RustParser implements SourceAnalyzer {
   }
 }
 
-/** `mayHaveErrors`: the tree has an ERROR or missing node somewhere (else no node is asked, each a call into wasm). */
-function scanTokens(cursor: Walk, text: string, libName: string, mayHaveErrors = true) {
-  const tokens: string[] = [];
-  const ids: number[] = [];
-  const starts: number[] = [];
+/** Node types the walk reads more of than their leaves (see `visitNode`). */
+const READ_NODES = new Set([
+  ...BINDINGS,
+  'scoped_identifier',
+  'tuple_struct_pattern',
+  'struct_pattern',
+  'visibility_modifier',
+  'mod_item',
+  'macro_definition',
+  'extern_crate_declaration',
+  'use_declaration',
+  'static_item',
+  'macro_invocation',
+]);
+
+/**
+ * What the token walk gathers. One object of one shape, and the walk split into a loop over every
+ * node, `visitNode` for the few kinds it reads more of, and `finishScan`: V8 optimises each part on
+ * its own, and a part it must optimise again (a branch first taken late) is small. As one function
+ * of 400 lines it was compiled seven times per thread, 400 ms of a small workspace's check.
+ */
+class Scan {
+  readonly tokens: string[] = [];
+  // The shape's token ids and their offsets, `kept` of them: typed, as an id is often too large for
+  // an array of small integers, and each file's first such id made V8 optimise the walk again.
+  ids = new Uint32Array(1024);
+  starts = new Int32Array(1024);
+  kept = 0;
   // Aligned with ids: a literal's or a type name's text, '' for other tokens.
-  const values: string[] = [];
+  readonly values: string[] = [];
   // Aligned with ids: an identifier's text, '' for other tokens.
-  const names: string[] = [];
-  const crateAt: number[] = [];
-  const useSites: UseSite[] = [];
-  const statics: StaticFact[] = [];
-  const restrictedNames: string[] = [];
-  const identifierSet = new Set<number>();
-  const literalSet = new Set<number>();
+  readonly names: string[] = [];
+  readonly crateAt: number[] = [];
+  readonly useSites: UseSite[] = [];
+  readonly statics: StaticFact[] = [];
+  readonly restrictedNames: string[] = [];
+  readonly identifierSet = new Set<number>();
+  readonly literalSet = new Set<number>();
   // The identifiers patterns bind (parameters, let, for, if let, match arms, closures), by offset, and the
   // pattern being walked; names inside it that are paths or a tuple struct's type are not bindings.
-  const bindings: Bindings = { starts: [], names: [] };
-  let patternStart = -1;
-  let patternEnd = -1;
-  let notBoundEnd = -1;
-  const pathUseAt: { name: string; offset: number }[] = [];
-  const superStarts: { at: number; depth: number }[] = [];
-  const macroCalls = new Set<string>();
-  const macroDefs: string[] = [];
-  const includes: string[] = [];
+  readonly bindings: Bindings = { starts: [], names: [] };
+  patternStart = -1;
+  patternEnd = -1;
+  notBoundEnd = -1;
+  readonly pathUseAt: { name: string; offset: number }[] = [];
+  readonly superStarts: { at: number; depth: number }[] = [];
+  readonly macroCalls = new Set<string>();
+  readonly macroDefs: string[] = [];
+  readonly includes: string[] = [];
   // The end of the last `use` declaration: paths inside one are `useSites`, not `pathUses`.
-  let useEnd = -1;
+  useEnd = -1;
   // End offsets of the inline modules around the cursor, innermost last.
-  const modEnds: number[] = [];
+  readonly modEnds: number[] = [];
+  // Of every token, `tokenCount` of them: its offset, whether it is inside a `use` declaration (1), and
+  // how many inline modules it is in, for the paths of the post-pass.
+  tokenStarts = new Int32Array(1024);
+  tokenInUse = new Uint8Array(1024);
+  tokenDepth = new Int32Array(1024);
+  tokenCount = 0;
+  readonly modNames: string[] = [];
+  // Each inline module's extent and path, to say which module a token is in.
+  readonly modStack: { start: number; end: number; path: string[] }[] = [];
+  errors = 0;
+  // Tokens before this index belong to a visibility modifier: `pub fn` and `fn` have the same shape.
+  visibilityEnd = -1;
+
+  keep(id: number, start: number): void {
+    if (this.kept === this.ids.length) {
+      const ids = new Uint32Array(this.kept * 2);
+      ids.set(this.ids);
+      this.ids = ids;
+      const starts = new Int32Array(this.kept * 2);
+      starts.set(this.starts);
+      this.starts = starts;
+    }
+    this.ids[this.kept] = id;
+    this.starts[this.kept++] = start;
+  }
+
+  addToken(start: number, inUse: boolean, depth: number): void {
+    const n = this.tokenCount;
+    if (n === this.tokenStarts.length) {
+      const starts = new Int32Array(n * 2);
+      starts.set(this.tokenStarts);
+      this.tokenStarts = starts;
+      const inUses = new Uint8Array(n * 2);
+      inUses.set(this.tokenInUse);
+      this.tokenInUse = inUses;
+      const depths = new Int32Array(n * 2);
+      depths.set(this.tokenDepth);
+      this.tokenDepth = depths;
+    }
+    this.tokenStarts[n] = start;
+    this.tokenInUse[n] = inUse ? 1 : 0;
+    this.tokenDepth[n] = depth;
+    this.tokenCount = n + 1;
+  }
+}
+
+/** `mayHaveErrors`: the tree has an ERROR or missing node somewhere (else no node is asked, each a call into wasm). */
+function scanTokens(cursor: Walk, text: string, libName: string, mayHaveErrors = true) {
+  const s = new Scan();
+  const { tokens, values, names, crateAt, identifierSet, literalSet, bindings, pathUseAt, superStarts, modEnds } = s;
   // The leaf before this one: its text, type and start.
   let previousToken = '';
   let previousType = '';
   let previousStart = 0;
-  // Offsets of the tokens and whether each is outside `use` declarations, for the paths of the post-pass.
-  const tokenStarts: number[] = [];
-  const tokenInUse: boolean[] = [];
-  const tokenDepth: number[] = [];
-  const modNames: string[] = [];
-  // Each inline module's extent and path, to say which module a token is in.
-  const modStack: { start: number; end: number; path: string[] }[] = [];
   let beforePrevious = '';
-  let errors = 0;
-  // Tokens before this index belong to a visibility modifier: `pub fn` and `fn` have the same shape.
-  let visibilityEnd = -1;
   // Depth-first over the tree with one cursor, each step one call into wasm (see Walk).
   for (;;) {
     const type = cursor.nodeType;
-    if (mayHaveErrors && (type === 'ERROR' || cursor.nodeIsMissing)) errors++;
-    if (BINDINGS.has(type)) {
-      const node = cursor.currentNode;
-      const pattern = type === 'closure_parameters' ? node : node.childForFieldName('pattern');
-      if (pattern && pattern.endIndex > patternEnd) {
-        patternStart = pattern.startIndex;
-        patternEnd = pattern.endIndex;
-      }
-    } else if (patternEnd >= 0 && (type === 'scoped_identifier' || type === 'tuple_struct_pattern' || type === 'struct_pattern')) {
-      const start = cursor.startIndex;
-      if (start >= patternStart && start < patternEnd) {
-        // `Cow::Borrowed` and the `Some` of `Some(x)` name what is matched; the type comes first in its pattern.
-        const end = type === 'scoped_identifier' ? cursor.endIndex : cursor.currentNode.childForFieldName('type')?.endIndex ?? -1;
-        notBoundEnd = Math.max(notBoundEnd, end);
-      }
-    }
+    if (mayHaveErrors && (type === 'ERROR' || cursor.nodeIsMissing)) s.errors++;
     if (modEnds.length > 0) {
       const start = cursor.startIndex;
       while (modEnds.length > 0 && start >= modEnds[modEnds.length - 1]) modEnds.pop();
     }
-    if (type === 'visibility_modifier') {
-      visibilityEnd = cursor.endIndex;
-      if (cursor.endIndex - cursor.startIndex > 3) {
-        const parent = cursor.currentNode.parent;
-        // `pub(crate) use a::b as c;` makes `c` visible in the crate only, as `pub(crate) fn c` does.
-        if (parent?.type === 'use_declaration') restrictedNames.push(...useNames(parent.childForFieldName('argument')));
-        const name = parent?.childForFieldName('name')?.text;
-        if (name) restrictedNames.push(name);
-      }
-    }
-    if (type === 'mod_item' && cursor.currentNode.childForFieldName('body')) {
-      modEnds.push(cursor.endIndex);
-      modNames[modEnds.length - 1] = cursor.currentNode.childForFieldName('name')?.text ?? '';
-      modStack.push({ start: cursor.startIndex, end: cursor.endIndex, path: modNames.slice(0, modEnds.length) });
-    }
-    if (type === 'macro_definition') {
-      const name = cursor.currentNode.childForFieldName('name')?.text;
-      if (name) macroDefs.push(name);
-    }
-    if (type === 'extern_crate_declaration') {
-      const name = cursor.currentNode.childForFieldName('name')?.text;
-      if (name && name !== 'self') pathUseAt.push({ name, offset: cursor.startIndex });
-    }
-    if (type === 'use_declaration') {
-      useEnd = cursor.endIndex;
-      const node = cursor.currentNode;
-      const root = useRoot(node);
-      const path = node.childForFieldName('argument')?.text.replace(/\s+/g, '');
-      if (root && path && !LOCAL_ROOTS.has(root)) useSites.push({ root, path, range: rangeOf(node.startPosition, node.endPosition) });
-    } else if (type === 'static_item') {
-      const node = cursor.currentNode;
-      const name = node.childForFieldName('name')?.text;
-      const declared = node.childForFieldName('type')?.text;
-      if (name && declared) {
-        const value = node.childForFieldName('value');
-        statics.push({
-          name,
-          type: declared.replace(/\s+/g, ' '),
-          range: rangeOf(node.startPosition, node.endPosition),
-          fromLiteral: value ? builtFromLiteral(value) : false,
-          builtBy: value ? constructorOf(value.text) : undefined,
-        });
-      }
-    } else if (type === 'macro_invocation') {
-      const node = cursor.currentNode;
-      const macro = node.childForFieldName('macro');
-      statics.push(...lazyStatics(node, macro?.text));
-      if (macro?.type === 'identifier') {
-        const name = macro.text;
-        macroCalls.add(name);
-        if (INCLUDES.has(name)) {
-          const argument = node.namedChildren.find((c) => c?.type === 'token_tree')?.namedChildren[0];
-          const literal = argument?.type === 'string_literal' ? argument.namedChildren.find((c) => c?.type === 'string_content')?.text : undefined;
-          includes.push(literal ?? '');
-        }
-      }
-    }
+    if (READ_NODES.has(type)) visitNode(type, cursor, s);
     const comment = type === 'line_comment' || type === 'block_comment';
     if (!comment && cursor.gotoFirstChild()) continue;
     if (!comment) {
@@ -537,11 +531,11 @@ function scanTokens(cursor: Walk, text: string, libName: string, mayHaveErrors =
       if (token.length > 0) {
         if (token === '::' && tokens.length > 0 && tokens[tokens.length - 1] === 'crate') crateAt.push(tokens.length - 1);
         // `name::` not after another `::`: the first segment of a path, which may name a crate.
-        if (token === '::' && previousType === 'identifier' && beforePrevious !== '::' && previousStart >= useEnd && /^[a-z_]/.test(previousToken)) {
+        if (token === '::' && previousType === 'identifier' && beforePrevious !== '::' && previousStart >= s.useEnd && /^[a-z_]/.test(previousToken)) {
           if (!NOT_CRATES.has(previousToken)) pathUseAt.push({ name: previousToken, offset: previousStart });
         }
         if (type === 'super' && previousToken !== '::') superStarts.push({ at: tokens.length, depth: modEnds.length });
-        if (type === 'identifier' && start >= patternStart && start < patternEnd && start >= notBoundEnd) {
+        if (type === 'identifier' && start >= s.patternStart && start < s.patternEnd && start >= s.notBoundEnd) {
           bindings.starts.push(start);
           bindings.names.push(token);
         }
@@ -549,18 +543,15 @@ function scanTokens(cursor: Walk, text: string, libName: string, mayHaveErrors =
         previousToken = token;
         previousType = type;
         previousStart = start;
-        tokenStarts.push(start);
-        tokenInUse.push(start < useEnd);
-        tokenDepth.push(modEnds.length);
+        s.addToken(start, start < s.useEnd, modEnds.length);
         tokens.push(token);
         // Each kind asked once per token: the sets hash the type's name on every ask.
         const identifier = IDENTIFIERS.has(type);
         const literal = !identifier && LITERALS.has(type);
         if (identifier) identifierSet.add(tokenId(token));
         else if (literal) literalSet.add(tokenId(token));
-        if (start >= visibilityEnd) {
-          ids.push(identifier ? ID_IDENTIFIER : literal ? ID_LITERAL : tokenId(token));
-          starts.push(start);
+        if (start >= s.visibilityEnd) {
+          s.keep(identifier ? ID_IDENTIFIER : literal ? ID_LITERAL : tokenId(token), start);
           values.push(literal || type === 'type_identifier' || type === 'primitive_type' ? token : '');
           names.push(identifier ? token : '');
         }
@@ -569,98 +560,182 @@ function scanTokens(cursor: Walk, text: string, libName: string, mayHaveErrors =
     while (!cursor.gotoNextSibling()) {
       if (!cursor.gotoParent()) {
         cursor.delete();
-        // `crate::x`, the entries of `crate::{x, y::z}`, and `*` for `crate::*` or `crate::{self}`.
-        const roots = (keyword: string) => {
-          const found = new Set<string>();
-          const segment = (token: string) => (token === '*' || token === 'self' ? '*' : /^[A-Za-z_]/.test(token) ? token : undefined);
-          for (let i = 0; i + 2 < tokens.length; i++) {
-            if (tokens[i] !== keyword || tokens[i + 1] !== '::') continue;
-            if (tokens[i + 2] !== '{') {
-              const first = segment(tokens[i + 2]);
-              if (first) found.add(first);
-              continue;
-            }
-            for (let j = i + 3, depth = 1, entryStart = true; j < tokens.length && depth > 0; j++) {
-              const token = tokens[j];
-              if (token === '{') depth++;
-              else if (token === '}') depth--;
-              else if (depth === 1 && token === ',') entryStart = true;
-              else if (depth === 1 && entryStart) {
-                const first = segment(token);
-                if (first) found.add(first);
-                entryStart = false;
-              }
-            }
-          }
-          return [...found];
-        };
-        const pathRoots = { crate: roots('crate'), super: roots('super') };
-        const superPaths = new Map<string, SuperPath>();
-        for (const { at, depth } of superStarts) {
-          let ups = 0;
-          let i = at;
-          while (tokens[i] === 'super' && tokens[i + 1] === '::') {
-            ups++;
-            i += 2;
-          }
-          if (ups === 0) continue;
-          for (const first of tokens[i] === '{' ? listHeads(tokens, i) : [tokens[i] === 'self' ? '*' : tokens[i]]) {
-            if (first) superPaths.set(`${ups} ${depth} ${first}`, { ups, depth, first });
-          }
-        }
-        const startsOfLines = lineStarts(text);
-        const paths = new Map<string, PathFact>();
-        const isSegment = (t: string | undefined) => t !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(t);
-        for (let i = 0; i + 2 < tokens.length; i++) {
-          if (tokens[i + 1] !== '::' || tokenInUse[i] || (i > 0 && tokens[i - 1] === '::') || !isSegment(tokens[i])) continue;
-          const segments = [tokens[i]];
-          let j = i + 1;
-          while (tokens[j] === '::' && isSegment(tokens[j + 1])) {
-            segments.push(tokens[j + 1]);
-            j += 2;
-          }
-          if (segments.length < 2) continue;
-          const module = moduleAt(modStack, tokenStarts[i], tokenDepth[i]);
-          const key = `${module.join('::')} ${segments.join('::')}`;
-          if (!paths.has(key)) paths.set(key, { module, path: segments, line: lineOfOffset(startsOfLines, tokenStarts[i]) });
-        }
-        const pathUses = [...new Map(pathUseAt.map((u) => {
-          const line = lineOfOffset(startsOfLines, u.offset);
-          return [`${u.name} ${line}`, { name: u.name, line }] as const;
-        })).values()];
-        const tokenHash = sha1(tokens.join('\u0000'));
-        let normalizedHash = tokenHash;
-        if (crateAt.length > 0) {
-          for (const i of crateAt) tokens[i] = libName;
-          normalizedHash = sha1(tokens.join('\u0000'));
-        }
-        return {
-          tokenHash,
-          normalizedHash,
-          pathRoots,
-          crateRefs: crateAt.length,
-          tokens: tokens.length,
-          errors,
-          useSites,
-          statics,
-          restrictedNames,
-          pathUses,
-          paths: [...paths.values()],
-          superPaths: [...superPaths.values()],
-          macroCalls: [...macroCalls].sort(),
-          macroDefs,
-          includes,
-          identifiers: Uint32Array.from(identifierSet).sort(),
-          literalIds: Uint32Array.from(literalSet).sort(),
-          ids: Uint32Array.from(ids),
-          starts: Int32Array.from(starts),
-          values,
-          names,
-          bindings,
-        };
+        return finishScan(s, text, libName);
       }
     }
   }
+}
+
+/** What the walk reads of a node of READ_NODES, before its children. */
+function visitNode(type: string, cursor: Walk, s: Scan): void {
+  if (BINDINGS.has(type)) {
+    const node = cursor.currentNode;
+    const pattern = type === 'closure_parameters' ? node : node.childForFieldName('pattern');
+    if (pattern && pattern.endIndex > s.patternEnd) {
+      s.patternStart = pattern.startIndex;
+      s.patternEnd = pattern.endIndex;
+    }
+  } else if (s.patternEnd >= 0 && (type === 'scoped_identifier' || type === 'tuple_struct_pattern' || type === 'struct_pattern')) {
+    const start = cursor.startIndex;
+    if (start >= s.patternStart && start < s.patternEnd) {
+      // `Cow::Borrowed` and the `Some` of `Some(x)` name what is matched; the type comes first in its pattern.
+      const end = type === 'scoped_identifier' ? cursor.endIndex : cursor.currentNode.childForFieldName('type')?.endIndex ?? -1;
+      s.notBoundEnd = Math.max(s.notBoundEnd, end);
+    }
+  }
+  if (type === 'visibility_modifier') {
+    s.visibilityEnd = cursor.endIndex;
+    if (cursor.endIndex - cursor.startIndex > 3) {
+      const parent = cursor.currentNode.parent;
+      // `pub(crate) use a::b as c;` makes `c` visible in the crate only, as `pub(crate) fn c` does.
+      if (parent?.type === 'use_declaration') s.restrictedNames.push(...useNames(parent.childForFieldName('argument')));
+      const name = parent?.childForFieldName('name')?.text;
+      if (name) s.restrictedNames.push(name);
+    }
+  }
+  if (type === 'mod_item' && cursor.currentNode.childForFieldName('body')) {
+    const { modEnds, modNames } = s;
+    modEnds.push(cursor.endIndex);
+    modNames[modEnds.length - 1] = cursor.currentNode.childForFieldName('name')?.text ?? '';
+    s.modStack.push({ start: cursor.startIndex, end: cursor.endIndex, path: modNames.slice(0, modEnds.length) });
+  }
+  if (type === 'macro_definition') {
+    const name = cursor.currentNode.childForFieldName('name')?.text;
+    if (name) s.macroDefs.push(name);
+  }
+  if (type === 'extern_crate_declaration') {
+    const name = cursor.currentNode.childForFieldName('name')?.text;
+    if (name && name !== 'self') s.pathUseAt.push({ name, offset: cursor.startIndex });
+  }
+  if (type === 'use_declaration') {
+    s.useEnd = cursor.endIndex;
+    const node = cursor.currentNode;
+    const root = useRoot(node);
+    const path = node.childForFieldName('argument')?.text.replace(/\s+/g, '');
+    if (root && path && !LOCAL_ROOTS.has(root)) s.useSites.push({ root, path, range: rangeOf(node.startPosition, node.endPosition) });
+  } else if (type === 'static_item') {
+    const node = cursor.currentNode;
+    const name = node.childForFieldName('name')?.text;
+    const declared = node.childForFieldName('type')?.text;
+    if (name && declared) {
+      const value = node.childForFieldName('value');
+      s.statics.push({
+        name,
+        type: declared.replace(/\s+/g, ' '),
+        range: rangeOf(node.startPosition, node.endPosition),
+        fromLiteral: value ? builtFromLiteral(value) : false,
+        builtBy: value ? constructorOf(value.text) : undefined,
+      });
+    }
+  } else if (type === 'macro_invocation') {
+    const node = cursor.currentNode;
+    const macro = node.childForFieldName('macro');
+    s.statics.push(...lazyStatics(node, macro?.text));
+    if (macro?.type === 'identifier') {
+      const name = macro.text;
+      s.macroCalls.add(name);
+      if (INCLUDES.has(name)) {
+        const argument = node.namedChildren.find((c) => c?.type === 'token_tree')?.namedChildren[0];
+        const literal = argument?.type === 'string_literal' ? argument.namedChildren.find((c) => c?.type === 'string_content')?.text : undefined;
+        s.includes.push(literal ?? '');
+      }
+    }
+  }
+}
+
+/** `crate::x`, the entries of `crate::{x, y::z}`, and `*` for `crate::*` or `crate::{self}`. */
+function pathRootsAfter(tokens: string[], keyword: string): string[] {
+  const found = new Set<string>();
+  const segment = (token: string) => (token === '*' || token === 'self' ? '*' : /^[A-Za-z_]/.test(token) ? token : undefined);
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    if (tokens[i] !== keyword || tokens[i + 1] !== '::') continue;
+    if (tokens[i + 2] !== '{') {
+      const first = segment(tokens[i + 2]);
+      if (first) found.add(first);
+      continue;
+    }
+    for (let j = i + 3, depth = 1, entryStart = true; j < tokens.length && depth > 0; j++) {
+      const token = tokens[j];
+      if (token === '{') depth++;
+      else if (token === '}') depth--;
+      else if (depth === 1 && token === ',') entryStart = true;
+      else if (depth === 1 && entryStart) {
+        const first = segment(token);
+        if (first) found.add(first);
+        entryStart = false;
+      }
+    }
+  }
+  return [...found];
+}
+
+/** The walk's post-pass over the tokens: paths, path roots, hashes. */
+function finishScan(s: Scan, text: string, libName: string) {
+  const { tokens, tokenStarts, tokenInUse, tokenDepth, modStack, crateAt } = s;
+  const pathRoots = { crate: pathRootsAfter(tokens, 'crate'), super: pathRootsAfter(tokens, 'super') };
+  const superPaths = new Map<string, SuperPath>();
+  for (const { at, depth } of s.superStarts) {
+    let ups = 0;
+    let i = at;
+    while (tokens[i] === 'super' && tokens[i + 1] === '::') {
+      ups++;
+      i += 2;
+    }
+    if (ups === 0) continue;
+    for (const first of tokens[i] === '{' ? listHeads(tokens, i) : [tokens[i] === 'self' ? '*' : tokens[i]]) {
+      if (first) superPaths.set(`${ups} ${depth} ${first}`, { ups, depth, first });
+    }
+  }
+  const startsOfLines = lineStarts(text);
+  const paths = new Map<string, PathFact>();
+  const isSegment = (t: string | undefined) => t !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(t);
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    if (tokens[i + 1] !== '::' || tokenInUse[i] === 1 || (i > 0 && tokens[i - 1] === '::') || !isSegment(tokens[i])) continue;
+    const segments = [tokens[i]];
+    let j = i + 1;
+    while (tokens[j] === '::' && isSegment(tokens[j + 1])) {
+      segments.push(tokens[j + 1]);
+      j += 2;
+    }
+    if (segments.length < 2) continue;
+    const module = moduleAt(modStack, tokenStarts[i], tokenDepth[i]);
+    const key = `${module.join('::')} ${segments.join('::')}`;
+    if (!paths.has(key)) paths.set(key, { module, path: segments, line: lineOfOffset(startsOfLines, tokenStarts[i]) });
+  }
+  const pathUses = [...new Map(s.pathUseAt.map((u) => {
+    const line = lineOfOffset(startsOfLines, u.offset);
+    return [`${u.name} ${line}`, { name: u.name, line }] as const;
+  })).values()];
+  const tokenHash = sha1(tokens.join('\u0000'));
+  let normalizedHash = tokenHash;
+  if (crateAt.length > 0) {
+    for (const i of crateAt) tokens[i] = libName;
+    normalizedHash = sha1(tokens.join('\u0000'));
+  }
+  return {
+    tokenHash,
+    normalizedHash,
+    pathRoots,
+    crateRefs: crateAt.length,
+    tokens: tokens.length,
+    errors: s.errors,
+    useSites: s.useSites,
+    statics: s.statics,
+    restrictedNames: s.restrictedNames,
+    pathUses,
+    paths: [...paths.values()],
+    superPaths: [...superPaths.values()],
+    macroCalls: [...s.macroCalls].sort(),
+    macroDefs: s.macroDefs,
+    includes: s.includes,
+    identifiers: Uint32Array.from(s.identifierSet).sort(),
+    literalIds: Uint32Array.from(s.literalSet).sort(),
+    ids: s.ids.subarray(0, s.kept),
+    starts: s.starts.subarray(0, s.kept),
+    values: s.values,
+    names: s.names,
+    bindings: s.bindings,
+  };
 }
 
 function readItems(
@@ -877,8 +952,6 @@ function nameHashOf(names: string[], name: string, bound: Set<string>): string {
   const own = new Set(name.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
   return sha1(names.filter((v) => v !== '' && !own.has(v) && !bound.has(v)).join('\u0000'));
 }
-
-const BINDINGS = new Set(['parameter', 'let_declaration', 'let_condition', 'for_expression', 'match_arm', 'closure_parameters']);
 
 /** Bound names and their offsets, in file order. */
 interface Bindings {
