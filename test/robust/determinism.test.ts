@@ -97,7 +97,8 @@ describe('determinism: byte-identical output whatever the worker count and order
     const reference = await outputs(dir, parser);
     assert.ok(JSON.parse(reference.json).findings.some((f: { code: string }) => f.code === 'diverged-copy'), 'the fixture has near-miss findings');
     const runs: [string, () => SourceAnalyzer][] = [
-      ...[1, 2, 4].map((n): [string, () => SourceAnalyzer] => [`a pool of ${n}`, () => AnalyzerPool.create(n)!]),
+      // Every thread started at once (no files waiting needed), so that each pool runs all of its threads.
+      ...[1, 2, 4].map((n): [string, () => SourceAnalyzer] => [`a pool of ${n}`, () => AnalyzerPool.create(n, undefined, 0)!]),
       ...[1, 7, 42].map((seed): [string, () => SourceAnalyzer] => [`shuffled with seed ${seed}`, () => new ShuffledAnalyzer(parser, seed)]),
     ];
     for (const [name, make] of runs) {
@@ -108,6 +109,7 @@ describe('determinism: byte-identical output whatever the worker count and order
         assert.equal(got.json, reference.json, `${name}: JSON`);
         assert.equal(got.sarif, reference.sarif, `${name}: SARIF`);
         assert.equal(got.diagnostics, reference.diagnostics, `${name}: diagnostics`);
+        if (analyzer instanceof AnalyzerPool) assert.equal(analyzer.threads, Number(name.split(' ').pop()), `${name}: threads started`);
       } finally {
         analyzer.dispose();
       }

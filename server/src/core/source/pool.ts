@@ -38,6 +38,15 @@ interface Pending {
  */
 const IN_FLIGHT = 8;
 
+/**
+ * Files waiting per running thread above which the pool starts another thread, up to its size. A
+ * thread costs 0.1-0.3 s of CPU to start (node, the wasm runtime, and V8 optimising the walk again
+ * in its own isolate), about what it takes one thread to read 100 files of 10 KB. On two cores, a
+ * second thread made the demo's 36 files slower (0.50-0.56 s against 0.49-0.51 s) by taking a core
+ * from the main thread, and debian-small's 144 files no faster.
+ */
+const QUEUED_PER_THREAD = 100;
+
 export class AnalyzerPool implements SourceAnalyzer {
   private readonly workers: Worker[] = [];
   private readonly load: number[] = [];
@@ -45,22 +54,37 @@ export class AnalyzerPool implements SourceAnalyzer {
   private readonly queue: Pending[] = [];
   private nextId = 0;
 
-  private constructor(script: string, size: number, cache?: WorkerCache) {
-    for (let i = 0; i < size; i++) {
-      const worker = new Worker(script, { workerData: cache });
-      worker.unref();
-      worker.on('message', (response: AnalyzeResponse) => this.settle(i, response));
-      worker.on('error', (error) => this.failAll(error));
-      this.workers.push(worker);
-      this.load.push(0);
-    }
+  private constructor(
+    private readonly script: string,
+    private readonly size: number,
+    private readonly cache: WorkerCache | undefined,
+    private readonly queuedPerThread: number,
+  ) {
+    this.startThread();
+  }
+
+  /** The threads started so far. */
+  get threads(): number {
+    return this.workers.length;
+  }
+
+  private startThread(): void {
+    const i = this.workers.length;
+    const worker = new Worker(this.script, { workerData: this.cache });
+    worker.unref();
+    worker.on('message', (response: AnalyzeResponse) => this.settle(i, response));
+    worker.on('error', (error) => this.failAll(error));
+    this.workers.push(worker);
+    this.load.push(0);
   }
 
   /**
-   * A pool of `size` threads, or undefined when the worker script is not
-   * beside this module (a test running the sources some other way).
+   * A pool of up to `size` threads, or undefined when the worker script is not
+   * beside this module (a test running the sources some other way). One thread
+   * starts at once, another each time more than `queuedPerThread` files per
+   * thread wait.
    */
-  static create(size = availableParallelism(), cacheFolder?: string): AnalyzerPool | undefined {
+  static create(size = availableParallelism(), cacheFolder?: string, queuedPerThread = QUEUED_PER_THREAD): AnalyzerPool | undefined {
     const script = path.join(__dirname, 'worker.js');
     if (!existsSync(script)) return undefined;
     let cache: WorkerCache | undefined;
@@ -74,7 +98,7 @@ export class AnalyzerPool implements SourceAnalyzer {
       facts.pruneOtherVersions();
       cache = { folder: cacheFolder, version };
     }
-    return new AnalyzerPool(script, Math.max(1, size), cache);
+    return new AnalyzerPool(script, Math.max(1, size), cache, queuedPerThread);
   }
 
   analyzeFile(file: string, libName: string, nearMiss = true, editing = false): Promise<SourceFacts> {
@@ -101,6 +125,7 @@ export class AnalyzerPool implements SourceAnalyzer {
 
   /** Hands queued files to threads as they free up: files differ a lot in size. */
   private dispatch(): void {
+    while (this.workers.length < this.size && this.queue.length > this.queuedPerThread * this.workers.length) this.startThread();
     for (let i = 0; i < this.workers.length && this.queue.length > 0; i++) {
       while (this.load[i] < IN_FLIGHT && this.queue.length > 0) this.send(i, this.queue.shift()!);
     }
