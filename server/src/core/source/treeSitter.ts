@@ -39,7 +39,7 @@ const ENTRY_POINTS = [
   'setValue',
 ] as const;
 
-interface Runtime {
+export interface Runtime {
   binding: Binding;
   /** The binding's transfer buffer, where a cursor's four words are passed. */
   transfer: number;
