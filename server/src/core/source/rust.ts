@@ -420,6 +420,31 @@ const READ_NODES = new Set([
   'macro_invocation',
 ]);
 
+/** What the token walk asks of a node's type, as bits of one number per type (see kindsOf). */
+const READ = 1;
+const IDENTIFIER = 2;
+const LITERAL = 4;
+/** type_identifier and primitive_type: their text goes into an item's typeHash. */
+const TYPE_NAME = 8;
+const COMMENT = 16;
+
+const KINDS = new WeakMap<readonly string[], Uint8Array>();
+
+/** The bits above for each of a grammar's node types, by number: an array read, not a Set hashed, per node. */
+function kindsOf(types: readonly string[]): Uint8Array {
+  let kinds = KINDS.get(types);
+  if (!kinds) {
+    kinds = new Uint8Array(types.length);
+    types.forEach((type, i) => {
+      if (!type) return;
+      kinds![i] = (READ_NODES.has(type) ? READ : 0) | (IDENTIFIERS.has(type) ? IDENTIFIER : LITERALS.has(type) ? LITERAL : 0) |
+        (type === 'type_identifier' || type === 'primitive_type' ? TYPE_NAME : 0) | (type === 'line_comment' || type === 'block_comment' ? COMMENT : 0);
+    });
+    KINDS.set(types, kinds);
+  }
+  return kinds;
+}
+
 /**
  * What the token walk gathers. One object of one shape, and the walk split into a loop over every
  * node, `visitNode` for the few kinds it reads more of, and `finishScan`: V8 optimises each part on
@@ -508,6 +533,8 @@ class Scan {
 function scanTokens(cursor: Walk, text: string, libName: string, mayHaveErrors = true) {
   const s = new Scan();
   const { tokens, values, names, crateAt, identifierSet, literalSet, bindings, pathUseAt, superStarts, modEnds } = s;
+  const types = cursor.typeNames;
+  const kinds = kindsOf(types);
   // The leaf before this one: its text, type and start.
   let previousToken = '';
   let previousType = '';
@@ -515,14 +542,17 @@ function scanTokens(cursor: Walk, text: string, libName: string, mayHaveErrors =
   let beforePrevious = '';
   // Depth-first over the tree with one cursor, each step one call into wasm (see Walk).
   for (;;) {
-    const type = cursor.nodeType;
+    const id = cursor.nodeTypeId;
+    const type = types[id] || 'ERROR';
+    // ERROR's number (65535) is past the grammar's types: no bits.
+    const kind = id < kinds.length ? kinds[id] : 0;
     if (mayHaveErrors && (type === 'ERROR' || cursor.nodeIsMissing)) s.errors++;
     if (modEnds.length > 0) {
       const start = cursor.startIndex;
       while (modEnds.length > 0 && start >= modEnds[modEnds.length - 1]) modEnds.pop();
     }
-    if (READ_NODES.has(type)) visitNode(type, cursor, s);
-    const comment = type === 'line_comment' || type === 'block_comment';
+    if ((kind & READ) !== 0) visitNode(type, cursor, s);
+    const comment = (kind & COMMENT) !== 0;
     if (!comment && cursor.gotoFirstChild()) continue;
     if (!comment) {
       // Each cursor getter is a call into wasm: read the start once per leaf.
@@ -545,14 +575,14 @@ function scanTokens(cursor: Walk, text: string, libName: string, mayHaveErrors =
         previousStart = start;
         s.addToken(start, start < s.useEnd, modEnds.length);
         tokens.push(token);
-        // Each kind asked once per token: the sets hash the type's name on every ask.
-        const identifier = IDENTIFIERS.has(type);
-        const literal = !identifier && LITERALS.has(type);
-        if (identifier) identifierSet.add(tokenId(token));
-        else if (literal) literalSet.add(tokenId(token));
+        const identifier = (kind & IDENTIFIER) !== 0;
+        const literal = (kind & LITERAL) !== 0;
+        const hash = tokenId(token);
+        if (identifier) identifierSet.add(hash);
+        else if (literal) literalSet.add(hash);
         if (start >= s.visibilityEnd) {
-          s.keep(identifier ? ID_IDENTIFIER : literal ? ID_LITERAL : tokenId(token), start);
-          values.push(literal || type === 'type_identifier' || type === 'primitive_type' ? token : '');
+          s.keep(identifier ? ID_IDENTIFIER : literal ? ID_LITERAL : hash, start);
+          values.push(literal || (kind & TYPE_NAME) !== 0 ? token : '');
           names.push(identifier ? token : '');
         }
       }
@@ -706,11 +736,24 @@ function finishScan(s: Scan, text: string, libName: string) {
     const line = lineOfOffset(startsOfLines, u.offset);
     return [`${u.name} ${line}`, { name: u.name, line }] as const;
   })).values()];
-  const tokenHash = sha1(tokens.join('\u0000'));
+  const joined = tokens.join('\u0000');
+  const tokenHash = sha1(joined);
   let normalizedHash = tokenHash;
   if (crateAt.length > 0) {
-    for (const i of crateAt) tokens[i] = libName;
-    normalizedHash = sha1(tokens.join('\u0000'));
+    // The joined tokens with each `crate` written as the library's name: the text between them copied.
+    const parts: string[] = [];
+    let at = 0;
+    let from = 0;
+    for (let i = 0, next = 0; next < crateAt.length; i++) {
+      if (i === crateAt[next]) {
+        parts.push(joined.slice(from, at), libName);
+        from = at + tokens[i].length;
+        next++;
+      }
+      at += tokens[i].length + 1;
+    }
+    parts.push(joined.slice(from));
+    normalizedHash = sha1(parts.join(''));
   }
   return {
     tokenHash,

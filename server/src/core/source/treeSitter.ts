@@ -109,6 +109,17 @@ export class Walk {
     return this.types[this.binding._ts_tree_cursor_current_node_type_id_wasm(this.tree)] || 'ERROR';
   }
 
+  /** The grammar's number for the node's type: an index into `types`, or 65535 for ERROR. */
+  get nodeTypeId(): number {
+    this.load();
+    return this.binding._ts_tree_cursor_current_node_type_id_wasm(this.tree);
+  }
+
+  /** The grammar's node types by number (see nodeTypeId). */
+  get typeNames(): readonly string[] {
+    return this.types;
+  }
+
   get nodeIsMissing(): boolean {
     this.load();
     return this.binding._ts_tree_cursor_current_node_is_missing_wasm(this.tree) === 1;
