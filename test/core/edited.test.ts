@@ -78,6 +78,33 @@ describe('facts of a file being edited', function () {
     }
     // The control: without it, every version might have been parsed whole.
     assert.ok(edited.incrementalParses > versions / 3, `only ${edited.incrementalParses} of ${versions} versions parsed from a kept tree`);
+    // The control for the pieces: without it, every child of the root might have been walked again.
+    assert.ok(edited.reusedPieces > versions, `only ${edited.reusedPieces} pieces taken from a last version, over ${versions} versions`);
+  });
+
+  it('take a piece from the last version only where its text and column are the same, with its attributes', () => {
+    // Each version changes what lies around unchanged children of the root: lines above them, their
+    // column, the attributes and doc comments over them, their order, copies of them, a path that
+    // starts with `::`, inline modules and `use` lists; each one's facts must be a full parse's.
+    const item = 'pub fn shared(x: u32) -> u32 {\n    let y = crate::a::b(x);\n    super::c!(y)\n}\n';
+    const versions = [
+      `use std::fmt;\n${item}mod inner {\n    pub(crate) use crate::x::{y, z as w};\n    ${item.replace(/\n/g, '\n    ')}}\n`,
+      `// a line above\nuse std::fmt;\n${item}mod inner {\n    pub(crate) use crate::x::{y, z as w};\n    ${item.replace(/\n/g, '\n    ')}}\n`,
+      `// a line above\nuse std::fmt;\n  ${item}mod inner {\n    pub(crate) use crate::x::{y, z as w};\n}\n${item}`,
+      `#[cfg(test)]\n${item}use std::fmt;\n/// documented\n${item}`,
+      `/// documented\n${item}#[cfg(test)]\n${item}use std::fmt;\n`,
+      `#[cfg(test)]\n${item}\n::core::arch::global_asm!("nop");\n${item}static S: Lazy<Regex> = Lazy::new(|| Regex::new("a").unwrap());\n`,
+      `${item}::core::arch::global_asm!("nop");\n${item}static S: Lazy<Regex> = Lazy::new(|| Regex::new("a").unwrap());\nimpl T for U {\n    fn f(&self) {}\n}\n`,
+      `impl T for U {\n    fn f(&self) {}\n}\n${item}#[test]\n${item}macro_rules! m { () => {} }\nmod tests {\n    ${item.replace(/\n/g, '\n    ')}}\n`,
+      `mod tests {\n    ${item.replace(/\n/g, '\n    ')}}\nmacro_rules! m { () => {} }\n#[test]\n${item}impl T for U {\n    fn f(&self) {}\n}\n${item}`,
+    ];
+    const file = path.join(repoRoot, 'test', 'pieces.rs');
+    const before = edited.reusedPieces;
+    for (const [i, text] of versions.entries()) {
+      const bytes = Buffer.from(text);
+      assert.deepEqual(edited.analyzeEdited(file, bytes, 'lib'), whole.analyze(bytes, 'lib'), `version ${i}:\n${text}`);
+    }
+    assert.ok(edited.reusedPieces - before >= versions.length * 2, `${edited.reusedPieces - before} pieces taken over ${versions.length} versions`);
   });
 
   it('edits span what changed, in UTF-16 units, and never split a surrogate pair', () => {

@@ -273,9 +273,11 @@ const KEPT_TREES = 8;
 
 export class RustParser implements SourceAnalyzer {
   /** By file, in the order they were last parsed: the text and tree of each file being edited. */
-  private readonly kept = new Map<string, { text: string; tree: Tree }>();
+  private readonly kept = new Map<string, { text: string; tree: Tree; pieces: Pieces }>();
   /** Versions of files parsed from their last tree rather than whole. */
   incrementalParses = 0;
+  /** Children of the root whose facts were taken from the last version of their file (see Pieces). */
+  reusedPieces = 0;
 
   private constructor(private readonly grammar: RustGrammar) {}
 
@@ -323,14 +325,20 @@ export class RustParser implements SourceAnalyzer {
     }
     tree ??= this.parse(text);
     let keep = false;
+    // Each child of the root is a piece, taken from the last version where its text is the same.
+    const previous = before?.pieces.nearMiss === nearMiss ? before.pieces : undefined;
+    const pieces: Pieces = { scan: new Map(), items: new Map(), previous, reused: 0, nearMiss };
     try {
-      const facts = this.factsOf(bytes, text, validUtf8, tree, libName, nearMiss);
+      const facts = this.factsOf(bytes, text, validUtf8, tree, libName, nearMiss, pieces);
       keep = facts.syntaxErrors === 0;
+      this.reusedPieces += pieces.reused;
       return facts;
     } finally {
+      // The last version's pieces that were not found again go with it.
+      pieces.previous = undefined;
       if (!keep) tree.delete();
       else {
-        this.kept.set(file, { text, tree });
+        this.kept.set(file, { text, tree, pieces });
         for (const [oldest, { tree: old }] of this.kept) {
           if (this.kept.size <= KEPT_TREES) break;
           old.delete();
@@ -346,10 +354,14 @@ export class RustParser implements SourceAnalyzer {
     return tree;
   }
 
-  private factsOf(bytes: Uint8Array, text: string, validUtf8: boolean, tree: Tree, libName: string, nearMiss: boolean): SourceFacts {
+  /** `pieces`: of a file being edited, what each child of the root gave, taken from the last version where it is the same. */
+  private factsOf(bytes: Uint8Array, text: string, validUtf8: boolean, tree: Tree, libName: string, nearMiss: boolean, pieces?: Pieces): SourceFacts {
     const byteHash = sha1(bytes);
-    const scan = scanTokens(new Walk(this.grammar.runtime, tree), text, libName, tree.rootNode.hasError);
-    const { mods, trivial, items, implTargets, impls, itemNames, importedNames, uses, declared, testOnlyNames, typeNames } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss, { values: scan.values, names: scan.names, bindings: scan.bindings, runtime: this.grammar.runtime });
+    const hasError = tree.rootNode.hasError;
+    // A tree with an error is read whole: error recovery may reach across the root's children.
+    const byPiece = hasError ? undefined : pieces;
+    const scan = scanTokens(new Walk(this.grammar.runtime, tree), text, libName, hasError, byPiece);
+    const { mods, trivial, items, implTargets, impls, itemNames, importedNames, uses, declared, testOnlyNames, typeNames } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss, { values: scan.values, names: scan.names, bindings: scan.bindings, runtime: this.grammar.runtime }, text, byPiece);
     const anchors = anchorsOf(nearMiss ? scan.ids : new Uint32Array(0), scan.starts, text);
     const firstNewline = text.indexOf('\n');
     const firstLine = firstNewline < 0 ? text : text.slice(0, firstNewline);
@@ -495,6 +507,11 @@ class Scan {
   errors = 0;
   // Tokens before this index belong to a visibility modifier: `pub fn` and `fn` have the same shape.
   visibilityEnd = -1;
+  // While a piece is recorded (see ScanPiece): what it adds to the sets, repeats kept.
+  recording = false;
+  readonly pieceIdentifiers: number[] = [];
+  readonly pieceLiterals: number[] = [];
+  readonly pieceMacroCalls: string[] = [];
 
   keep(id: number, start: number): void {
     if (this.kept === this.ids.length) {
@@ -530,7 +547,7 @@ class Scan {
 }
 
 /** `mayHaveErrors`: the tree has an ERROR or missing node somewhere (else no node is asked, each a call into wasm). */
-function scanTokens(cursor: Walk, text: string, libName: string, mayHaveErrors = true) {
+function scanTokens(cursor: Walk, text: string, libName: string, mayHaveErrors = true, pieces?: Pieces) {
   const s = new Scan();
   const { tokens, values, names, crateAt, identifierSet, literalSet, bindings, pathUseAt, superStarts, modEnds } = s;
   const types = cursor.typeNames;
@@ -540,8 +557,38 @@ function scanTokens(cursor: Walk, text: string, libName: string, mayHaveErrors =
   let previousType = '';
   let previousStart = 0;
   let beforePrevious = '';
+  // The root's children are pieces (see ScanPiece) in a tree without errors of a file being edited.
+  const byPiece = pieces && !mayHaveErrors ? pieces : undefined;
+  const startsOfLines = byPiece ? lineStarts(text) : [];
+  let depth = 0;
+  let mark: PieceMark | undefined;
   // Depth-first over the tree with one cursor, each step one call into wasm (see Walk).
   for (;;) {
+    if (depth === 1 && byPiece) {
+      if (mark) keepPiece(byPiece, mark.key, cutPiece(s, mark, previousType));
+      const start = cursor.startIndex;
+      const row = lineOfOffset(startsOfLines, start);
+      const key = `${start - startsOfLines[row]} ${text.slice(start, cursor.endIndex)}`;
+      // After `::`, a piece's first tokens would read as a path's: walked, never taken or kept.
+      const old = previousToken === '::' ? undefined : byPiece.previous?.scan.get(key);
+      mark = undefined;
+      if (old) {
+        byPiece.scan.set(key, old);
+        byPiece.reused++;
+        const n = old.tokens.length;
+        addPiece(s, old, start, row);
+        if (n > 0) {
+          beforePrevious = n > 1 ? old.tokens[n - 2] : previousToken;
+          previousToken = old.tokens[n - 1];
+          previousType = old.lastType;
+          previousStart = old.tokenStarts[n - 1] + start - old.start;
+        }
+        if (cursor.gotoNextSibling()) continue;
+        cursor.delete();
+        return finishScan(s, text, libName);
+      }
+      if (previousToken !== '::') mark = markPiece(s, key, start, row);
+    }
     const id = cursor.nodeTypeId;
     const type = types[id] || 'ERROR';
     // ERROR's number (65535) is past the grammar's types: no bits.
@@ -553,7 +600,10 @@ function scanTokens(cursor: Walk, text: string, libName: string, mayHaveErrors =
     }
     if ((kind & READ) !== 0) visitNode(type, cursor, s);
     const comment = (kind & COMMENT) !== 0;
-    if (!comment && cursor.gotoFirstChild()) continue;
+    if (!comment && cursor.gotoFirstChild()) {
+      depth++;
+      continue;
+    }
     if (!comment) {
       // Each cursor getter is a call into wasm: read the start once per leaf.
       const start = cursor.startIndex;
@@ -578,8 +628,13 @@ function scanTokens(cursor: Walk, text: string, libName: string, mayHaveErrors =
         const identifier = (kind & IDENTIFIER) !== 0;
         const literal = (kind & LITERAL) !== 0;
         const hash = tokenId(token);
-        if (identifier) identifierSet.add(hash);
-        else if (literal) literalSet.add(hash);
+        if (identifier) {
+          identifierSet.add(hash);
+          if (s.recording) s.pieceIdentifiers.push(hash);
+        } else if (literal) {
+          literalSet.add(hash);
+          if (s.recording) s.pieceLiterals.push(hash);
+        }
         if (start >= s.visibilityEnd) {
           s.keep(identifier ? ID_IDENTIFIER : literal ? ID_LITERAL : hash, start);
           values.push(literal || (kind & TYPE_NAME) !== 0 ? token : '');
@@ -589,11 +644,180 @@ function scanTokens(cursor: Walk, text: string, libName: string, mayHaveErrors =
     }
     while (!cursor.gotoNextSibling()) {
       if (!cursor.gotoParent()) {
+        if (mark && byPiece) keepPiece(byPiece, mark.key, cutPiece(s, mark, previousType));
         cursor.delete();
         return finishScan(s, text, libName);
       }
+      depth--;
     }
   }
+}
+
+/**
+ * The pieces of a file being edited, by the text of each child of the root (its column first): what
+ * the token walk and the item reading gathered from each. A child of the root is read alone: the
+ * walk's state (patterns, `use` and visibility extents, inline modules) never reaches past the
+ * child it comes from. So a child whose text and column did not change since the last version
+ * gives the same tokens and facts, shifted by where it now starts; it is taken from the last
+ * version, not walked. The facts equal a full parse's (test/core/edited.test.ts).
+ */
+export interface Pieces {
+  scan: Map<string, ScanPiece>;
+  items: Map<string, ItemsPiece>;
+  /** The last version's pieces, taken where they are found again. */
+  previous?: Pieces;
+  /** Pieces taken from the last version. */
+  reused: number;
+  /** Items are read with the near-miss analysis only: pieces read without are not taken with it, or the other way. */
+  nearMiss: boolean;
+}
+
+/** What the walk gathered from one child of the root, which started at `start` (offset) and `row`. */
+interface ScanPiece {
+  start: number;
+  row: number;
+  tokens: string[];
+  tokenStarts: Int32Array;
+  tokenInUse: Uint8Array;
+  tokenDepth: Int32Array;
+  ids: Uint32Array;
+  starts: Int32Array;
+  values: string[];
+  names: string[];
+  /** Relative to the piece's first token. */
+  crateAt: number[];
+  useSites: UseSite[];
+  statics: StaticFact[];
+  restrictedNames: string[];
+  identifiers: number[];
+  literals: number[];
+  bindingStarts: number[];
+  bindingNames: string[];
+  pathUseAt: { name: string; offset: number }[];
+  /** `at` relative to the piece's first token. */
+  superStarts: { at: number; depth: number }[];
+  macroCalls: string[];
+  macroDefs: string[];
+  includes: string[];
+  modStack: { start: number; end: number; path: string[] }[];
+  /** The type of its last token. */
+  lastType: string;
+}
+
+/** Where a piece being recorded started in the Scan's lists. */
+interface PieceMark {
+  key: string;
+  start: number;
+  row: number;
+  tokens: number;
+  kept: number;
+  crateAt: number;
+  useSites: number;
+  statics: number;
+  restrictedNames: number;
+  bindings: number;
+  pathUseAt: number;
+  superStarts: number;
+  macroDefs: number;
+  includes: number;
+  modStack: number;
+}
+
+function markPiece(s: Scan, key: string, start: number, row: number): PieceMark {
+  s.recording = true;
+  s.pieceIdentifiers.length = 0;
+  s.pieceLiterals.length = 0;
+  s.pieceMacroCalls.length = 0;
+  return {
+    key,
+    start,
+    row,
+    tokens: s.tokens.length,
+    kept: s.kept,
+    crateAt: s.crateAt.length,
+    useSites: s.useSites.length,
+    statics: s.statics.length,
+    restrictedNames: s.restrictedNames.length,
+    bindings: s.bindings.starts.length,
+    pathUseAt: s.pathUseAt.length,
+    superStarts: s.superStarts.length,
+    macroDefs: s.macroDefs.length,
+    includes: s.includes.length,
+    modStack: s.modStack.length,
+  };
+}
+
+/** The piece recorded since `m`; undefined when it starts with `::`, which reads the tokens before it. */
+function cutPiece(s: Scan, m: PieceMark, lastType: string): ScanPiece | undefined {
+  s.recording = false;
+  const first = m.tokens;
+  const end = s.tokens.length;
+  if (s.tokens[first] === '::') return undefined;
+  return {
+    start: m.start,
+    row: m.row,
+    tokens: s.tokens.slice(first),
+    tokenStarts: s.tokenStarts.slice(first, end),
+    tokenInUse: s.tokenInUse.slice(first, end),
+    tokenDepth: s.tokenDepth.slice(first, end),
+    ids: s.ids.slice(m.kept, s.kept),
+    starts: s.starts.slice(m.kept, s.kept),
+    values: s.values.slice(m.kept),
+    names: s.names.slice(m.kept),
+    crateAt: s.crateAt.slice(m.crateAt).map((i) => i - first),
+    useSites: s.useSites.slice(m.useSites),
+    statics: s.statics.slice(m.statics),
+    restrictedNames: s.restrictedNames.slice(m.restrictedNames),
+    identifiers: [...s.pieceIdentifiers],
+    literals: [...s.pieceLiterals],
+    bindingStarts: s.bindings.starts.slice(m.bindings),
+    bindingNames: s.bindings.names.slice(m.bindings),
+    pathUseAt: s.pathUseAt.slice(m.pathUseAt),
+    superStarts: s.superStarts.slice(m.superStarts).map((u) => ({ at: u.at - first, depth: u.depth })),
+    macroCalls: [...s.pieceMacroCalls],
+    macroDefs: s.macroDefs.slice(m.macroDefs),
+    includes: s.includes.slice(m.includes),
+    modStack: s.modStack.slice(m.modStack),
+    lastType,
+  };
+}
+
+function keepPiece(pieces: Pieces, key: string, piece: ScanPiece | undefined): void {
+  if (piece) pieces.scan.set(key, piece);
+}
+
+/** A piece of the last version added to the walk's lists, as it would have been walked at `start` and `row`. */
+function addPiece(s: Scan, p: ScanPiece, start: number, row: number): void {
+  const shift = start - p.start;
+  const rows = row - p.row;
+  const base = s.tokens.length;
+  for (let i = 0; i < p.tokens.length; i++) {
+    s.tokens.push(p.tokens[i]);
+    s.addToken(p.tokenStarts[i] + shift, p.tokenInUse[i] === 1, p.tokenDepth[i]);
+  }
+  for (let i = 0; i < p.ids.length; i++) s.keep(p.ids[i], p.starts[i] + shift);
+  s.values.push(...p.values);
+  s.names.push(...p.names);
+  for (const i of p.crateAt) s.crateAt.push(i + base);
+  for (const u of p.useSites) s.useSites.push({ ...u, range: shiftRange(u.range, rows) });
+  for (const st of p.statics) s.statics.push({ ...st, range: shiftRange(st.range, rows) });
+  s.restrictedNames.push(...p.restrictedNames);
+  for (const id of p.identifiers) s.identifierSet.add(id);
+  for (const id of p.literals) s.literalSet.add(id);
+  for (let i = 0; i < p.bindingStarts.length; i++) {
+    s.bindings.starts.push(p.bindingStarts[i] + shift);
+    s.bindings.names.push(p.bindingNames[i]);
+  }
+  for (const u of p.pathUseAt) s.pathUseAt.push({ name: u.name, offset: u.offset + shift });
+  for (const u of p.superStarts) s.superStarts.push({ at: u.at + base, depth: u.depth });
+  for (const name of p.macroCalls) s.macroCalls.add(name);
+  s.macroDefs.push(...p.macroDefs);
+  s.includes.push(...p.includes);
+  for (const m of p.modStack) s.modStack.push({ start: m.start + shift, end: m.end + shift, path: m.path });
+}
+
+function shiftRange(range: Range, rows: number): Range {
+  return rows === 0 ? range : { start: { line: range.start.line + rows, character: range.start.character }, end: { line: range.end.line + rows, character: range.end.character } };
 }
 
 /** What the walk reads of a node of READ_NODES, before its children. */
@@ -664,6 +888,7 @@ function visitNode(type: string, cursor: Walk, s: Scan): void {
     if (macro?.type === 'identifier') {
       const name = macro.text;
       s.macroCalls.add(name);
+      if (s.recording) s.pieceMacroCalls.push(name);
       if (INCLUDES.has(name)) {
         const argument = node.namedChildren.find((c) => c?.type === 'token_tree')?.namedChildren[0];
         const literal = argument?.type === 'string_literal' ? argument.namedChildren.find((c) => c?.type === 'string_content')?.text : undefined;
@@ -781,30 +1006,68 @@ function finishScan(s: Scan, text: string, libName: string) {
   };
 }
 
+/** What reading the items gathers, list by list (see ItemsPiece). */
+interface ItemLists {
+  mods: ModDeclaration[];
+  typeNames: string[];
+  implTargets: string[];
+  impls: ImplFact[];
+  itemNames: string[];
+  importedNames: string[];
+  uses: UseFact[];
+  declared: DeclaredItem[];
+  testOnlyNames: string[];
+  facts: ItemFact[];
+}
+
+/** What reading the items gathered from one child of the root and the attributes above it, which started at `start` and `row`. */
+interface ItemsPiece {
+  start: number;
+  row: number;
+  lists: ItemLists;
+  /** It makes the file more than wiring (see SourceFacts.trivial). */
+  nonTrivial: boolean;
+}
+
 function readItems(
   root: Node,
   ids: Uint32Array,
   starts: Int32Array,
   withItems: boolean,
   values: TokenValues,
+  text: string,
+  pieces?: Pieces,
 ): { mods: ModDeclaration[]; trivial: boolean; items: ItemFact[]; implTargets: string[]; impls: ImplFact[]; itemNames: string[]; importedNames: string[]; uses: UseFact[]; declared: DeclaredItem[]; testOnlyNames: string[]; typeNames: string[] } {
-  const mods: ModDeclaration[] = [];
-  const typeNames: string[] = [];
-  const implTargets: string[] = [];
-  const impls: ImplFact[] = [];
-  const itemNames: string[] = [];
-  const importedNames: string[] = [];
-  const uses: UseFact[] = [];
-  const declaredItems: DeclaredItem[] = [];
-  const testOnlyNames: string[] = [];
-  const facts: ItemFact[] = [];
+  const lists: ItemLists = { mods: [], typeNames: [], implTargets: [], impls: [], itemNames: [], importedNames: [], uses: [], declared: [], testOnlyNames: [], facts: [] };
+  const { mods, typeNames, implTargets, impls, itemNames, importedNames, uses, declared: declaredItems, testOnlyNames, facts } = lists;
   let trivial = true;
+  // Whether the top-level item being read made `trivial` false.
+  let nonTrivial = false;
   const visit = (items: (Node | null)[], parents: string[], inTest = false) => {
     let leading: Node[] = [];
     for (const item of items) {
       if (!item) continue;
       // Each getter is a call into wasm: the type is asked once.
       const type = item.type;
+      // A top-level item with its attributes is a piece (see Pieces): taken from the last version when its text is found there.
+      let piece: { key: string; start: number; row: number; lengths: number[] } | undefined;
+      if (pieces && parents.length === 0 && type !== 'attribute_item' && !type.endsWith('comment')) {
+        const first = leading[0] ?? item;
+        const start = first.startIndex;
+        const { row, column } = first.startPosition;
+        const key = `${column} ${text.slice(start, item.endIndex)}`;
+        const old = pieces.previous?.items.get(key);
+        if (old) {
+          addItemsPiece(lists, old, start, row);
+          if (old.nonTrivial) trivial = false;
+          pieces.items.set(key, old);
+          pieces.reused++;
+          leading = [];
+          continue;
+        }
+        piece = { key, start, row, lengths: listLengths(lists) };
+        nonTrivial = false;
+      }
       if (parents.length === 0 && TYPE_ITEMS.has(type)) {
         const name = item.childForFieldName('name')?.text;
         if (name) typeNames.push(name);
@@ -850,6 +1113,7 @@ function readItems(
       }
       if (parents.length === 0 && !WIRING.has(type) && !(type === 'mod_item' && item.childForFieldName('body'))) {
         trivial = false;
+        nonTrivial = true;
       }
       if (type === 'attribute_item' || (type === 'line_comment' && isDocComment(item))) {
         leading.push(item);
@@ -878,16 +1142,61 @@ function readItems(
           });
           if (body) {
             trivial = false;
+            nonTrivial = true;
             const testModule = name === 'tests' || name === 'test' || leading.some(isTestAttribute);
             visit(body.namedChildren, [...parents, name], inTest || testModule);
           }
         }
       }
+      if (piece) pieces!.items.set(piece.key, { start: piece.start, row: piece.row, lists: listsSince(lists, piece.lengths), nonTrivial });
       leading = [];
     }
   };
   visit(root.namedChildren, []);
   return { mods, trivial, items: facts, implTargets, impls, itemNames: [...new Set(itemNames)], importedNames: [...new Set(importedNames)], uses, declared: declaredItems, testOnlyNames: [...new Set(testOnlyNames)], typeNames };
+}
+
+const LIST_NAMES = ['mods', 'typeNames', 'implTargets', 'impls', 'itemNames', 'importedNames', 'uses', 'declared', 'testOnlyNames', 'facts'] as const;
+
+function listLengths(lists: ItemLists): number[] {
+  return LIST_NAMES.map((name) => lists[name].length);
+}
+
+/** What each list got since `lengths`. */
+function listsSince(lists: ItemLists, lengths: number[]): ItemLists {
+  const piece = {} as Record<(typeof LIST_NAMES)[number], unknown[]>;
+  LIST_NAMES.forEach((name, i) => (piece[name] = lists[name].slice(lengths[i])));
+  const since = piece as unknown as ItemLists;
+  // An item's parent is an index into the file's items: kept relative to the piece's first.
+  since.facts = since.facts.map((f) => (f.parent === undefined ? f : { ...f, parent: f.parent - lengths[LIST_NAMES.indexOf('facts')] }));
+  return since;
+}
+
+/** A piece of the last version added to the lists, as it would have been read at `start` and `row`. */
+function addItemsPiece(lists: ItemLists, piece: ItemsPiece, start: number, row: number): void {
+  const shift = start - piece.start;
+  const rows = row - piece.row;
+  const p = piece.lists;
+  const base = lists.facts.length;
+  for (const m of p.mods) {
+    lists.mods.push({
+      ...m,
+      attributes: m.attributes.map((a) => ({ name: a.name, range: shiftRange(a.range, rows) })),
+      visibilityRange: m.visibilityRange && shiftRange(m.visibilityRange, rows),
+      range: shiftRange(m.range, rows),
+      fullRange: shiftRange(m.fullRange, rows),
+      fullOffsets: [m.fullOffsets[0] + shift, m.fullOffsets[1] + shift],
+    });
+  }
+  lists.typeNames.push(...p.typeNames);
+  lists.implTargets.push(...p.implTargets);
+  for (const i of p.impls) lists.impls.push({ ...i, line: i.line + rows });
+  lists.itemNames.push(...p.itemNames);
+  lists.importedNames.push(...p.importedNames);
+  for (const u of p.uses) lists.uses.push({ ...u, line: u.line + rows });
+  for (const d of p.declared) lists.declared.push({ ...d, line: d.line + rows });
+  lists.testOnlyNames.push(...p.testOnlyNames);
+  for (const f of p.facts) lists.facts.push({ ...f, range: shiftRange(f.range, rows), parent: f.parent === undefined ? undefined : f.parent + base });
 }
 
 /** Aligned with a file's token ids: literals and type names (`values`), identifiers (`names`); '' for other tokens. */
