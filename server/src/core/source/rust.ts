@@ -1530,8 +1530,13 @@ function isTestAttribute(item: Node): boolean {
   return /^#\[(?:(?:[A-Za-z_]\w*::)*test(?:\(.*\))?|bench|rstest|test_case\(.*\)|cfg\((?:all\()?test\b.*)\]$/.test(text);
 }
 
+/**
+ * `///` and not `////`: how the grammar gives a line comment its outer_doc_comment_marker, read from the
+ * text rather than from the comment's children, a Node made for each.
+ */
 function isDocComment(node: Node): boolean {
-  return node.namedChildren.some((c) => c?.type === 'outer_doc_comment_marker');
+  const text = node.text;
+  return text.startsWith('///') && text[3] !== '/';
 }
 
 function pathAttributeOf(attributes: Node[]): string | undefined {
