@@ -909,16 +909,9 @@ function pathRootsAfter(tokens: string[], keyword: string): string[] {
       if (first) found.add(first);
       continue;
     }
-    for (let j = i + 3, depth = 1, entryStart = true; j < tokens.length && depth > 0; j++) {
-      const token = tokens[j];
-      if (token === '{') depth++;
-      else if (token === '}') depth--;
-      else if (depth === 1 && token === ',') entryStart = true;
-      else if (depth === 1 && entryStart) {
-        const first = segment(token);
-        if (first) found.add(first);
-        entryStart = false;
-      }
+    for (const head of listHeads(tokens, i + 2)) {
+      const first = segment(head);
+      if (first) found.add(first);
     }
   }
   return [...found];
