@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Edit } from 'web-tree-sitter';
-import type { Node, Point, Tree } from 'web-tree-sitter';
+import type { Language, Node, Point, Tree } from 'web-tree-sitter';
 import { loadRustGrammar, Walk } from './treeSitter';
 import type { Runtime, RustGrammar } from './treeSitter';
 import { K, fingerprintsOf, tokenId, winnowPositions } from './winnow';
@@ -552,6 +552,7 @@ function scanTokens(cursor: Walk, text: string, libName: string, mayHaveErrors =
   const { tokens, values, names, crateAt, identifierSet, literalSet, bindings, pathUseAt, superStarts, modEnds } = s;
   const types = cursor.typeNames;
   const kinds = kindsOf(types);
+  const fields = fieldsOf(cursor.language);
   // The leaf before this one: its text, type and start.
   let previousToken = '';
   let previousType = '';
@@ -598,7 +599,7 @@ function scanTokens(cursor: Walk, text: string, libName: string, mayHaveErrors =
       const start = cursor.startIndex;
       while (modEnds.length > 0 && start >= modEnds[modEnds.length - 1]) modEnds.pop();
     }
-    if ((kind & READ) !== 0) visitNode(type, cursor, s);
+    if ((kind & READ) !== 0) visitNode(type, cursor, s, text, fields);
     const comment = (kind & COMMENT) !== 0;
     if (!comment && cursor.gotoFirstChild()) {
       depth++;
@@ -820,20 +821,42 @@ function shiftRange(range: Range, rows: number): Range {
   return rows === 0 ? range : { start: { line: range.start.line + rows, character: range.start.character }, end: { line: range.end.line + rows, character: range.end.character } };
 }
 
-/** What the walk reads of a node of READ_NODES, before its children. */
-function visitNode(type: string, cursor: Walk, s: Scan): void {
+/** The grammar's numbers for the fields the walk reads, by name. */
+interface Fields {
+  pattern: number;
+  type: number;
+  macro: number;
+}
+
+const FIELDS = new WeakMap<Language, Fields>();
+
+function fieldsOf(language: Language): Fields {
+  let fields = FIELDS.get(language);
+  if (!fields) {
+    const id = (name: string) => language.fieldIdForName(name) ?? -1;
+    fields = { pattern: id('pattern'), type: id('type'), macro: id('macro') };
+    FIELDS.set(language, fields);
+  }
+  return fields;
+}
+
+/**
+ * What the walk reads of a node of READ_NODES, before its children. The fields of the most frequent
+ * kinds (patterns that bind, macro invocations) are found with the cursor: a Node made for each
+ * was most of this function's time.
+ */
+function visitNode(type: string, cursor: Walk, s: Scan, text: string, fields: Fields): void {
   if (BINDINGS.has(type)) {
-    const node = cursor.currentNode;
-    const pattern = type === 'closure_parameters' ? node : node.childForFieldName('pattern');
-    if (pattern && pattern.endIndex > s.patternEnd) {
-      s.patternStart = pattern.startIndex;
-      s.patternEnd = pattern.endIndex;
+    const pattern = type === 'closure_parameters' ? { start: cursor.startIndex, end: cursor.endIndex } : cursor.childInField(fields.pattern);
+    if (pattern && pattern.end > s.patternEnd) {
+      s.patternStart = pattern.start;
+      s.patternEnd = pattern.end;
     }
   } else if (s.patternEnd >= 0 && (type === 'scoped_identifier' || type === 'tuple_struct_pattern' || type === 'struct_pattern')) {
     const start = cursor.startIndex;
     if (start >= s.patternStart && start < s.patternEnd) {
       // `Cow::Borrowed` and the `Some` of `Some(x)` name what is matched; the type comes first in its pattern.
-      const end = type === 'scoped_identifier' ? cursor.endIndex : cursor.currentNode.childForFieldName('type')?.endIndex ?? -1;
+      const end = type === 'scoped_identifier' ? cursor.endIndex : cursor.childInField(fields.type)?.end ?? -1;
       s.notBoundEnd = Math.max(s.notBoundEnd, end);
     }
   }
@@ -882,14 +905,15 @@ function visitNode(type: string, cursor: Walk, s: Scan): void {
       });
     }
   } else if (type === 'macro_invocation') {
-    const node = cursor.currentNode;
-    const macro = node.childForFieldName('macro');
-    s.statics.push(...lazyStatics(node, macro?.text));
+    const macro = cursor.childInField(fields.macro);
+    const path = macro && text.slice(macro.start, macro.end);
+    if (isLazyStatic(path)) s.statics.push(...lazyStatics(cursor.currentNode));
     if (macro?.type === 'identifier') {
-      const name = macro.text;
+      const name = path!;
       s.macroCalls.add(name);
       if (s.recording) s.pieceMacroCalls.push(name);
       if (INCLUDES.has(name)) {
+        const node = cursor.currentNode;
         const argument = node.namedChildren.find((c) => c?.type === 'token_tree')?.namedChildren[0];
         const literal = argument?.type === 'string_literal' ? argument.namedChildren.find((c) => c?.type === 'string_content')?.text : undefined;
         s.includes.push(literal ?? '');
@@ -1377,10 +1401,13 @@ function afterDot(text: string, end: number): boolean {
   return i >= 0 && text[i] === '.';
 }
 
+/** Whether a macro invocation's path, as written, is lazy_static's. */
+function isLazyStatic(macro: string | undefined): boolean {
+  return macro === 'lazy_static' || macro?.endsWith('::lazy_static') === true;
+}
+
 /** `lazy_static! { static ref NAME: Type = ...; }`: the macro's body is tokens, not items, to the grammar. */
-/** `macro`: the invocation's macro path, as written. */
-function lazyStatics(node: Node, macro: string | undefined): StaticFact[] {
-  if (macro !== 'lazy_static' && !macro?.endsWith('::lazy_static')) return [];
+function lazyStatics(node: Node): StaticFact[] {
   const found: StaticFact[] = [];
   const text = node.text;
   // Lines counted from one match to the next, not from the start for each.

@@ -22,6 +22,7 @@ interface Binding {
   _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
   _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
   _ts_tree_cursor_goto_parent_wasm(tree: number): number;
+  _ts_tree_cursor_current_field_id_wasm(tree: number): number;
   getValue(address: number, type: 'i32'): number;
   setValue(address: number, value: number, type: 'i32'): void;
 }
@@ -35,6 +36,7 @@ const ENTRY_POINTS = [
   '_ts_tree_cursor_goto_first_child_wasm',
   '_ts_tree_cursor_goto_next_sibling_wasm',
   '_ts_tree_cursor_goto_parent_wasm',
+  '_ts_tree_cursor_current_field_id_wasm',
   'getValue',
   'setValue',
 ] as const;
@@ -87,6 +89,8 @@ export class Walk {
   private readonly transfer: number;
   private readonly tree: number;
   private readonly types: string[];
+  /** The tree's grammar. */
+  readonly language: Language;
   private readonly handles: number[];
   /** Whether the transfer buffer holds this walk's cursor (else `handles` do). */
   private inBuffer = false;
@@ -102,6 +106,7 @@ export class Walk {
     this.tree = (tree as unknown as { 0: number })[0];
     this.handles = (cursor as unknown as { handles: number[] }).handles;
     this.types = tree.language.types;
+    this.language = tree.language;
   }
 
   get nodeType(): string {
@@ -118,6 +123,29 @@ export class Walk {
   /** The grammar's node types by number (see nodeTypeId). */
   get typeNames(): readonly string[] {
     return this.types;
+  }
+
+  /** The number of the field the current node is in its parent (0 for none): see Language.fieldIdForName. */
+  get fieldId(): number {
+    this.load();
+    return this.binding._ts_tree_cursor_current_field_id_wasm(this.tree);
+  }
+
+  /**
+   * The first child of the current node in field `fieldId`, as childForFieldName finds it: its type and
+   * extent, with no Node made. The cursor is back on the node after.
+   */
+  childInField(fieldId: number): { type: string; start: number; end: number } | undefined {
+    if (!this.gotoFirstChild()) return undefined;
+    let found: { type: string; start: number; end: number } | undefined;
+    do {
+      if (this.fieldId === fieldId) {
+        found = { type: this.nodeType, start: this.startIndex, end: this.endIndex };
+        break;
+      }
+    } while (this.gotoNextSibling());
+    this.gotoParent();
+    return found;
   }
 
   get nodeIsMissing(): boolean {
