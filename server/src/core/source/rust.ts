@@ -360,9 +360,10 @@ export class RustParser implements SourceAnalyzer {
     const hasError = tree.rootNode.hasError;
     // A tree with an error is read whole: error recovery may reach across the root's children.
     const byPiece = hasError ? undefined : pieces;
-    const scan = scanTokens(new Walk(this.grammar.runtime, tree), text, libName, hasError, byPiece);
+    const startsOfLines = lineStarts(text);
+    const scan = scanTokens(new Walk(this.grammar.runtime, tree), text, startsOfLines, libName, hasError, byPiece);
     const { mods, trivial, items, implTargets, impls, itemNames, importedNames, uses, declared, testOnlyNames, typeNames } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss, { values: scan.values, names: scan.names, bindings: scan.bindings, runtime: this.grammar.runtime }, text, byPiece);
-    const anchors = anchorsOf(nearMiss ? scan.ids : new Uint32Array(0), scan.starts, text);
+    const anchors = anchorsOf(nearMiss ? scan.ids : new Uint32Array(0), scan.starts, startsOfLines);
     const firstNewline = text.indexOf('\n');
     const firstLine = firstNewline < 0 ? text : text.slice(0, firstNewline);
     return {
@@ -515,12 +516,8 @@ class Scan {
 
   keep(id: number, start: number): void {
     if (this.kept === this.ids.length) {
-      const ids = new Uint32Array(this.kept * 2);
-      ids.set(this.ids);
-      this.ids = ids;
-      const starts = new Int32Array(this.kept * 2);
-      starts.set(this.starts);
-      this.starts = starts;
+      this.ids = doubled(this.ids);
+      this.starts = doubled(this.starts);
     }
     this.ids[this.kept] = id;
     this.starts[this.kept++] = start;
@@ -529,15 +526,9 @@ class Scan {
   addToken(start: number, inUse: boolean, depth: number): void {
     const n = this.tokenCount;
     if (n === this.tokenStarts.length) {
-      const starts = new Int32Array(n * 2);
-      starts.set(this.tokenStarts);
-      this.tokenStarts = starts;
-      const inUses = new Uint8Array(n * 2);
-      inUses.set(this.tokenInUse);
-      this.tokenInUse = inUses;
-      const depths = new Int32Array(n * 2);
-      depths.set(this.tokenDepth);
-      this.tokenDepth = depths;
+      this.tokenStarts = doubled(this.tokenStarts);
+      this.tokenInUse = doubled(this.tokenInUse);
+      this.tokenDepth = doubled(this.tokenDepth);
     }
     this.tokenStarts[n] = start;
     this.tokenInUse[n] = inUse ? 1 : 0;
@@ -546,8 +537,16 @@ class Scan {
   }
 }
 
+/** A typed array of twice the length, starting with `values`. */
+function doubled<T extends Uint32Array | Int32Array | Uint8Array>(values: T): T {
+  const grown = new (values.constructor as new (length: number) => T)(values.length * 2);
+  grown.set(values);
+  return grown;
+}
+
 /** `mayHaveErrors`: the tree has an ERROR or missing node somewhere (else no node is asked, each a call into wasm). */
-function scanTokens(cursor: Walk, text: string, libName: string, mayHaveErrors = true, pieces?: Pieces) {
+/** `startsOfLines`: the text's (see lineStarts). */
+function scanTokens(cursor: Walk, text: string, startsOfLines: readonly number[], libName: string, mayHaveErrors = true, pieces?: Pieces) {
   const s = new Scan();
   const { tokens, values, names, crateAt, identifierSet, literalSet, bindings, pathUseAt, superStarts, modEnds } = s;
   const types = cursor.typeNames;
@@ -560,7 +559,6 @@ function scanTokens(cursor: Walk, text: string, libName: string, mayHaveErrors =
   let beforePrevious = '';
   // The root's children are pieces (see ScanPiece) in a tree without errors of a file being edited.
   const byPiece = pieces && !mayHaveErrors ? pieces : undefined;
-  const startsOfLines = byPiece ? lineStarts(text) : [];
   let depth = 0;
   let mark: PieceMark | undefined;
   // Depth-first over the tree with one cursor, each step one call into wasm (see Walk).
@@ -586,7 +584,7 @@ function scanTokens(cursor: Walk, text: string, libName: string, mayHaveErrors =
         }
         if (cursor.gotoNextSibling()) continue;
         cursor.delete();
-        return finishScan(s, text, libName);
+        return finishScan(s, startsOfLines, libName);
       }
       if (previousToken !== '::') mark = markPiece(s, key, start, row);
     }
@@ -647,7 +645,7 @@ function scanTokens(cursor: Walk, text: string, libName: string, mayHaveErrors =
       if (!cursor.gotoParent()) {
         if (mark && byPiece) keepPiece(byPiece, mark.key, cutPiece(s, mark, previousType));
         cursor.delete();
-        return finishScan(s, text, libName);
+        return finishScan(s, startsOfLines, libName);
       }
       depth--;
     }
@@ -942,7 +940,7 @@ function pathRootsAfter(tokens: string[], keyword: string): string[] {
 }
 
 /** The walk's post-pass over the tokens: paths, path roots, hashes. */
-function finishScan(s: Scan, text: string, libName: string) {
+function finishScan(s: Scan, startsOfLines: readonly number[], libName: string) {
   const { tokens, tokenStarts, tokenInUse, tokenDepth, modStack, crateAt } = s;
   const pathRoots = { crate: pathRootsAfter(tokens, 'crate'), super: pathRootsAfter(tokens, 'super') };
   const superPaths = new Map<string, SuperPath>();
@@ -958,7 +956,6 @@ function finishScan(s: Scan, text: string, libName: string) {
       if (first) superPaths.set(`${ups} ${depth} ${first}`, { ups, depth, first });
     }
   }
-  const startsOfLines = lineStarts(text);
   const paths = new Map<string, PathFact>();
   const isSegment = (t: string | undefined) => t !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(t);
   for (let i = 0; i + 2 < tokens.length; i++) {
@@ -1051,7 +1048,7 @@ function readItems(
   ids: Uint32Array,
   starts: Int32Array,
   withItems: boolean,
-  values: TokenValues,
+  context: ItemContext,
   text: string,
   pieces?: Pieces,
 ): { mods: ModDeclaration[]; trivial: boolean; items: ItemFact[]; implTargets: string[]; impls: ImplFact[]; itemNames: string[]; importedNames: string[]; uses: UseFact[]; declared: DeclaredItem[]; testOnlyNames: string[]; typeNames: string[] } {
@@ -1125,7 +1122,7 @@ function readItems(
       }
       if (withItems && ITEM_KINDS[type]) {
         const first = facts.length;
-        readItem(item, ids, starts, facts, values);
+        readItem(item, ids, starts, facts, context);
         if (inTest || leading.some(isTestAttribute)) for (let i = first; i < facts.length; i++) facts[i].inTest = true;
       }
       if (parents.length === 0 && !WIRING.has(type) && !(type === 'mod_item' && item.childForFieldName('body'))) {
@@ -1216,8 +1213,11 @@ function addItemsPiece(lists: ItemLists, piece: ItemsPiece, start: number, row: 
   for (const f of p.facts) lists.facts.push({ ...f, range: shiftRange(f.range, rows), parent: f.parent === undefined ? undefined : f.parent + base });
 }
 
-/** Aligned with a file's token ids: literals and type names (`values`), identifiers (`names`); '' for other tokens. */
-interface TokenValues {
+/**
+ * What reading an item needs beside its node: aligned with the file's token ids, the text of literals
+ * and type names (`values`) and of identifiers (`names`), '' for other tokens; the names patterns bind.
+ */
+interface ItemContext {
   values: string[];
   names: string[];
   /** The names the file's patterns bind, by offset, as the walk found them. */
@@ -1254,8 +1254,8 @@ function childrenOfTypes(node: Node, types: ReadonlySet<string>, runtime: Runtim
   return { nodes, types: found };
 }
 
-function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemFact[], tokenValues: TokenValues, parent?: number, owner?: string): void {
-  const { values, names } = tokenValues;
+function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemFact[], context: ItemContext, parent?: number, owner?: string): void {
+  const { values, names } = context;
   const kind = ITEM_KINDS[node.type];
   const body = node.childForFieldName('body');
   // Each getter below is a call into wasm: each is asked once.
@@ -1263,7 +1263,7 @@ function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemF
   const lines = endPosition.row - startPosition.row + 1;
   let children: (Node | null)[] = [];
   let childTypes: (string | undefined)[] = [];
-  if (body && kind === 'fn') ({ nodes: children, types: childTypes } = childrenOfTypes(body, MEMBER_TYPES, tokenValues.runtime));
+  if (body && kind === 'fn') ({ nodes: children, types: childTypes } = childrenOfTypes(body, MEMBER_TYPES, context.runtime));
   else if (body) {
     children = body.namedChildren;
     childTypes = children.map((c) => c?.type);
@@ -1309,7 +1309,7 @@ function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemF
     newtypeOf,
     typeHash: typeHashOf(values.slice(first, end), ids.subarray(first, end), name),
     // Only an item long enough to be reported under another name needs it (see nearMiss.ts).
-    nameHash: lines >= NAMED_ITEM_LINES ? nameHashOf(names.slice(first, end), name, boundNamesIn(tokenValues, startIndex, endIndex)) : undefined,
+    nameHash: lines >= NAMED_ITEM_LINES ? nameHashOf(names.slice(first, end), name, boundNamesIn(context, startIndex, endIndex)) : undefined,
     // A function's lines inside its body braces; an impl's or trait's, summed over its functions below.
     bodyLines: kind === 'fn' ? linesInside(body) : methods ? 0 : lines,
     literals: values.slice(first, end).filter((v, i) => v !== '' && slice[i] === ID_LITERAL),
@@ -1319,7 +1319,7 @@ function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemF
     children.forEach((child, i) => {
       if (!child || childTypes[i] !== 'function_item') return;
       const at = facts.length;
-      readItem(child, ids, starts, facts, tokenValues, index, type);
+      readItem(child, ids, starts, facts, context, index, type);
       facts[index].bodyLines! += facts[at].bodyLines!;
     });
   }
@@ -1364,7 +1364,7 @@ interface Bindings {
 }
 
 /** The names bound inside an item, from the file's bindings read once. */
-function boundNamesIn({ bindings }: TokenValues, start: number, end: number): Set<string> {
+function boundNamesIn({ bindings }: ItemContext, start: number, end: number): Set<string> {
   return new Set(bindings.names.slice(lowerBound(bindings.starts, start), lowerBound(bindings.starts, end)));
 }
 
@@ -1577,9 +1577,8 @@ function rangeOf(start: { row: number; column: number }, end: { row: number; col
   return { start: { line: start.row, character: start.column }, end: { line: end.row, character: end.column } };
 }
 
-function anchorsOf(ids: Uint32Array, starts: Int32Array, text: string): SourceFacts['anchors'] {
+function anchorsOf(ids: Uint32Array, starts: Int32Array, startsOfLines: readonly number[]): SourceFacts['anchors'] {
   const { hashes, positions } = winnowPositions(ids);
-  const startsOfLines = lineStarts(text);
   const lineOf = linesInOrder(startsOfLines);
   const startLines = new Uint32Array(positions.length);
   for (let i = 0; i < positions.length; i++) startLines[i] = lineOf(starts[positions[i]]);
