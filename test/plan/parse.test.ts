@@ -278,6 +278,44 @@ describe('parsePlan on small plans', () => {
     assert.deepEqual(second.checkbox, { start: { line: 4, character: 2 }, end: { line: 4, character: 5 } });
   });
 
+  it('reads task markers, footnotes and wrapped code spans as GFM does', () => {
+    const plan = parse(
+      [
+        '## 1. Scope',
+        '',
+        '- [x] [`Delete`] `a.rs`',
+        '- [ ] Delete `d.rs`[^why]',
+        '- [ ] Add `pub mod',
+        '  errors;` to `src/lib.rs`',
+        '- [ ]no space: not a task',
+        '- [ ]',
+        '  Create `c.rs`',
+        '- [y] not a marker',
+        '',
+        '[^why]: - [ ] a task inside a footnote is not one of the plan',
+        '',
+        '- [ ]',
+      ].join('\n'),
+    );
+    const [scope] = plan.scopes;
+    assert.deepEqual(
+      scope.tasks.map((t) => [t.line, t.checked, t.text]),
+      [
+        [2, true, '[`Delete`] `a.rs`'],
+        [3, false, 'Delete `d.rs`[^why]'],
+        [4, false, 'Add `pub mod errors;` to `src/lib.rs`'],
+        [7, false, 'Create `c.rs`'],
+      ],
+    );
+    // The checkbox is the marker, not the `[` of the text after it.
+    assert.deepEqual(scope.tasks[0].checkbox, { start: { line: 2, character: 2 }, end: { line: 2, character: 5 } });
+    // A footnote reference is not text; a code span's line ending is a space.
+    assert.deepEqual(scope.tasks[1].check, { kind: 'file-absent', path: 'd.rs' });
+    assert.deepEqual(scope.tasks[2].check, { kind: 'code-present', code: 'pub mod errors;', path: 'src/lib.rs' });
+    // `- [ ]` at the very end, with no line ending after it, is not a task either.
+    assert.equal(plan.other.length, 0);
+  });
+
   it('files items outside numbered scopes under `other`, and a table there is not a target-file table', () => {
     const plan = parse(
       [

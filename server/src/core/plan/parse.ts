@@ -1,13 +1,10 @@
-// Reads a consolidation plan with a CommonMark + GFM parser (micromark, the
-// parser behind remark): task list items, tables and headings come from its
-// syntax tree with their source positions, so a checkbox inside a code block
-// or a table inside a list is read the way GitHub renders it.
-import { fromMarkdown } from 'mdast-util-from-markdown';
-import { gfmFromMarkdown } from 'mdast-util-gfm';
-import { gfm } from 'micromark-extension-gfm';
-import type { ListItem, Nodes, Paragraph, PhrasingContent, Table } from 'mdast';
+// Reads a consolidation plan from its markdown (CommonMark with GFM's tables
+// and task lists, markdown.ts): task list items, tables and headings come from
+// its blocks with their lines, so a checkbox inside a code block or a table
+// inside a list is read the way GitHub renders it.
 import type { Position, Range } from '../model';
-import { lineOfOffset, lineStarts } from '../text';
+import { readMarkdown } from './markdown';
+import type { Block, Inline, ListItem, Paragraph, Table } from './markdown';
 import { classifyItem, isFilePath, stripLine, withBarePaths } from './classify';
 import type { ItemText } from './classify';
 import type { Plan, PlanCheck, PlanDecommission, PlanItem, PlanPhase, PlanScope, PlanTask, TargetFileRow } from './model';
@@ -29,11 +26,10 @@ interface OpenScope {
 }
 
 export function parsePlan(file: string, text: string): Plan {
-  const tree = fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
-  const at = positions(text);
+  const tree = readMarkdown(text);
   const plan: Plan = { file, scopes: [], phases: [], other: [] };
   // Scopes are the numbered headings of the shallowest depth that has any (`## 1. Title` in the shared plan).
-  const numberedDepths = tree.children.flatMap((n) => (n.type === 'heading' && NUMBERED.test(plainText(n)) ? [n.depth] : []));
+  const numberedDepths = tree.children.flatMap((n) => (n.type === 'heading' && NUMBERED.test(inlineText(n.children)) ? [n.depth] : []));
   const scopeDepth = numberedDepths.length > 0 ? Math.min(...numberedDepths) : 0;
   /** Heading texts by depth (index 0 is `#`). */
   const headings: string[] = [];
@@ -66,10 +62,10 @@ export function parsePlan(file: string, text: string): Plan {
 
   const visitListItem = (item: ListItem) => {
     const paragraph = item.children.find((c): c is Paragraph => c.type === 'paragraph');
-    const line = at(item.position!.start.offset!).line;
+    const line = item.line;
     if (paragraph && paragraph.children.length > 0) {
       const itemText = phrasingText(paragraph.children);
-      const written = sourceText(text, paragraph.children);
+      const written = paragraph.source;
       if (typeof item.checked === 'boolean') {
         const task: PlanTask = {
           kind: 'task',
@@ -77,7 +73,7 @@ export function parsePlan(file: string, text: string): Plan {
           line,
           section: nearestHeading(),
           checked: item.checked,
-          checkbox: checkboxRange(text, item, paragraph, at),
+          checkbox: checkboxRange(item),
           check: UNCLASSIFIED,
         };
         addItem(task, itemText);
@@ -93,51 +89,51 @@ export function parsePlan(file: string, text: string): Plan {
         };
         addItem(entry, itemText);
       } else if (inRoadmap()) {
-        addPhase(plainText(paragraph), line, roadmapSection());
+        addPhase(inlineText(paragraph.children), line, roadmapSection());
       }
     }
     later(item.children.filter((child) => child !== paragraph));
   };
 
   const visitTable = (table: Table) => {
-    const [header, ...body] = table.children;
+    const [header, ...body] = table.rows;
     if (!header) return;
-    const columns = header.children.map((cell) => plainText(cell).trim());
+    const columns = header.cells.map((cell) => inlineText(cell.children).trim());
     const fileColumn = columns.findIndex((c) => /\bfiles?\b/i.test(c));
     if (fileColumn < 0 || !open) return;
     const changeColumn = CHANGE_COLUMNS.map((re) => columns.findIndex((c, i) => i !== fileColumn && re.test(c))).find((i) => i >= 0);
     const rows: TargetFileRow[] = [];
     for (const row of body) {
       const cells = columns.map((_, i) => {
-        const cell = row.children[i];
-        return cell && cell.children.length > 0 ? sourceText(text, cell.children) : '';
+        const cell = row.cells[i];
+        return cell && cell.children.length > 0 ? cell.source : '';
       });
       // The path in backticks, or the cell's text when it has none.
-      const fileCell = row.children[fileColumn];
+      const fileCell = row.cells[fileColumn];
       const code = fileCell?.children.find((c) => c.type === 'inlineCode');
-      const file = code?.type === 'inlineCode' ? code.value : fileCell ? plainText(fileCell).trim() : '';
+      const file = code?.type === 'inlineCode' ? code.value : fileCell ? inlineText(fileCell.children).trim() : '';
       if (file === '') continue;
       rows.push({
-        line: at(row.position!.start.offset!).line,
+        line: row.line,
         file,
         cells,
         ...(changeColumn !== undefined && cells[changeColumn] !== '' ? { change: cells[changeColumn] } : {}),
       });
     }
-    open.scope.tables.push({ line: at(table.position!.start.offset!).line, columns, fileColumn, rows });
+    open.scope.tables.push({ line: table.line, columns, fileColumn, rows });
   };
 
   // Nodes still to visit, the next on top: an explicit stack, so a blockquote
   // or list nested thousands deep costs memory in proportion, not the call stack.
-  const stack: Nodes[] = [tree];
-  const later = (children: readonly Nodes[]) => {
+  const stack: Block[] = [tree];
+  const later = (children: readonly Block[]) => {
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   };
-  const visit = (node: Nodes) => {
+  const visit = (node: Block) => {
     switch (node.type) {
       case 'heading': {
-        const title = plainText(node).trim();
-        const line = at(node.position!.start.offset!).line;
+        const title = inlineText(node.children).trim();
+        const line = node.line;
         if (node.depth <= scopeDepth) close(line - 1);
         headings.length = node.depth - 1;
         const numbered = NUMBERED.exec(title);
@@ -176,7 +172,7 @@ export function parsePlan(file: string, text: string): Plan {
         // A code block under a heading that is a file path (`#### x/src/errors.rs`): the plan's sketch of that file.
         const heading = nearestHeading().replace(/`/g, '').trim();
         if (open && /^[\w./-]+\.rs$/.test(heading) && (node.lang ?? 'rust') === 'rust') {
-          open.scope.sketches.push({ path: heading, code: node.value, line: at(node.position!.start.offset!).line });
+          open.scope.sketches.push({ path: heading, code: node.value, line: node.line });
         }
         break;
       }
@@ -190,7 +186,7 @@ export function parsePlan(file: string, text: string): Plan {
   };
 
   while (stack.length > 0) visit(stack.pop()!);
-  close(at(text.length).line);
+  close(lastLine(text));
   for (const { item, text: itemText } of loose) {
     item.check = classifyItem(itemText);
     plan.other.push(item);
@@ -233,17 +229,20 @@ function readPhase(text: string, line: number, section: string): PlanPhase | und
 // Text of nodes.
 
 /** Text without markup: inline code gives its content. */
-function plainText(node: Nodes): string {
-  if (node.type === 'text' || node.type === 'inlineCode') return node.value;
-  if (node.type === 'break') return ' ';
-  if ('children' in node) return (node.children as Nodes[]).map(plainText).join('');
-  return '';
+function inlineText(nodes: readonly Inline[]): string {
+  let text = '';
+  for (const n of nodes) {
+    if (n.type === 'text' || n.type === 'inlineCode') text += n.value;
+    else if (n.type === 'break') text += ' ';
+    else if (n.type !== 'other') text += inlineText(n.children);
+  }
+  return text;
 }
 
 /** Prose with a placeholder for each code span, for classification. */
-function phrasingText(children: PhrasingContent[]): ItemText {
+function phrasingText(children: Inline[]): ItemText {
   const codes: string[] = [];
-  const walk = (nodes: PhrasingContent[]): string =>
+  const walk = (nodes: Inline[]): string =>
     nodes
       .map((n) => {
         if (n.type === 'inlineCode') {
@@ -254,37 +253,33 @@ function phrasingText(children: PhrasingContent[]): ItemText {
         if (n.type === 'break') return ' ';
         // A link to a file of the workspace ("[udf_docs.rs](datafusion_python/src/udf_docs.rs)") names that path.
         if (n.type === 'link' && isFilePath(n.url) && !/^[a-z][\w+.-]*:|^#/i.test(n.url)) {
-          codes.push(decodeURI(n.url));
+          codes.push(decodedPath(n.url));
           return `\u27e6${codes.length - 1}\u27e7`;
         }
-        if ('children' in n) return walk(n.children as PhrasingContent[]);
-        return '';
+        return n.type === 'other' ? '' : walk(n.children);
       })
       .join('');
   return { pattern: walk(children), codes };
 }
 
-/** The source of a run of inline nodes, as written, on one line. */
-function sourceText(text: string, children: { position?: { start: { offset?: number }; end: { offset?: number } } }[]): string {
-  const start = children[0].position!.start.offset!;
-  const end = children[children.length - 1].position!.end.offset!;
-  return text.slice(start, end).replace(/[ \t]*\r?\n[ \t>]*/g, ' ').trim();
+/** A link's destination with its %-escapes decoded; as written when one is malformed (`100%.rs`). */
+function decodedPath(url: string): string {
+  try {
+    return decodeURI(url);
+  } catch {
+    return url;
+  }
 }
 
-function checkboxRange(text: string, item: ListItem, paragraph: Paragraph, at: (offset: number) => Position): Range {
-  const start = item.position!.start.offset!;
-  const limit = paragraph.position!.start.offset!;
-  // The `[` of the task marker sits between the bullet and the paragraph.
-  const open = text.lastIndexOf('[', limit);
-  const offset = open >= start ? open : start;
-  return { start: at(offset), end: at(Math.min(offset + 3, text.length)) };
+/** The task's `[`, three characters wide. */
+function checkboxRange(item: ListItem): Range {
+  const start: Position = item.checkbox ?? { line: item.line, character: 0 };
+  return { start, end: { line: start.line, character: start.character + 3 } };
 }
 
-/** Offset → 0-based line and UTF-16 column. */
-function positions(text: string): (offset: number) => Position {
-  const starts = lineStarts(text);
-  return (offset) => {
-    const line = lineOfOffset(starts, offset);
-    return { line, character: offset - starts[line] };
-  };
+/** The 0-based number of the text's last line. */
+function lastLine(text: string): number {
+  let lines = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  return lines;
 }
