@@ -6,7 +6,6 @@ import type { WorkspaceIndex } from '../core/index';
 import { RustSyntax, cachedPlanParser, evaluatePlan, findPlanFiles, generatePlan, gitHistory } from '../core/plan';
 import type { PlanStatus } from '../core/plan';
 import { planFindings } from '../core/plan/findings';
-import { startServer } from '../server';
 import { applyBaseline, readBaseline } from './baseline';
 import { fix } from './fix';
 import { report } from './htmlReport';
@@ -60,7 +59,8 @@ async function main(argv: string[]): Promise<number> {
       return report(rest);
     case 'lsp':
       if (!rest.includes('--stdio')) throw new UsageError('lsp needs --stdio');
-      startServer();
+      // Loaded here: the language server's modules are not the CLI's other commands' to load.
+      (require('../server') as typeof import('../server')).startServer();
       return new Promise<number>(() => {}); // runs until the client says exit
     case '--help':
     case '-h':
