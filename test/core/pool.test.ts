@@ -3,6 +3,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as os from 'node:os';
+import { startEarly, takeEarly } from '../../server/src/core/source/early';
 import { AnalyzerPool } from '../../server/src/core/source/pool';
 import { RustParser } from '../../server/src/core/source/rust';
 import { repoRoot } from '../support/fixture';
@@ -54,6 +56,29 @@ describe('analysis threads', function () {
     } finally {
       pool.dispose();
       parser.dispose();
+    }
+  });
+
+  it('take the thread an entry point started early, and tell it the cache folder', async () => {
+    const files = demoFiles();
+    const parser = await RustParser.load();
+    const cacheFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-early-'));
+    startEarly();
+    const pool = AnalyzerPool.create(1, cacheFolder);
+    assert.ok(pool);
+    try {
+      assert.equal(takeEarly(), undefined, 'the pool took the thread');
+      const facts = await Promise.all(files.map((f) => pool.analyzeFile(f, 'demo')));
+      assert.equal(pool.threads, 1);
+      files.forEach((file, i) => assert.deepEqual(facts[i], parser.analyze(fs.readFileSync(file), 'demo'), file));
+      // Started without the cache folder, the thread wrote its entries there once told.
+      const entries = fs.readdirSync(cacheFolder, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+      const contents = new Set(files.map((f) => fs.readFileSync(f, 'latin1'))).size;
+      assert.ok(entries.length >= contents, `${entries.length} entries for ${contents} distinct files`);
+    } finally {
+      pool.dispose();
+      parser.dispose();
+      fs.rmSync(cacheFolder, { recursive: true, force: true });
     }
   });
 });

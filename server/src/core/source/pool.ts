@@ -10,6 +10,7 @@ import { RustParser } from './rust';
 import type { SourceFacts } from './rust';
 import { FactCache, analysisVersion, deserializeFacts } from './cache';
 import { locateAsset } from './assets';
+import { takeEarly, workerScript } from './early';
 import { tokenId } from './winnow';
 
 export interface AnalyzeRequest {
@@ -21,6 +22,11 @@ export interface AnalyzeRequest {
   fresh?: boolean;
   /** A file being edited: the thread keeps its tree for the next version (see RustParser.analyzeEdited). */
   editing?: boolean;
+}
+
+/** The cache a thread started without one uses (see early.ts): sent before any request. */
+export interface ConfigureRequest {
+  cache: WorkerCache;
 }
 
 /** `facts`: v8's serialization of the file's facts (see worker.ts). */
@@ -70,7 +76,9 @@ export class AnalyzerPool implements SourceAnalyzer {
 
   private startThread(): void {
     const i = this.workers.length;
-    const worker = new Worker(this.script, { workerData: this.cache });
+    const early = i === 0 ? takeEarly() : undefined;
+    const worker = early ?? new Worker(this.script, { workerData: this.cache });
+    if (early && this.cache) early.postMessage({ cache: this.cache } satisfies ConfigureRequest);
     worker.unref();
     worker.on('message', (response: AnalyzeResponse) => this.settle(i, response));
     worker.on('error', (error) => this.failAll(error));
@@ -85,7 +93,7 @@ export class AnalyzerPool implements SourceAnalyzer {
    * thread wait.
    */
   static create(size = availableParallelism(), cacheFolder?: string, queuedPerThread = QUEUED_PER_THREAD): AnalyzerPool | undefined {
-    const script = path.join(__dirname, 'worker.js');
+    const script = workerScript();
     if (!existsSync(script)) return undefined;
     let cache: WorkerCache | undefined;
     if (cacheFolder) {

@@ -13,14 +13,20 @@ import { serialize } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { FactCache } from './cache';
 import { RustParser } from './rust';
-import type { AnalyzeRequest, AnalyzeResponse, WorkerCache } from './pool';
+import type { AnalyzeRequest, AnalyzeResponse, ConfigureRequest, WorkerCache } from './pool';
 
 const port = parentPort!;
 const parser = RustParser.load();
 const init = workerData as WorkerCache | undefined;
-const cache = init ? new FactCache(init.folder, init.version) : undefined;
+// A thread started before the pool knew its cache (early.ts) is told it in its first message.
+let cache = init ? new FactCache(init.folder, init.version) : undefined;
 
-port.on('message', async ({ id, file, libName, nearMiss, fresh, editing }: AnalyzeRequest) => {
+port.on('message', async (message: AnalyzeRequest | ConfigureRequest) => {
+  if ('cache' in message) {
+    cache = new FactCache(message.cache.folder, message.cache.version);
+    return;
+  }
+  const { id, file, libName, nearMiss, fresh, editing } = message;
   let response: AnalyzeResponse;
   try {
     // Read in this thread: it has nothing else to do meanwhile, and a hop to libuv's pool per file was
