@@ -1,7 +1,7 @@
 // What the index needs from one Rust source file, read with tree-sitter:
 // its fingerprints (bytes, significant tokens, tokens with `crate::` paths
 // made absolute) and its `mod` declarations.
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Edit } from 'web-tree-sitter';
 import type { Language, Node, Point, Tree } from 'web-tree-sitter';
@@ -1303,7 +1303,7 @@ function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemF
     range: rangeOf(startPosition, endPosition),
     lines,
     tokens: slice.length,
-    shapeHash: createHash('sha1').update(new Uint8Array(slice.buffer, slice.byteOffset, slice.byteLength)).digest('base64'),
+    shapeHash: sha1(new Uint8Array(slice.buffer, slice.byteOffset, slice.byteLength)),
     members,
     parent,
     newtypeOf,
@@ -1605,9 +1605,12 @@ export function countLines(text: string): number {
   return text.endsWith('\n') ? n - 1 : n;
 }
 
-function sha1(data: string | Uint8Array): string {
-  return createHash('sha1').update(data).digest('base64');
-}
+/**
+ * sha1 in base64. crypto.hash (Node 20.12 and later) makes no Hash object: two to three times faster
+ * for an item's few hundred bytes, and a file has hundreds of items. The same digest either way.
+ */
+const sha1: (data: string | Uint8Array) => string =
+  typeof oneShotHash === 'function' ? (data) => oneShotHash('sha1', data, 'base64') : (data) => createHash('sha1').update(data).digest('base64');
 
 /** Each line's hash, trimmed (a text's last newline ends its last line). */
 function lineHashesOf(text: string): Uint32Array {
