@@ -24,7 +24,7 @@ interface Finding {
 /** The healthy part of every case: `ext::shared` copied into `app`. */
 const HEALTHY = rustCrate('ext', 'ext', { shared: rustModule('shared') }) + rustCrate('app', 'app', { shared: rustModule('shared') });
 
-function check(dir: string, args: string[] = []): { findings: Finding[]; crates: string[]; stderr: string } {
+function check(dir: string, args: string[] = []): { findings: Finding[]; crates: string[]; stderr: string; plan?: { scopes: { total: number }[] } } {
   const run = spawnSync(process.execPath, [`--max-old-space-size=${HEAP_MB}`, CLI, 'check', dir, '--format', 'json', ...args], {
     encoding: 'utf8',
     timeout: TIME_LIMIT_MS,
@@ -32,8 +32,8 @@ function check(dir: string, args: string[] = []): { findings: Finding[]; crates:
   });
   assert.equal(run.signal, null, `check was stopped by ${run.signal} (over ${TIME_LIMIT_MS} ms?)\n${run.stderr}`);
   assert.ok(run.status === 0 || run.status === 1, `check exits 0 or 1, got ${run.status}\n${run.stderr}`);
-  const report = JSON.parse(run.stdout) as { findings: Finding[]; crates: { name: string }[] };
-  return { findings: report.findings, crates: report.crates.map((c) => c.name), stderr: run.stderr };
+  const report = JSON.parse(run.stdout) as { findings: Finding[]; crates: { name: string }[]; plan?: { scopes: { total: number }[] } };
+  return { findings: report.findings, crates: report.crates.map((c) => c.name), stderr: run.stderr, plan: report.plan };
 }
 
 function assertHealthyAnalysed(findings: Finding[]): void {
@@ -152,6 +152,17 @@ describe('bad-input matrix: the rest of the workspace is still analysed', functi
     const dir = fixture(HEALTHY + file('consolidation.md', `# Consolidation plan\n\n${'>'.repeat(5000)} x\n\n## 1. Scope\n\n- [ ] Remove \`app/src/shared.rs\`\n`));
     const { findings } = check(dir);
     assertHealthyAnalysed(findings);
+  });
+
+  it('a plan item of 100,000 emphasis delimiters is read in time (quadratic in micromark: 2 s for 20,000)', function () {
+    const dir = fixture(HEALTHY + file('consolidation.md', `# Consolidation plan\n\n## 1. Scope\n\n- [ ] ${'*a'.repeat(50_000)}\n- [ ] Remove \`app/src/shared.rs\`\n`));
+    const { findings, plan } = check(dir);
+    assertHealthyAnalysed(findings);
+    assert.deepEqual(
+      plan?.scopes.map((s) => s.total),
+      [2],
+      'the plan is read, both items',
+    );
   });
 
   it('inline modules nested 3,000 deep are analysed', function () {
