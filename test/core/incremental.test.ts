@@ -106,6 +106,30 @@ describe('incremental updates', () => {
     await assertSameAsFreshBuild();
   });
 
+  it('rebuilds the crate graph for a new file that is a target, and keeps it for one that cannot be', async () => {
+    await open(WORKSPACE);
+    const graph = index.graph;
+    fs.writeFileSync(at('b/src/helper.rs'), rustModule('helper'));
+    await changedBy(() => index.updateSource(at('b/src/helper.rs')));
+    assert.equal(index.graph, graph, 'a module file is no target: the same graph');
+    fs.mkdirSync(at('b/src/bin/tool'), { recursive: true });
+    fs.writeFileSync(at('b/src/bin/tool/main.rs'), rustModule('x'));
+    await changedBy(() => index.updateSource(at('b/src/bin/tool/main.rs')));
+    assert.notEqual(index.graph, graph);
+    const crate = index.graph.crates.find((c) => c.name === 'b')!;
+    assert.deepEqual(
+      crate.targets.map((t) => [t.kind, path.relative(dir, t.root)]),
+      [
+        ['lib', 'b/src/lib.rs'],
+        ['bin', 'b/src/bin/tool/main.rs'],
+      ],
+    );
+    fs.writeFileSync(at('b/src/main.rs'), 'fn main() {}\n');
+    await changedBy(() => index.updateSource(at('b/src/main.rs')));
+    assert.ok(index.graph.crates.find((c) => c.name === 'b')!.targets.some((t) => t.root === at('b/src/main.rs')));
+    await assertSameAsFreshBuild();
+  });
+
   it('clears the inverted dependency when the manifest no longer has it', async () => {
     await open(
       rustCrate('a', 'a', { x: rustModule('x') }) +

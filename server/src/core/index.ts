@@ -156,8 +156,9 @@ export class WorkspaceIndex implements IndexView {
     const isNew = !this.sources.has(file);
     if (isNew) {
       this.sources.add(file);
-      // A new file may be a target root (src/lib.rs) or a module some `mod` was waiting for.
-      this.rebuildGraph();
+      // A new file may be a target root (src/lib.rs) or a module some `mod` was waiting for (the module
+      // tree, below). Only a path some crate's targets could have can change the graph.
+      if (this.graph.mayBeTarget(file)) this.rebuildGraph();
     }
     const crate = this.graph.crateOf(file);
     if (!crate) return [];
@@ -784,11 +785,18 @@ function sameBytes(file: string, byteHash: string): boolean {
 }
 
 /** What the rest of the index depends on in a crate graph. */
+/** A graph's shape, kept per graph: a graph is never changed once built, and every rebuild compares with the last. */
+const shapes = new WeakMap<CrateGraph, string>();
+
 function graphShape(graph: CrateGraph): string {
-  return JSON.stringify([
+  const known = shapes.get(graph);
+  if (known !== undefined) return known;
+  const shape = JSON.stringify([
     graph.crates.map((c) => [c.name, c.libName, c.manifest, c.vendored, c.targets]),
     graph.dependencies.map((d) => [d.from.manifest, d.entry.name, d.entry.package, d.entry.kind, d.source, d.to?.manifest, d.entry.keyRange]),
   ]);
+  shapes.set(graph, shape);
+  return shape;
 }
 
 function setOrDelete<K, V>(map: Map<K, V[]>, key: K, value: V[]): void {

@@ -116,6 +116,8 @@ export class CrateGraph {
   private readonly manifestDirs = new Set<string>();
   private readonly crateByFolder = new Map<string, Crate | undefined>();
   private readonly crateByFile = new Map<string, Crate | undefined>();
+  /** Every path a target could have, present or not, and the folders whose files cargo makes targets. */
+  private readonly targetCandidates: TargetCandidates = { roots: new Set(), folders: new Set() };
 
   constructor(manifests: Iterable<Manifest>, sources: SourceFolders, vendoredDirs: ReadonlySet<string>) {
     const every = [...manifests];
@@ -134,7 +136,7 @@ export class CrateGraph {
         libName: manifest.package.lib?.name ?? packageKey(manifest.package.name),
         manifest: manifest.file,
         dir,
-        targets: discoverTargets(manifest, sources),
+        targets: discoverTargets(manifest, sources, this.targetCandidates),
         vendored: manifest.normalised || vendoredDirs.has(dir),
       };
       this.crates.push(crate);
@@ -160,6 +162,16 @@ export class CrateGraph {
         }
       }
     }
+  }
+
+  /**
+   * Whether a file created at this path could be a target of some crate: if not, the graph built with it
+   * is this one. A superset of discoverTargets' answer: every path it asked about, and every folder it listed.
+   */
+  mayBeTarget(file: string): boolean {
+    const { roots, folders } = this.targetCandidates;
+    const folder = path.dirname(file);
+    return roots.has(file) || folders.has(folder) || (path.basename(file) === 'main.rs' && folders.has(path.dirname(folder)));
   }
 
   crateAt(dir: string): Crate | undefined {
@@ -292,7 +304,12 @@ function components(p: string): string[] {
 }
 
 /** Cargo's target discovery: explicit targets from the manifest, then the conventional files. */
-function discoverTargets(manifest: Manifest, sources: SourceFolders): Target[] {
+interface TargetCandidates {
+  roots: Set<string>;
+  folders: Set<string>;
+}
+
+function discoverTargets(manifest: Manifest, sources: SourceFolders, candidates: TargetCandidates): Target[] {
   const pkg = manifest.package!;
   const dir = path.dirname(manifest.file);
   const targets: Target[] = [];
@@ -300,6 +317,7 @@ function discoverTargets(manifest: Manifest, sources: SourceFolders): Target[] {
   const add = (kind: TargetKind, relative: string | undefined) => {
     if (relative === undefined) return;
     const root = path.resolve(dir, relative);
+    candidates.roots.add(root);
     if (!seen.has(root) && sources.has(root)) {
       seen.add(root);
       targets.push({ kind, root });
@@ -310,8 +328,10 @@ function discoverTargets(manifest: Manifest, sources: SourceFolders): Target[] {
   for (const [kind, list] of [['example', pkg.examples], ['test', pkg.tests], ['bench', pkg.benches]] as const) {
     for (const t of list) add(kind, t.path ?? (t.name ? `${kind === 'example' ? 'examples' : kind + 's'}/${t.name}.rs` : undefined));
   }
-  const auto = (kind: TargetKind, folder: string) =>
+  const auto = (kind: TargetKind, folder: string) => {
+    candidates.folders.add(path.join(dir, folder));
     sources.targetsIn(path.join(dir, folder)).forEach((f) => add(kind, path.relative(dir, f)));
+  };
   if (pkg.autobins) {
     add('bin', 'src/main.rs');
     auto('bin', 'src/bin');
