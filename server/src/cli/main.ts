@@ -11,6 +11,7 @@ import { fix } from './fix';
 import { report } from './htmlReport';
 import { formatJson, formatSarif, formatText } from './report';
 import { UsageError, indexWorkspace, parseCommand, write } from './workspace';
+import { removalsDone } from '../core/source/cache';
 
 const USAGE = `Usage:
   rust-consolidate check [path] [--format text|json|sarif] [--baseline <file>] [--write-baseline <file>] [--authoritative <crate>]... [--exclude <glob>]...
@@ -137,7 +138,8 @@ async function plan(args: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  // An old cache folder moved aside at the start is deleted meanwhile; the run ends once it is gone.
+  async (code) => process.exit((await removalsDone(), code)),
   (e) => {
     if (e instanceof UsageError) {
       process.stderr.write(`rust-consolidate: ${e.message}\n\n${USAGE}`);

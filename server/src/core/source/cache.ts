@@ -181,8 +181,9 @@ export class FactCache<T = SourceFacts> {
       return;
     }
     // An upgrade leaves a folder of entries per file behind; deleting thousands of them took seconds
-    // before the first file was read. It is moved aside at once and deleted in the background; a
-    // deletion cut short by the process's end is taken up by the next run.
+    // before the first file was read. It is moved aside at once and deleted in the background while the
+    // files are read; the CLI waits for it before it exits (removalsDone), and a deletion cut short
+    // anyway (a killed process) is taken up by the next run.
     for (const name of names) {
       const old = path.join(root, name);
       let doomed: string | undefined;
@@ -195,9 +196,20 @@ export class FactCache<T = SourceFacts> {
           continue;
         }
       }
-      if (doomed) fs.rm(doomed, { recursive: true, force: true }, () => {});
+      if (doomed) {
+        const removal = fs.promises.rm(doomed, { recursive: true, force: true }).catch(() => undefined);
+        removals.add(removal);
+        void removal.finally(() => removals.delete(removal));
+      }
     }
   }
+}
+
+const removals = new Set<Promise<unknown>>();
+
+/** The folders of other versions still being deleted in the background (pruneOtherVersions): a CLI run waits for them before it exits. */
+export async function removalsDone(): Promise<void> {
+  while (removals.size > 0) await Promise.all([...removals]);
 }
 
 /** The CLI's default cache folder: $XDG_CACHE_HOME/rust-consolidate, else ~/.cache/rust-consolidate. */
