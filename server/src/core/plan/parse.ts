@@ -3,6 +3,7 @@
 // its blocks with their lines, so a checkbox inside a code block or a table
 // inside a list is read the way GitHub renders it.
 import type { Position, Range } from '../model';
+import { lineStarts } from '../text';
 import { readMarkdown } from './markdown';
 import type { Block, Inline, ListItem, Paragraph, Table } from './markdown';
 import { classifyItem, isFilePath, stripLine, withBarePaths } from './classify';
@@ -186,7 +187,7 @@ export function parsePlan(file: string, text: string): Plan {
   };
 
   while (stack.length > 0) visit(stack.pop()!);
-  close(lastLine(text));
+  close(lineStarts(text).length - 1);
   for (const { item, text: itemText } of loose) {
     item.check = classifyItem(itemText);
     plan.other.push(item);
@@ -275,11 +276,4 @@ function decodedPath(url: string): string {
 function checkboxRange(item: ListItem): Range {
   const start: Position = item.checkbox ?? { line: item.line, character: 0 };
   return { start, end: { line: start.line, character: start.character + 3 } };
-}
-
-/** The 0-based number of the text's last line. */
-function lastLine(text: string): number {
-  let lines = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
-  return lines;
 }
