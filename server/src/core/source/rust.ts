@@ -362,7 +362,7 @@ export class RustParser implements SourceAnalyzer {
     const byPiece = hasError ? undefined : pieces;
     const startsOfLines = lineStarts(text);
     const scan = scanTokens(new Walk(this.grammar.runtime, tree), text, startsOfLines, libName, hasError, byPiece);
-    const { mods, trivial, items, implTargets, impls, itemNames, importedNames, uses, declared, testOnlyNames, typeNames } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss, { values: scan.values, names: scan.names, bindings: scan.bindings, runtime: this.grammar.runtime }, text, byPiece);
+    const { mods, trivial, items, implTargets, impls, itemNames, importedNames, uses, declared, testOnlyNames, typeNames } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss, { tokens: scan.tokenTexts, keptTokens: scan.keptTokens, keptKinds: scan.keptKinds, bindings: scan.bindings, runtime: this.grammar.runtime }, text, byPiece);
     const anchors = anchorsOf(nearMiss ? scan.ids : new Uint32Array(0), scan.starts, startsOfLines);
     const firstNewline = text.indexOf('\n');
     const firstLine = firstNewline < 0 ? text : text.slice(0, firstNewline);
@@ -471,10 +471,10 @@ class Scan {
   ids = new Uint32Array(1024);
   starts = new Int32Array(1024);
   kept = 0;
-  // Aligned with ids: a literal's or a type name's text, '' for other tokens.
-  readonly values: string[] = [];
-  // Aligned with ids: an identifier's text, '' for other tokens.
-  readonly names: string[] = [];
+  // Aligned with ids: the index in `tokens` of each, and what it is (see KeptKinds). Where two arrays of
+  // strings stood, '' for most tokens: two pushes per token were a quarter of the walk's own time.
+  keptTokens = new Int32Array(1024);
+  keptKinds = new Uint8Array(1024);
   readonly crateAt: number[] = [];
   readonly useSites: UseSite[] = [];
   readonly statics: StaticFact[] = [];
@@ -514,12 +514,17 @@ class Scan {
   readonly pieceLiterals: number[] = [];
   readonly pieceMacroCalls: string[] = [];
 
-  keep(id: number, start: number): void {
+  /** `token`: its index in `tokens`; `kinds`: KEPT_VALUE and KEPT_NAME bits. */
+  keep(id: number, start: number, token: number, kinds: number): void {
     if (this.kept === this.ids.length) {
       this.ids = doubled(this.ids);
       this.starts = doubled(this.starts);
+      this.keptTokens = doubled(this.keptTokens);
+      this.keptKinds = doubled(this.keptKinds);
     }
     this.ids[this.kept] = id;
+    this.keptTokens[this.kept] = token;
+    this.keptKinds[this.kept] = kinds;
     this.starts[this.kept++] = start;
   }
 
@@ -537,6 +542,11 @@ class Scan {
   }
 }
 
+/** A kept token's kinds (Scan.keptKinds): a literal or a type name, whose text is an item's typeHash or literals. */
+const KEPT_VALUE = 1;
+/** An identifier, whose text is an item's nameHash. */
+const KEPT_NAME = 2;
+
 /** A typed array of twice the length, starting with `values`. */
 function doubled<T extends Uint32Array | Int32Array | Uint8Array>(values: T): T {
   const grown = new (values.constructor as new (length: number) => T)(values.length * 2);
@@ -548,7 +558,7 @@ function doubled<T extends Uint32Array | Int32Array | Uint8Array>(values: T): T 
 /** `startsOfLines`: the text's (see lineStarts). */
 function scanTokens(cursor: Walk, text: string, startsOfLines: readonly number[], libName: string, mayHaveErrors = true, pieces?: Pieces) {
   const s = new Scan();
-  const { tokens, values, names, crateAt, identifierSet, literalSet, bindings, pathUseAt, superStarts, modEnds } = s;
+  const { tokens, crateAt, identifierSet, literalSet, bindings, pathUseAt, superStarts, modEnds } = s;
   const types = cursor.typeNames;
   const kinds = kindsOf(types);
   const fields = fieldsOf(cursor.language);
@@ -635,9 +645,8 @@ function scanTokens(cursor: Walk, text: string, startsOfLines: readonly number[]
           if (s.recording) s.pieceLiterals.push(hash);
         }
         if (start >= s.visibilityEnd) {
-          s.keep(identifier ? ID_IDENTIFIER : literal ? ID_LITERAL : hash, start);
-          values.push(literal || (kind & TYPE_NAME) !== 0 ? token : '');
-          names.push(identifier ? token : '');
+          const kinds = (literal || (kind & TYPE_NAME) !== 0 ? KEPT_VALUE : 0) | (identifier ? KEPT_NAME : 0);
+          s.keep(identifier ? ID_IDENTIFIER : literal ? ID_LITERAL : hash, start, tokens.length - 1, kinds);
         }
       }
     }
@@ -681,8 +690,9 @@ interface ScanPiece {
   tokenDepth: Int32Array;
   ids: Uint32Array;
   starts: Int32Array;
-  values: string[];
-  names: string[];
+  /** Relative to the piece's first token. */
+  keptTokens: Int32Array;
+  keptKinds: Uint8Array;
   /** Relative to the piece's first token. */
   crateAt: number[];
   useSites: UseSite[];
@@ -761,8 +771,8 @@ function cutPiece(s: Scan, m: PieceMark, lastType: string): ScanPiece | undefine
     tokenDepth: s.tokenDepth.slice(first, end),
     ids: s.ids.slice(m.kept, s.kept),
     starts: s.starts.slice(m.kept, s.kept),
-    values: s.values.slice(m.kept),
-    names: s.names.slice(m.kept),
+    keptTokens: s.keptTokens.slice(m.kept, s.kept).map((i) => i - first),
+    keptKinds: s.keptKinds.slice(m.kept, s.kept),
     crateAt: s.crateAt.slice(m.crateAt).map((i) => i - first),
     useSites: s.useSites.slice(m.useSites),
     statics: s.statics.slice(m.statics),
@@ -794,9 +804,7 @@ function addPiece(s: Scan, p: ScanPiece, start: number, row: number): void {
     s.tokens.push(p.tokens[i]);
     s.addToken(p.tokenStarts[i] + shift, p.tokenInUse[i] === 1, p.tokenDepth[i]);
   }
-  for (let i = 0; i < p.ids.length; i++) s.keep(p.ids[i], p.starts[i] + shift);
-  s.values.push(...p.values);
-  s.names.push(...p.names);
+  for (let i = 0; i < p.ids.length; i++) s.keep(p.ids[i], p.starts[i] + shift, p.keptTokens[i] + base, p.keptKinds[i]);
   for (const i of p.crateAt) s.crateAt.push(i + base);
   for (const u of p.useSites) s.useSites.push({ ...u, range: shiftRange(u.range, rows) });
   for (const st of p.statics) s.statics.push({ ...st, range: shiftRange(st.range, rows) });
@@ -1014,8 +1022,9 @@ function finishScan(s: Scan, startsOfLines: readonly number[], libName: string) 
     literalIds: Uint32Array.from(s.literalSet).sort(),
     ids: s.ids.subarray(0, s.kept),
     starts: s.starts.subarray(0, s.kept),
-    values: s.values,
-    names: s.names,
+    keptTokens: s.keptTokens.subarray(0, s.kept),
+    keptKinds: s.keptKinds.subarray(0, s.kept),
+    tokenTexts: tokens,
     bindings: s.bindings,
   };
 }
@@ -1214,12 +1223,13 @@ function addItemsPiece(lists: ItemLists, piece: ItemsPiece, start: number, row: 
 }
 
 /**
- * What reading an item needs beside its node: aligned with the file's token ids, the text of literals
- * and type names (`values`) and of identifiers (`names`), '' for other tokens; the names patterns bind.
+ * What reading an item needs beside its node: the file's tokens, and aligned with its token ids, the
+ * index of each in `tokens` and what it is (KEPT_VALUE, KEPT_NAME); the names patterns bind.
  */
 interface ItemContext {
-  values: string[];
-  names: string[];
+  tokens: readonly string[];
+  keptTokens: Int32Array;
+  keptKinds: Uint8Array;
   /** The names the file's patterns bind, by offset, as the walk found them. */
   bindings: Bindings;
   /** The thread's wasm runtime, for walks of a function's body (see childrenOfTypes). */
@@ -1255,7 +1265,6 @@ function childrenOfTypes(node: Node, types: ReadonlySet<string>, runtime: Runtim
 }
 
 function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemFact[], context: ItemContext, parent?: number, owner?: string): void {
-  const { values, names } = context;
   const kind = ITEM_KINDS[node.type];
   const body = node.childForFieldName('body');
   // Each getter below is a call into wasm: each is asked once.
@@ -1307,12 +1316,12 @@ function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemF
     members,
     parent,
     newtypeOf,
-    typeHash: typeHashOf(values.slice(first, end), ids.subarray(first, end), name),
+    typeHash: typeHashOf(context, ids, first, end, name),
     // Only an item long enough to be reported under another name needs it (see nearMiss.ts).
-    nameHash: lines >= NAMED_ITEM_LINES ? nameHashOf(names.slice(first, end), name, boundNamesIn(context, startIndex, endIndex)) : undefined,
+    nameHash: lines >= NAMED_ITEM_LINES ? nameHashOf(context, first, end, name, boundNamesIn(context, startIndex, endIndex)) : undefined,
     // A function's lines inside its body braces; an impl's or trait's, summed over its functions below.
     bodyLines: kind === 'fn' ? linesInside(body) : methods ? 0 : lines,
-    literals: values.slice(first, end).filter((v, i) => v !== '' && slice[i] === ID_LITERAL),
+    literals: literalsOf(context, ids, first, end),
   });
   if (methods && body) {
     const type = kind === 'impl' ? selfType ?? name : name;
@@ -1352,9 +1361,23 @@ export const NAMED_ITEM_LINES = 10;
  * bindings): equal for a copy with its name and locals renamed, different
  * when it calls, reads or names anything else.
  */
-function nameHashOf(names: string[], name: string, bound: Set<string>): string {
-  const own = new Set(name.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
-  return sha1(names.filter((v) => v !== '' && !own.has(v) && !bound.has(v)).join('\u0000'));
+function nameHashOf({ tokens, keptTokens, keptKinds }: ItemContext, first: number, end: number, name: string, bound: Set<string>): string {
+  const own = ownNames(name);
+  let joined = '';
+  let any = false;
+  for (let i = first; i < end; i++) {
+    if ((keptKinds[i] & KEPT_NAME) === 0) continue;
+    const v = tokens[keptTokens[i]];
+    if (own.has(v) || bound.has(v)) continue;
+    joined = any ? `${joined}\u0000${v}` : v;
+    any = true;
+  }
+  return sha1(joined);
+}
+
+/** The identifiers of an item's name (`Trait for Type<T>`, `Owner::f`). */
+function ownNames(name: string): Set<string> {
+  return new Set(name.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
 }
 
 /** Bound names and their offsets, in file order. */
@@ -1369,9 +1392,25 @@ function boundNamesIn({ bindings }: ItemContext, start: number, end: number): Se
 }
 
 
-function typeHashOf(values: string[], ids: Uint32Array, name: string): string {
-  const own = new Set(name.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
-  return sha1(values.filter((v, i) => v !== '' && ids[i] !== ID_LITERAL && !own.has(v)).join('\u0000'));
+function typeHashOf({ tokens, keptTokens, keptKinds }: ItemContext, ids: Uint32Array, first: number, end: number, name: string): string {
+  const own = ownNames(name);
+  let joined = '';
+  let any = false;
+  for (let i = first; i < end; i++) {
+    if ((keptKinds[i] & KEPT_VALUE) === 0 || ids[i] === ID_LITERAL) continue;
+    const v = tokens[keptTokens[i]];
+    if (own.has(v)) continue;
+    joined = any ? `${joined}\u0000${v}` : v;
+    any = true;
+  }
+  return sha1(joined);
+}
+
+/** The text of the literals among the tokens from `first` to `end`, in order. */
+function literalsOf({ tokens, keptTokens, keptKinds }: ItemContext, ids: Uint32Array, first: number, end: number): string[] {
+  const literals: string[] = [];
+  for (let i = first; i < end; i++) if ((keptKinds[i] & KEPT_VALUE) !== 0 && ids[i] === ID_LITERAL) literals.push(tokens[keptTokens[i]]);
+  return literals;
 }
 
 const LAZY_CELLS = /^(?:OnceLock|LazyLock|Lazy|OnceCell|SyncOnceCell|SyncLazy)$/;
