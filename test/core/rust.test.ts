@@ -1,6 +1,7 @@
 // Fingerprints and `mod` declarations read with the real tree-sitter-rust grammar.
 import * as assert from 'node:assert/strict';
-import { RustParser, countLines } from '../../server/src/core/source/rust';
+import * as fs from 'node:fs';
+import { HAS_NAME_FIELD, RustParser, countLines } from '../../server/src/core/source/rust';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -33,6 +34,13 @@ describe('RustParser fingerprints', () => {
   let parser: RustParser;
   before(async () => {
     parser = await RustParser.load();
+  });
+
+  it('knows every node type of the grammar that has a name field', () => {
+    // The grammar the wasm is built from (grammars/README.md): its node-types.json lists each type's fields.
+    const types = JSON.parse(fs.readFileSync(require.resolve('tree-sitter-rust/src/node-types.json'), 'utf8')) as { type: string; fields?: Record<string, unknown> }[];
+    const named = types.filter((t) => t.fields && 'name' in t.fields).map((t) => t.type).sort();
+    assert.deepEqual([...HAS_NAME_FIELD].sort(), named);
   });
 
   it('hashes tokens alike when only whitespace and comments differ, and bytes differently', () => {

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { Edit } from 'web-tree-sitter';
 import type { Language, Node, Point, Tree } from 'web-tree-sitter';
 import { loadRustGrammar, Walk } from './treeSitter';
-import type { Runtime, RustGrammar } from './treeSitter';
+import type { RustGrammar } from './treeSitter';
 import { K, fingerprintsOf, tokenId, winnowPositions } from './winnow';
 import type { SourceAnalyzer } from '../view';
 import type { Range } from '../model';
@@ -362,7 +362,14 @@ export class RustParser implements SourceAnalyzer {
     const byPiece = hasError ? undefined : pieces;
     const startsOfLines = lineStarts(text);
     const scan = scanTokens(new Walk(this.grammar.runtime, tree), text, startsOfLines, libName, hasError, byPiece);
-    const { mods, trivial, items, implTargets, impls, itemNames, importedNames, uses, declared, testOnlyNames, typeNames } = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss, { tokens: scan.tokenTexts, keptTokens: scan.keptTokens, keptKinds: scan.keptKinds, bindings: scan.bindings, runtime: this.grammar.runtime }, text, byPiece);
+    const walk = new Walk(this.grammar.runtime, tree);
+    let read: ReturnType<typeof readItems>;
+    try {
+      read = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss, { hasError, tokens: scan.tokenTexts, keptTokens: scan.keptTokens, keptKinds: scan.keptKinds, bindings: scan.bindings, walk }, text, byPiece);
+    } finally {
+      walk.delete();
+    }
+    const { mods, trivial, items, implTargets, impls, itemNames, importedNames, uses, declared, testOnlyNames, typeNames } = read;
     const anchors = anchorsOf(nearMiss ? scan.ids : new Uint32Array(0), scan.starts, startsOfLines);
     const firstNewline = text.indexOf('\n');
     const firstLine = firstNewline < 0 ? text : text.slice(0, firstNewline);
@@ -546,6 +553,8 @@ class Scan {
 const KEPT_VALUE = 1;
 /** An identifier, whose text is an item's nameHash. */
 const KEPT_NAME = 2;
+/** A type_identifier: an impl header's names (see implNames). */
+const KEPT_TYPE_IDENTIFIER = 4;
 
 /** A typed array of twice the length, starting with `values`. */
 function doubled<T extends Uint32Array | Int32Array | Uint8Array>(values: T): T {
@@ -645,7 +654,7 @@ function scanTokens(cursor: Walk, text: string, startsOfLines: readonly number[]
           if (s.recording) s.pieceLiterals.push(hash);
         }
         if (start >= s.visibilityEnd) {
-          const kinds = (literal || (kind & TYPE_NAME) !== 0 ? KEPT_VALUE : 0) | (identifier ? KEPT_NAME : 0);
+          const kinds = (literal || (kind & TYPE_NAME) !== 0 ? KEPT_VALUE : 0) | (identifier ? KEPT_NAME : 0) | (type === 'type_identifier' ? KEPT_TYPE_IDENTIFIER : 0);
           s.keep(identifier ? ID_IDENTIFIER : literal ? ID_LITERAL : hash, start, tokens.length - 1, kinds);
         }
       }
@@ -1091,18 +1100,16 @@ function readItems(
         piece = { key, start, row, lengths: listLengths(lists) };
         nonTrivial = false;
       }
-      if (parents.length === 0 && TYPE_ITEMS.has(type)) {
-        const name = item.childForFieldName('name')?.text;
-        if (name) typeNames.push(name);
-      }
+      // The `name` field's text, asked once for what reads it below (each a Node made through wasm).
+      const name = HAS_NAME_FIELD.has(type) ? item.childForFieldName('name')?.text : undefined;
+      if (parents.length === 0 && TYPE_ITEMS.has(type) && name) typeNames.push(name);
       if (type === 'impl_item') {
         const target = item.childForFieldName('type')?.text.replace(/<.*$/s, '').split('::').pop()?.trim();
         if (target) implTargets.push(target);
         const selfType = item.childForFieldName('type');
         const trait = item.childForFieldName('trait');
         if (selfType) {
-          const names = [trait, selfType].flatMap((n) => (n ? [n, ...n.descendantsOfType('type_identifier')] : []))
-            .filter((n) => n?.type === 'type_identifier').map((n) => n!.text);
+          const names = implNames(trait, selfType, ids, starts, context);
           impls.push({
             trait: trait ? withoutGenerics(trait.text) : undefined,
             type: withoutGenerics(selfType.text),
@@ -1112,7 +1119,7 @@ function readItems(
         }
       }
       if (type !== 'attribute_item' && !type.endsWith('comment')) {
-        const declared = declaredNames(item, type);
+        const declared = declaredNames(item, type, name);
         // The visibility is written first; one child is cheaper to ask for than all of them.
         const firstChild = item.firstNamedChild;
         const visibilityNode = firstChild?.type === 'visibility_modifier' ? firstChild : undefined;
@@ -1131,7 +1138,7 @@ function readItems(
       }
       if (withItems && ITEM_KINDS[type]) {
         const first = facts.length;
-        readItem(item, ids, starts, facts, context);
+        readItem(item, type, name, ids, starts, facts, context);
         if (inTest || leading.some(isTestAttribute)) for (let i = first; i < facts.length; i++) facts[i].inTest = true;
       }
       if (parents.length === 0 && !WIRING.has(type) && !(type === 'mod_item' && item.childForFieldName('body'))) {
@@ -1145,7 +1152,6 @@ function readItems(
       // A plain comment between attributes and their item does not detach them.
       if (type === 'line_comment' || type === 'block_comment') continue;
       if (type === 'mod_item') {
-        const name = item.childForFieldName('name')?.text;
         const body = item.childForFieldName('body');
         if (name) {
           const first = leading[0] ?? item;
@@ -1227,13 +1233,50 @@ function addItemsPiece(lists: ItemLists, piece: ItemsPiece, start: number, row: 
  * index of each in `tokens` and what it is (KEPT_VALUE, KEPT_NAME); the names patterns bind.
  */
 interface ItemContext {
+  /** The tree has an ERROR or MISSING node. */
+  hasError: boolean;
   tokens: readonly string[];
   keptTokens: Int32Array;
   keptKinds: Uint8Array;
   /** The names the file's patterns bind, by offset, as the walk found them. */
   bindings: Bindings;
-  /** The thread's wasm runtime, for walks of a function's body (see childrenOfTypes). */
-  runtime: Runtime;
+  /** A walk of the tree, moved to each function's body in turn (see childrenOfTypes); paused between. */
+  walk: Walk;
+}
+
+/**
+ * The node types with a `name` field (the grammar's node-types.json; test/core/rust.test.ts checks
+ * the list against it): the others (`impl`, a macro invocation, a statement) declare no name.
+ */
+export const HAS_NAME_FIELD: ReadonlySet<string> = new Set([
+  'associated_type', 'const_item', 'const_parameter', 'enum_item', 'enum_variant', 'extern_crate_declaration', 'field_declaration',
+  'field_pattern', 'function_item', 'function_signature_item', 'lifetime_parameter', 'macro_definition', 'mod_item', 'scoped_identifier',
+  'scoped_type_identifier', 'static_item', 'struct_expression', 'struct_item', 'token_binding_pattern', 'trait_item', 'type_binding',
+  'type_item', 'type_parameter', 'union_item',
+]);
+
+/**
+ * The type names an impl header writes, each once, in order: the trait's, then the type's. From the
+ * tokens the walk kept, not a Node made for each; in a tree with an error (where a missing name has
+ * no token), from the nodes.
+ */
+function implNames(trait: Node | null, selfType: Node, ids: Uint32Array, starts: Int32Array, context: ItemContext): string[] {
+  const names: string[] = [];
+  if (context.hasError) {
+    for (const n of [trait, selfType]) {
+      if (!n) continue;
+      for (const d of [n, ...n.descendantsOfType('type_identifier')]) if (d?.type === 'type_identifier') names.push(d.text);
+    }
+    return [...new Set(names)];
+  }
+  const { tokens, keptTokens, keptKinds } = context;
+  for (const n of [trait, selfType]) {
+    if (!n) continue;
+    for (let i = lowerBound(starts, n.startIndex), end = lowerBound(starts, n.endIndex); i < end; i++) {
+      if ((keptKinds[i] & KEPT_TYPE_IDENTIFIER) !== 0) names.push(tokens[keptTokens[i]]);
+    }
+  }
+  return [...new Set(names)];
 }
 
 /** Children of a function's body that are items with a name, reported as its members. */
@@ -1244,10 +1287,10 @@ const MEMBER_TYPES = new Set(['field_declaration', 'enum_variant', 'function_ite
  * function's body is its statements: making a Node of each, to ask its type, was a third of the
  * time read in the items of a file.
  */
-function childrenOfTypes(node: Node, types: ReadonlySet<string>, runtime: Runtime): { nodes: Node[]; types: string[] } {
+function childrenOfTypes(node: Node, types: ReadonlySet<string>, walk: Walk): { nodes: Node[]; types: string[] } {
   const nodes: Node[] = [];
   const found: string[] = [];
-  const walk = new Walk(runtime, node.tree, node.walk());
+  walk.reset(node);
   try {
     if (walk.gotoFirstChild()) {
       do {
@@ -1259,20 +1302,21 @@ function childrenOfTypes(node: Node, types: ReadonlySet<string>, runtime: Runtim
       } while (walk.gotoNextSibling());
     }
   } finally {
-    walk.delete();
+    walk.pause();
   }
   return { nodes, types: found };
 }
 
-function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemFact[], context: ItemContext, parent?: number, owner?: string): void {
-  const kind = ITEM_KINDS[node.type];
+/** `nodeType` and `nodeName`: the node's type, and its `name` field's text when its type has one (see HAS_NAME_FIELD). */
+function readItem(node: Node, nodeType: string, nodeName: string | undefined, ids: Uint32Array, starts: Int32Array, facts: ItemFact[], context: ItemContext, parent?: number, owner?: string): void {
+  const kind = ITEM_KINDS[nodeType];
   const body = node.childForFieldName('body');
   // Each getter below is a call into wasm: each is asked once.
   const [startPosition, endPosition, startIndex, endIndex] = [node.startPosition, node.endPosition, node.startIndex, node.endIndex];
   const lines = endPosition.row - startPosition.row + 1;
   let children: (Node | null)[] = [];
   let childTypes: (string | undefined)[] = [];
-  if (body && kind === 'fn') ({ nodes: children, types: childTypes } = childrenOfTypes(body, MEMBER_TYPES, context.runtime));
+  if (body && kind === 'fn') ({ nodes: children, types: childTypes } = childrenOfTypes(body, MEMBER_TYPES, context.walk));
   else if (body) {
     children = body.namedChildren;
     childTypes = children.map((c) => c?.type);
@@ -1284,7 +1328,7 @@ function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemF
     const trait = node.childForFieldName('trait')?.text;
     name = trait ? `${trait} for ${selfType ?? '?'}` : selfType ?? '?';
   } else {
-    name = node.childForFieldName('name')?.text ?? '?';
+    name = nodeName ?? '?';
   }
   if (owner) name = `${owner}::${name}`;
   // Tokens of the item: the ids whose start lies in the item's span.
@@ -1328,7 +1372,7 @@ function readItem(node: Node, ids: Uint32Array, starts: Int32Array, facts: ItemF
     children.forEach((child, i) => {
       if (!child || childTypes[i] !== 'function_item') return;
       const at = facts.length;
-      readItem(child, ids, starts, facts, context, index, type);
+      readItem(child, 'function_item', child.childForFieldName('name')?.text, ids, starts, facts, context, index, type);
       facts[index].bodyLines! += facts[at].bodyLines!;
     });
   }
@@ -1516,11 +1560,10 @@ function useLeaves(node: Node | null, prefix: string[]): { path: string[]; name?
   }
 }
 
-/** The names an item declares in its module. */
-function declaredNames(item: Node, type = item.type): string[] {
-  if (type === 'extern_crate_declaration') return [item.childForFieldName('alias')?.text ?? item.childForFieldName('name')?.text ?? ''].filter(Boolean);
-  if (type === 'impl_item' || type === 'macro_invocation' || type === 'expression_statement') return [];
-  const name = item.childForFieldName('name')?.text;
+/** The names an item declares in its module; `name`, its `name` field's text. */
+function declaredNames(item: Node, type: string, name: string | undefined): string[] {
+  if (type === 'extern_crate_declaration') return [item.childForFieldName('alias')?.text ?? name ?? ''].filter(Boolean);
+  if (!HAS_NAME_FIELD.has(type)) return [];
   return name ? [name] : [];
 }
 

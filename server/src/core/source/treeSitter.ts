@@ -184,6 +184,20 @@ export class Walk {
     return this.cursor.currentNode;
   }
 
+  /**
+   * Leaves the transfer buffer to the public API: the cursor is copied out of it. Call it before
+   * anything else uses web-tree-sitter, when this walk is to be used again after (see `reset`).
+   */
+  pause(): void {
+    this.store();
+  }
+
+  /** Moves the walk to `node`, a node of its tree; the walk must be paused (see `pause`). */
+  reset(node: Node): void {
+    this.store();
+    this.cursor.reset(node);
+  }
+
   delete(): void {
     this.store();
     this.cursor.delete();
