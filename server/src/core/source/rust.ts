@@ -1077,6 +1077,8 @@ function readItems(
   let nonTrivial = false;
   const visit = (items: (Node | null)[], parents: string[], inTest = false) => {
     let leading: Node[] = [];
+    // Aligned with leading: an attribute's text without spaces, '' for a doc comment (read once, not per check).
+    let squeezed: string[] = [];
     for (const item of items) {
       if (!item) continue;
       // Each getter is a call into wasm: the type is asked once.
@@ -1095,6 +1097,7 @@ function readItems(
           pieces.items.set(key, old);
           pieces.reused++;
           leading = [];
+          squeezed = [];
           continue;
         }
         piece = { key, start, row, lengths: listLengths(lists) };
@@ -1133,13 +1136,13 @@ function readItems(
         }
         if (parents.length === 0 && type === 'use_declaration') importedNames.push(...useNames(item.childForFieldName('argument')));
         else if (parents.length === 0) itemNames.push(...declared);
-        const testOnly = leading.length > 0 && leading.some((a) => a.text.replace(/\s+/g, '') === '#[cfg(test)]');
+        const testOnly = squeezed.includes('#[cfg(test)]');
         if (testOnly || (inTest && visibilityNode)) testOnlyNames.push(...declared);
       }
       if (withItems && ITEM_KINDS[type]) {
         const first = facts.length;
         readItem(item, type, name, ids, starts, facts, context);
-        if (inTest || leading.some(isTestAttribute)) for (let i = first; i < facts.length; i++) facts[i].inTest = true;
+        if (inTest || squeezed.some(isTestAttribute)) for (let i = first; i < facts.length; i++) facts[i].inTest = true;
       }
       if (parents.length === 0 && !WIRING.has(type) && !(type === 'mod_item' && item.childForFieldName('body'))) {
         trivial = false;
@@ -1147,6 +1150,7 @@ function readItems(
       }
       if (type === 'attribute_item' || (type === 'line_comment' && isDocComment(item))) {
         leading.push(item);
+        squeezed.push(type === 'attribute_item' ? item.text.replace(/\s+/g, '') : '');
         continue;
       }
       // A plain comment between attributes and their item does not detach them.
@@ -1164,7 +1168,7 @@ function readItems(
             attributes: leading.map((a) => ({ name: attributeName(a), range: rangeOf(a.startPosition, a.endPosition) })),
             visibilityRange: visibility ? rangeOf(visibility.startPosition, visibility.endPosition) : undefined,
             inline: body !== null,
-            testOnly: inTest || leading.some((a) => /^#\[cfg\((?:all\()?test\b/.test(a.text.replace(/\s+/g, ''))) || undefined,
+            testOnly: inTest || squeezed.some((a) => /^#\[cfg\((?:all\()?test\b/.test(a)) || undefined,
             range: rangeOf(item.startPosition, item.endPosition),
             fullRange: rangeOf(first.startPosition, item.endPosition),
             fullOffsets: [first.startIndex, item.endIndex],
@@ -1172,13 +1176,14 @@ function readItems(
           if (body) {
             trivial = false;
             nonTrivial = true;
-            const testModule = name === 'tests' || name === 'test' || leading.some(isTestAttribute);
+            const testModule = name === 'tests' || name === 'test' || squeezed.some(isTestAttribute);
             visit(body.namedChildren, [...parents, name], inTest || testModule);
           }
         }
       }
       if (piece) pieces!.items.set(piece.key, { start: piece.start, row: piece.row, lists: listsSince(lists, piece.lengths), nonTrivial });
       leading = [];
+      squeezed = [];
     }
   };
   visit(root.namedChildren, []);
@@ -1625,10 +1630,11 @@ function attributeName(item: Node): string {
   return attribute?.namedChildren[0]?.text ?? '';
 }
 
-/** `#[test]`, `#[tokio::test]`, `#[bench]`, `#[cfg(test)]`, `#[cfg(all(test, ...))]`: the item is built for tests only. */
-function isTestAttribute(item: Node): boolean {
-  if (item.type !== 'attribute_item') return false;
-  const text = item.text.replace(/\s+/g, '');
+/**
+ * `#[test]`, `#[tokio::test]`, `#[bench]`, `#[cfg(test)]`, `#[cfg(all(test, ...))]`: the item is built for tests only.
+ * `text`: an attribute's, spaces removed ('' for a doc comment).
+ */
+function isTestAttribute(text: string): boolean {
   return /^#\[(?:(?:[A-Za-z_]\w*::)*test(?:\(.*\))?|bench|rstest|test_case\(.*\)|cfg\((?:all\()?test\b.*)\]$/.test(text);
 }
 
