@@ -365,7 +365,7 @@ export class RustParser implements SourceAnalyzer {
     const walk = new Walk(this.grammar.runtime, tree);
     let read: ReturnType<typeof readItems>;
     try {
-      read = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss, { hasError, tokens: scan.tokenTexts, keptTokens: scan.keptTokens, keptKinds: scan.keptKinds, bindings: scan.bindings, walk }, text, byPiece);
+      read = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss, { hasError, tokens: scan.tokenTexts, keptTokens: scan.keptTokens, keptKinds: scan.keptKinds, bindings: scan.bindings, walk, text, names: bodyNamesOf(tree.language) }, text, byPiece);
     } finally {
       walk.delete();
     }
@@ -1245,8 +1245,11 @@ interface ItemContext {
   keptKinds: Uint8Array;
   /** The names the file's patterns bind, by offset, as the walk found them. */
   bindings: Bindings;
-  /** A walk of the tree, moved to each function's body in turn (see childrenOfTypes); paused between. */
+  /** A walk of the tree, moved to each item's body in turn (see bodyChildren); paused between. */
   walk: Walk;
+  /** The file's text. */
+  text: string;
+  names: BodyNames;
 }
 
 /**
@@ -1287,29 +1290,63 @@ function implNames(trait: Node | null, selfType: Node, ids: Uint32Array, starts:
 /** Children of a function's body that are items with a name, reported as its members. */
 const MEMBER_TYPES = new Set(['field_declaration', 'enum_variant', 'function_item', 'function_signature_item', 'const_item']);
 
+/** A child of an item's body, as readItem needs it. */
+interface BodyChild {
+  type: string;
+  start: number;
+  end: number;
+  /** A member's `name` field's text (see MEMBER_TYPES), '' for a missing one; undefined without the field. */
+  name?: string;
+  /** A function of an impl or trait, read as an item of its own. */
+  node?: Node;
+}
+
 /**
- * The children of `node` whose type is in `types`, with their types, found with a cursor. A
- * function's body is its statements: making a Node of each, to ask its type, was a third of the
- * time read in the items of a file.
+ * The children of an item's body, found with the file's cursor: a function's members only
+ * (`membersOnly`), else every named child; with a Node for each function when `functions`. Making a
+ * Node of each child to ask its type and name was a third of the time read in the items of a file.
  */
-function childrenOfTypes(node: Node, types: ReadonlySet<string>, walk: Walk): { nodes: Node[]; types: string[] } {
-  const nodes: Node[] = [];
-  const found: string[] = [];
-  walk.reset(node);
+function bodyChildren(body: Node, membersOnly: boolean, functions: boolean, { walk, text, names }: ItemContext): BodyChild[] {
+  const found: BodyChild[] = [];
+  walk.reset(body);
   try {
     if (walk.gotoFirstChild()) {
       do {
-        const type = walk.nodeType;
-        if (types.has(type)) {
-          nodes.push(walk.currentNode);
-          found.push(type);
+        const id = walk.nodeTypeId;
+        // ERROR's number (65535) is past the grammar's types, and an ERROR is named.
+        if (membersOnly ? !MEMBER_TYPES.has(walk.nodeType) : id < names.named.length && names.named[id] === 0) continue;
+        const child: BodyChild = { type: walk.nodeType, start: walk.startIndex, end: walk.endIndex };
+        if (MEMBER_TYPES.has(child.type)) {
+          const name = walk.childInField(names.name);
+          if (name) child.name = text.slice(name.start, name.end);
         }
+        if (functions && child.type === 'function_item') child.node = walk.currentNode;
+        found.push(child);
       } while (walk.gotoNextSibling());
     }
   } finally {
     walk.pause();
   }
-  return { nodes, types: found };
+  return found;
+}
+
+/** What bodyChildren asks of a grammar: whether each node type is named, by number, and the `name` field's number. */
+interface BodyNames {
+  named: Uint8Array;
+  name: number;
+}
+
+const BODY_NAMES = new WeakMap<Language, BodyNames>();
+
+function bodyNamesOf(language: Language): BodyNames {
+  let names = BODY_NAMES.get(language);
+  if (!names) {
+    const named = new Uint8Array(language.types.length);
+    for (let id = 0; id < named.length; id++) named[id] = language.nodeTypeIsNamed(id) ? 1 : 0;
+    names = { named, name: language.fieldIdForName('name') ?? -1 };
+    BODY_NAMES.set(language, names);
+  }
+  return names;
 }
 
 /** `nodeType` and `nodeName`: the node's type, and its `name` field's text when its type has one (see HAS_NAME_FIELD). */
@@ -1319,13 +1356,9 @@ function readItem(node: Node, nodeType: string, nodeName: string | undefined, id
   // Each getter below is a call into wasm: each is asked once.
   const [startPosition, endPosition, startIndex, endIndex] = [node.startPosition, node.endPosition, node.startIndex, node.endIndex];
   const lines = endPosition.row - startPosition.row + 1;
-  let children: (Node | null)[] = [];
-  let childTypes: (string | undefined)[] = [];
-  if (body && kind === 'fn') ({ nodes: children, types: childTypes } = childrenOfTypes(body, MEMBER_TYPES, context.walk));
-  else if (body) {
-    children = body.namedChildren;
-    childTypes = children.map((c) => c?.type);
-  }
+  const methods = kind === 'impl' || kind === 'trait';
+  // A function's body is its statements, of which only items are members; another item's, its named children.
+  const children = body ? bodyChildren(body, kind === 'fn', methods, context) : [];
   let selfType: string | undefined;
   let name: string;
   if (kind === 'impl') {
@@ -1342,19 +1375,12 @@ function readItem(node: Node, nodeType: string, nodeName: string | undefined, id
   const slice = ids.subarray(first, end);
   const members: string[] = [];
   let newtypeOf: string | undefined;
-  children.forEach((child, i) => {
-    const type = childTypes[i];
-    if (child && (type === 'field_declaration' || type === 'enum_variant' || type === 'function_item' || type === 'function_signature_item' || type === 'const_item')) {
-      const member = child.childForFieldName('name')?.text;
-      if (member) members.push(member);
-    }
-  });
+  for (const child of children) if (child.name) members.push(child.name);
   if (kind === 'struct' && body?.type === 'ordered_field_declaration_list') {
-    const types = children.filter((c, i) => c && childTypes[i] !== 'visibility_modifier' && childTypes[i] !== 'attribute_item');
-    if (types.length === 1) newtypeOf = types[0]!.text.replace(/\s+/g, '');
+    const types = children.filter((c) => c.type !== 'visibility_modifier' && c.type !== 'attribute_item');
+    if (types.length === 1) newtypeOf = context.text.slice(types[0].start, types[0].end).replace(/\s+/g, '');
   }
   const index = facts.length;
-  const methods = kind === 'impl' || kind === 'trait';
   facts.push({
     kind,
     name,
@@ -1374,12 +1400,12 @@ function readItem(node: Node, nodeType: string, nodeName: string | undefined, id
   });
   if (methods && body) {
     const type = kind === 'impl' ? selfType ?? name : name;
-    children.forEach((child, i) => {
-      if (!child || childTypes[i] !== 'function_item') return;
+    for (const child of children) {
+      if (!child.node) continue;
       const at = facts.length;
-      readItem(child, 'function_item', child.childForFieldName('name')?.text, ids, starts, facts, context, index, type);
+      readItem(child.node, 'function_item', child.name, ids, starts, facts, context, index, type);
       facts[index].bodyLines! += facts[at].bodyLines!;
-    });
+    }
   }
 }
 
