@@ -365,7 +365,7 @@ export class RustParser implements SourceAnalyzer {
     const walk = new Walk(this.grammar.runtime, tree);
     let read: ReturnType<typeof readItems>;
     try {
-      read = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss, { hasError, tokens: scan.tokenTexts, keptTokens: scan.keptTokens, keptKinds: scan.keptKinds, bindings: scan.bindings, walk, text, names: bodyNamesOf(tree.language) }, text, byPiece);
+      read = readItems(tree.rootNode, scan.ids, scan.starts, nearMiss, { hasError, tokens: scan.tokenTexts, keptTokens: scan.keptTokens, keptKinds: scan.keptKinds, bindings: scan.bindings, walk, text, fields: fieldsOf(tree.language) }, text, byPiece);
     } finally {
       walk.delete();
     }
@@ -836,11 +836,14 @@ function shiftRange(range: Range, rows: number): Range {
   return rows === 0 ? range : { start: { line: range.start.line + rows, character: range.start.character }, end: { line: range.end.line + rows, character: range.end.character } };
 }
 
-/** The grammar's numbers for the fields the walk reads, by name. */
+/** The grammar's numbers for the fields the walk and the item reader read, by name, and which node types are named. */
 interface Fields {
   pattern: number;
   type: number;
   macro: number;
+  name: number;
+  /** By type number: 1 for a named type (see bodyChildren). */
+  named: Uint8Array;
 }
 
 const FIELDS = new WeakMap<Language, Fields>();
@@ -849,7 +852,9 @@ function fieldsOf(language: Language): Fields {
   let fields = FIELDS.get(language);
   if (!fields) {
     const id = (name: string) => language.fieldIdForName(name) ?? -1;
-    fields = { pattern: id('pattern'), type: id('type'), macro: id('macro') };
+    const named = new Uint8Array(language.types.length);
+    for (let type = 0; type < named.length; type++) named[type] = language.nodeTypeIsNamed(type) ? 1 : 0;
+    fields = { pattern: id('pattern'), type: id('type'), macro: id('macro'), name: id('name'), named };
     FIELDS.set(language, fields);
   }
   return fields;
@@ -1249,7 +1254,7 @@ interface ItemContext {
   walk: Walk;
   /** The file's text. */
   text: string;
-  names: BodyNames;
+  fields: Fields;
 }
 
 /**
@@ -1306,7 +1311,7 @@ interface BodyChild {
  * (`membersOnly`), else every named child; with a Node for each function when `functions`. Making a
  * Node of each child to ask its type and name was a third of the time read in the items of a file.
  */
-function bodyChildren(body: Node, membersOnly: boolean, functions: boolean, { walk, text, names }: ItemContext): BodyChild[] {
+function bodyChildren(body: Node, membersOnly: boolean, functions: boolean, { walk, text, fields }: ItemContext): BodyChild[] {
   const found: BodyChild[] = [];
   walk.reset(body);
   try {
@@ -1314,10 +1319,10 @@ function bodyChildren(body: Node, membersOnly: boolean, functions: boolean, { wa
       do {
         const id = walk.nodeTypeId;
         // ERROR's number (65535) is past the grammar's types, and an ERROR is named.
-        if (membersOnly ? !MEMBER_TYPES.has(walk.nodeType) : id < names.named.length && names.named[id] === 0) continue;
+        if (membersOnly ? !MEMBER_TYPES.has(walk.nodeType) : id < fields.named.length && fields.named[id] === 0) continue;
         const child: BodyChild = { type: walk.nodeType, start: walk.startIndex, end: walk.endIndex };
         if (MEMBER_TYPES.has(child.type)) {
-          const name = walk.childInField(names.name);
+          const name = walk.childInField(fields.name);
           if (name) child.name = text.slice(name.start, name.end);
         }
         if (functions && child.type === 'function_item') child.node = walk.currentNode;
@@ -1328,25 +1333,6 @@ function bodyChildren(body: Node, membersOnly: boolean, functions: boolean, { wa
     walk.pause();
   }
   return found;
-}
-
-/** What bodyChildren asks of a grammar: whether each node type is named, by number, and the `name` field's number. */
-interface BodyNames {
-  named: Uint8Array;
-  name: number;
-}
-
-const BODY_NAMES = new WeakMap<Language, BodyNames>();
-
-function bodyNamesOf(language: Language): BodyNames {
-  let names = BODY_NAMES.get(language);
-  if (!names) {
-    const named = new Uint8Array(language.types.length);
-    for (let id = 0; id < named.length; id++) named[id] = language.nodeTypeIsNamed(id) ? 1 : 0;
-    names = { named, name: language.fieldIdForName('name') ?? -1 };
-    BODY_NAMES.set(language, names);
-  }
-  return names;
 }
 
 /** `nodeType` and `nodeName`: the node's type, and its `name` field's text when its type has one (see HAS_NAME_FIELD). */
