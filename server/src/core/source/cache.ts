@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { DefaultDeserializer, serialize } from 'node:v8';
+import { packFacts, unpackFacts } from './packed';
+import type { PackedFacts } from './packed';
 import type { SourceFacts } from './rust';
 
 const MAGIC = Buffer.from('RCF1');
@@ -35,6 +37,20 @@ export function analysisVersion(codeFiles: string[]): string {
 const isFacts = (value: unknown): value is SourceFacts =>
   typeof value === 'object' && value !== null && typeof (value as SourceFacts).byteHash === 'string';
 
+/** How an entry is written and read back: facts with their items in columns (see packed.ts), anything else as it is. */
+interface Codec<T> {
+  encode(entry: T): unknown;
+  decode(value: unknown): T | undefined;
+}
+
+const factsCodec: Codec<SourceFacts> = {
+  encode: packFacts,
+  decode: (value) => (isFacts(value) ? unpackFacts(value as unknown as PackedFacts) : undefined),
+};
+
+/** v8's serialization of a file's facts, as a worker thread sends them and the cache keeps them. */
+export const serializeFacts = (facts: SourceFacts): Uint8Array => serialize(packFacts(facts));
+
 /**
  * Node's deserializer makes each typed array a view of the bytes it reads:
  * one kept array keeps the whole payload, and rust-src's 5,400 payloads are
@@ -48,35 +64,36 @@ class OwnedArrays extends DefaultDeserializer {
   }
 }
 
-/** A payload's entry (v8's serialization of it), or undefined when it does not deserialize to one that `isEntry` accepts. */
-function deserializeEntry<T>(payload: Uint8Array, isEntry: (value: unknown) => value is T): T | undefined {
+/** A payload's entry (v8's serialization of it), or undefined when it does not deserialize to one that `decode` accepts. */
+function deserializeEntry<T>(payload: Uint8Array, decode: (value: unknown) => T | undefined): T | undefined {
   try {
     const reader = new OwnedArrays(payload);
     reader.readHeader();
-    const entry: unknown = reader.readValue();
-    return isEntry(entry) ? entry : undefined;
+    return decode(reader.readValue());
   } catch {
     return undefined;
   }
 }
 
 /** A file's facts from the payload a worker thread sent (see worker.ts), checked as an entry's are. */
-export const deserializeFacts = (payload: Uint8Array): SourceFacts | undefined => deserializeEntry(payload, isFacts);
+export const deserializeFacts = (payload: Uint8Array): SourceFacts | undefined => deserializeEntry(payload, factsCodec.decode);
 
 /** Entries of one kind (a file's facts by default), each checked by `isEntry` once its checksum holds. */
 export class FactCache<T = SourceFacts> {
   private readonly dir: string;
   private readonly versionBytes: Buffer;
+  private readonly codec: Codec<T>;
 
   /** `root`: the cache folder; entries go in a subfolder named after `version` (40 hex digits). */
   constructor(
     root: string,
     readonly version: string,
-    private readonly isEntry: (value: unknown) => value is T = isFacts as (value: unknown) => value is T,
+    isEntry: (value: unknown) => value is T = isFacts as (value: unknown) => value is T,
   ) {
     this.dir = path.join(root, version);
     this.versionBytes = Buffer.from(version, 'hex');
     if (this.versionBytes.length !== 20) throw new Error(`analysis version must be a sha1 in hex, got ${version}`);
+    this.codec = isEntry === (isFacts as unknown) ? (factsCodec as unknown as Codec<T>) : { encode: (entry) => entry, decode: (value) => (isEntry(value) ? value : undefined) };
   }
 
   /** Where the entry for `key` lives: two levels, so no folder holds more than a few hundred files. */
@@ -127,11 +144,11 @@ export class FactCache<T = SourceFacts> {
   }
 
   private deserialize(payload: Uint8Array): T | undefined {
-    return deserializeEntry(payload, this.isEntry);
+    return deserializeEntry(payload, this.codec.decode);
   }
 
   encode(facts: T): Buffer {
-    return this.encodePayload(serialize(facts));
+    return this.encodePayload(serialize(this.codec.encode(facts)));
   }
 
   private encodePayload(payload: Uint8Array): Buffer {
@@ -151,10 +168,10 @@ export class FactCache<T = SourceFacts> {
    * analysis.
    */
   put(key: string, facts: T): void {
-    this.putPayload(key, serialize(facts));
+    this.putPayload(key, serialize(this.codec.encode(facts)));
   }
 
-  /** Stores a payload `serialize` made (v8's serialization of an entry), as `put` does. */
+  /** Stores a payload `serialize` made (v8's serialization of an entry; `serializeFacts` for facts), as `put` does. */
   putPayload(key: string, payload: Uint8Array): void {
     const target = this.entryPath(key);
     const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

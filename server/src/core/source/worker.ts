@@ -3,15 +3,14 @@
 // were analysed before is answered from the cache, and a parsed one is stored
 // before its answer is sent.
 //
-// Facts travel as v8's serialization of them, the bytes a cache entry holds:
+// Facts travel as v8's serialization of them (items in columns, see packed.ts), the bytes a cache entry holds:
 // an entry read is handed on without being deserialized here and serialized
 // again for the message, and a file parsed is serialized once, for both its
 // answer and its entry. The pool deserializes them.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { serialize } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
-import { FactCache } from './cache';
+import { FactCache, serializeFacts } from './cache';
 import { RustParser } from './rust';
 import type { AnalyzeRequest, AnalyzeResponse, ConfigureRequest, WorkerCache } from './pool';
 
@@ -39,7 +38,7 @@ port.on('message', async (message: AnalyzeRequest | ConfigureRequest) => {
       response = { id, facts: cached };
     } else {
       const analyzer = await parser;
-      const facts = serialize(editing ? analyzer.analyzeEdited(file, bytes, libName, nearMiss) : analyzer.analyze(bytes, libName, nearMiss));
+      const facts = serializeFacts(editing ? analyzer.analyzeEdited(file, bytes, libName, nearMiss) : analyzer.analyze(bytes, libName, nearMiss));
       // Stored before it is sent: the message takes the bytes away.
       if (key) cache!.putPayload(key, facts);
       response = { id, facts };
