@@ -784,10 +784,10 @@ function sameBytes(file: string, byteHash: string): boolean {
   }
 }
 
-/** What the rest of the index depends on in a crate graph. */
 /** A graph's shape, kept per graph: a graph is never changed once built, and every rebuild compares with the last. */
 const shapes = new WeakMap<CrateGraph, string>();
 
+/** What the rest of the index depends on in a crate graph. */
 function graphShape(graph: CrateGraph): string {
   const known = shapes.get(graph);
   if (known !== undefined) return known;

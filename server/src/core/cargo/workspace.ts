@@ -303,12 +303,13 @@ function components(p: string): string[] {
   return p.split(/[\\/]+/).filter((c, i) => c !== '.' && (c !== '' || i === 0));
 }
 
-/** Cargo's target discovery: explicit targets from the manifest, then the conventional files. */
+/** The paths discoverTargets asked about (present or not) and the folders it listed: see CrateGraph.mayBeTarget. */
 interface TargetCandidates {
   roots: Set<string>;
   folders: Set<string>;
 }
 
+/** Cargo's target discovery: explicit targets from the manifest, then the conventional files. */
 function discoverTargets(manifest: Manifest, sources: SourceFolders, candidates: TargetCandidates): Target[] {
   const pkg = manifest.package!;
   const dir = path.dirname(manifest.file);

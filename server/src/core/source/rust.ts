@@ -478,7 +478,7 @@ class Scan {
   ids = new Uint32Array(1024);
   starts = new Int32Array(1024);
   kept = 0;
-  // Aligned with ids: the index in `tokens` of each, and what it is (see KeptKinds). Where two arrays of
+  // Aligned with ids: the index in `tokens` of each, and what it is (KEPT_VALUE and the bits beside it). Where two arrays of
   // strings stood, '' for most tokens: two pushes per token were a quarter of the walk's own time.
   keptTokens = new Int32Array(1024);
   keptKinds = new Uint8Array(1024);
@@ -521,7 +521,7 @@ class Scan {
   readonly pieceLiterals: number[] = [];
   readonly pieceMacroCalls: string[] = [];
 
-  /** `token`: its index in `tokens`; `kinds`: KEPT_VALUE and KEPT_NAME bits. */
+  /** `token`: its index in `tokens`; `kinds`: KEPT_VALUE, KEPT_NAME and KEPT_TYPE_IDENTIFIER bits. */
   keep(id: number, start: number, token: number, kinds: number): void {
     if (this.kept === this.ids.length) {
       this.ids = doubled(this.ids);
@@ -1117,7 +1117,7 @@ function readItems(
         const selfType = item.childForFieldName('type');
         const trait = item.childForFieldName('trait');
         if (selfType) {
-          const names = implNames(trait, selfType, ids, starts, context);
+          const names = implNames(trait, selfType, starts, context);
           impls.push({
             trait: trait ? withoutGenerics(trait.text) : undefined,
             type: withoutGenerics(selfType.text),
@@ -1240,7 +1240,7 @@ function addItemsPiece(lists: ItemLists, piece: ItemsPiece, start: number, row: 
 
 /**
  * What reading an item needs beside its node: the file's tokens, and aligned with its token ids, the
- * index of each in `tokens` and what it is (KEPT_VALUE, KEPT_NAME); the names patterns bind.
+ * index of each in `tokens` and what it is (KEPT_VALUE and the bits beside it); the names patterns bind.
  */
 interface ItemContext {
   /** The tree has an ERROR or MISSING node. */
@@ -1273,7 +1273,7 @@ export const HAS_NAME_FIELD: ReadonlySet<string> = new Set([
  * tokens the walk kept, not a Node made for each; in a tree with an error (where a missing name has
  * no token), from the nodes.
  */
-function implNames(trait: Node | null, selfType: Node, ids: Uint32Array, starts: Int32Array, context: ItemContext): string[] {
+function implNames(trait: Node | null, selfType: Node, starts: Int32Array, context: ItemContext): string[] {
   const names: string[] = [];
   if (context.hasError) {
     for (const n of [trait, selfType]) {
@@ -1292,7 +1292,7 @@ function implNames(trait: Node | null, selfType: Node, ids: Uint32Array, starts:
   return [...new Set(names)];
 }
 
-/** Children of a function's body that are items with a name, reported as its members. */
+/** Children of an item's body with a name, reported as its members: fields, variants, a function's or impl's items. */
 const MEMBER_TYPES = new Set(['field_declaration', 'enum_variant', 'function_item', 'function_signature_item', 'const_item']);
 
 /** A child of an item's body, as readItem needs it. */
@@ -1318,9 +1318,10 @@ function bodyChildren(body: Node, membersOnly: boolean, functions: boolean, { wa
     if (walk.gotoFirstChild()) {
       do {
         const id = walk.nodeTypeId;
+        const type = walk.typeNames[id] || 'ERROR';
         // ERROR's number (65535) is past the grammar's types, and an ERROR is named.
-        if (membersOnly ? !MEMBER_TYPES.has(walk.nodeType) : id < fields.named.length && fields.named[id] === 0) continue;
-        const child: BodyChild = { type: walk.nodeType, start: walk.startIndex, end: walk.endIndex };
+        if (membersOnly ? !MEMBER_TYPES.has(type) : id < fields.named.length && fields.named[id] === 0) continue;
+        const child: BodyChild = { type, start: walk.startIndex, end: walk.endIndex };
         if (MEMBER_TYPES.has(child.type)) {
           const name = walk.childInField(fields.name);
           if (name) child.name = text.slice(name.start, name.end);
@@ -1424,16 +1425,13 @@ export const NAMED_ITEM_LINES = 10;
  */
 function nameHashOf({ tokens, keptTokens, keptKinds }: ItemContext, first: number, end: number, name: string, bound: Set<string>): string {
   const own = ownNames(name);
-  let joined = '';
-  let any = false;
+  const kept: string[] = [];
   for (let i = first; i < end; i++) {
     if ((keptKinds[i] & KEPT_NAME) === 0) continue;
     const v = tokens[keptTokens[i]];
-    if (own.has(v) || bound.has(v)) continue;
-    joined = any ? `${joined}\u0000${v}` : v;
-    any = true;
+    if (!own.has(v) && !bound.has(v)) kept.push(v);
   }
-  return sha1(joined);
+  return sha1(kept.join('\u0000'));
 }
 
 /** The identifiers of an item's name (`Trait for Type<T>`, `Owner::f`). */
@@ -1455,16 +1453,13 @@ function boundNamesIn({ bindings }: ItemContext, start: number, end: number): Se
 
 function typeHashOf({ tokens, keptTokens, keptKinds }: ItemContext, ids: Uint32Array, first: number, end: number, name: string): string {
   const own = ownNames(name);
-  let joined = '';
-  let any = false;
+  const kept: string[] = [];
   for (let i = first; i < end; i++) {
     if ((keptKinds[i] & KEPT_VALUE) === 0 || ids[i] === ID_LITERAL) continue;
     const v = tokens[keptTokens[i]];
-    if (own.has(v)) continue;
-    joined = any ? `${joined}\u0000${v}` : v;
-    any = true;
+    if (!own.has(v)) kept.push(v);
   }
-  return sha1(joined);
+  return sha1(kept.join('\u0000'));
 }
 
 /** The text of the literals among the tokens from `first` to `end`, in order. */
