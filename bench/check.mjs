@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { BENCH_FILE, CLI, JSCPD, ROOT, median, shellQuote, timed, warmUp } from './lib.mjs';
+import { BENCH_FILE, CLI, CLI_BUNDLE, JSCPD, ROOT, median, shellQuote, timed, warmUp } from './lib.mjs';
 
 const START = '<!-- bench:check:start -->';
 const END = '<!-- bench:check:end -->';
@@ -112,8 +112,8 @@ async function main() {
 
   // The CLI is rebuilt often: say which build was measured.
   const build = which.some((k) => k !== 'anchor')
-    ? ` \`${CLI}\` built ${statSync(join(ROOT, CLI)).mtime.toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
-      `sha256 ${createHash('sha256').update(readFileSync(join(ROOT, CLI))).digest('hex').slice(0, 12)}.`
+    ? ` \`${CLI_BUNDLE}\` built ${statSync(join(ROOT, CLI_BUNDLE)).mtime.toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
+      `sha256 ${createHash('sha256').update(readFileSync(join(ROOT, CLI_BUNDLE))).digest('hex').slice(0, 12)}.`
     : '';
   const tmp = mkdtempSync(join(os.tmpdir(), 'bench-check-'));
   const all = tools(corpus, tmp);

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const JSCPD = '.cache/anchor/node_modules/.bin/jscpd';
 export const CLI = 'dist/cli.js';
+/** The code dist/cli.js loads (see server/src/boot/codeCache.ts): what a build's hash names. */
+export const CLI_BUNDLE = 'dist/cli.bundle.js';
 export const BENCH_FILE = join(ROOT, 'BENCHMARKS.md');
 // Directories neither tool should index: build output and VCS data.
 const SKIP_DIRS = new Set(['target', '.git']);

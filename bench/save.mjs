@@ -322,7 +322,7 @@ class Server {
 /** The files the server process loads, hashed: a rebuild during the run shows as a change. */
 function distHash() {
   const hash = createHash('sha256');
-  for (const f of [CLI, 'dist/worker.js']) if (existsSync(join(ROOT, f))) hash.update(readFileSync(join(ROOT, f)));
+  for (const f of [CLI, 'dist/cli.bundle.js', 'dist/worker.js', 'dist/worker.bundle.js']) if (existsSync(join(ROOT, f))) hash.update(readFileSync(join(ROOT, f)));
   return hash.digest('hex');
 }
 

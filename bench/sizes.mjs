@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { BENCH_FILE, CLI, JSCPD, ROOT, median, timed, warmUp } from './lib.mjs';
+import { BENCH_FILE, CLI, CLI_BUNDLE, JSCPD, ROOT, median, timed, warmUp } from './lib.mjs';
 
 const START = '<!-- bench:sizes:start -->';
 const END = '<!-- bench:sizes:end -->';
@@ -118,8 +118,8 @@ async function main() {
   const table = lines.join('\n');
   console.log(table);
   if (!opts.write) return;
-  const build = `\`${CLI}\` built ${statSync(join(ROOT, CLI)).mtime.toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
-    `sha256 ${createHash('sha256').update(readFileSync(join(ROOT, CLI))).digest('hex').slice(0, 12)}`;
+  const build = `\`${CLI_BUNDLE}\` built ${statSync(join(ROOT, CLI_BUNDLE)).mtime.toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
+    `sha256 ${createHash('sha256').update(readFileSync(join(ROOT, CLI_BUNDLE))).digest('hex').slice(0, 12)}`;
   const section = [
     START,
     '## `check` on workspaces of every size',

@@ -97,9 +97,10 @@ export class AnalyzerPool implements SourceAnalyzer {
     if (!existsSync(script)) return undefined;
     let cache: WorkerCache | undefined;
     if (cacheFolder) {
-      // In a bundle the worker script holds all the code that computes facts;
-      // running from out/, the modules beside it do.
-      const code = [script, ...['rust.js', 'winnow.js'].map((f) => path.join(__dirname, f)).filter((f) => existsSync(f))];
+      // In the bundles the worker script is a loader and the bundle beside it holds all the code that
+      // computes facts (see boot/codeCache.ts); running from out/, the modules beside it do.
+      const beside = ['worker.bundle.js', 'rust.js', 'winnow.js'].map((f) => path.join(__dirname, f));
+      const code = [script, ...beside.filter((f) => existsSync(f))];
       const grammar = locateAsset('tree-sitter-rust.wasm');
       const version = analysisVersion(grammar ? [...code, grammar] : code);
       const facts = new FactCache(cacheFolder, version);
