@@ -68,7 +68,8 @@ copyFileSync('grammars/tree-sitter-rust.wasm', 'dist/tree-sitter-rust.wasm');
 const { TRAIN, cacheOf, compileBundle, writeCache } = require('../out/server/src/boot/codeCache.js');
 const caches = ['dist/cli.bundle.js', 'dist/worker.bundle.js'].map(cacheOf);
 for (const cache of [...caches, cacheOf('dist/server.bundle.js')]) rmSync(cache, { force: true });
-const training = spawnSync(process.execPath, ['dist/cli.js', 'check', 'demo/rust', '--no-cache', '--format', 'json'], {
+// The text report, as a check prints it by default.
+const training = spawnSync(process.execPath, ['dist/cli.js', 'check', 'demo/rust', '--no-cache'], {
   env: { ...process.env, [TRAIN]: '1' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
