@@ -355,8 +355,10 @@ async function main() {
   const rel = relative(ROOT, corpusAbs);
   const corpus = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : corpusAbs;
   const buildHash = distHash();
-  const build = `\`${CLI}\` built ${statSync(join(ROOT, CLI)).mtime.toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
-    `sha256 ${createHash('sha256').update(readFileSync(join(ROOT, CLI))).digest('hex').slice(0, 12)}${sourceState()}.`;
+  // dist/cli.js is the loader of the bundle beside it, which holds the code (see server/src/boot/codeCache.ts).
+  const bundle = 'dist/cli.bundle.js';
+  const build = `\`${bundle}\` built ${statSync(join(ROOT, bundle)).mtime.toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
+    `sha256 ${createHash('sha256').update(readFileSync(join(ROOT, bundle))).digest('hex').slice(0, 12)}${sourceState()}.`;
   const started = new Date();
   const loadBefore = load();
   process.stderr.write(`load average ${loadBefore}\n`);
