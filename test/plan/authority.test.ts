@@ -2,11 +2,14 @@
 // below the explicit setting, above the automatic rule, so the findings and
 // the re-export fix keep the copy the plan keeps.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { WorkspaceIndex } from '../../server/src/core/index';
 import { silentLog } from '../../server/src/core/model';
 import { RustParser } from '../../server/src/core/source/rust';
 import { fixesFor } from '../../server/src/core/fixes/fixes';
 import { planAuthority, withPlanAuthority } from '../../server/src/core/plan';
+import { run } from '../support/cli';
 import { file, removeFixture, rustModule, WHOLE_FILE_OPTIONS, writeFixture } from '../support/fixture';
 
 describe('planAuthority', () => {
@@ -60,6 +63,32 @@ describe('the keeper rule with a plan that names the authoritative crate', () =>
     assert.match(finding.file, /alpha\/src\/words\.rs$/);
     const [fix] = fixesFor(index, finding);
     assert.equal(fix.title, 'Replace with re-export from beta');
+  });
+
+  it('takes the crates named once the files are handed to the threads (the CLI walks for its plans meanwhile)', async () => {
+    const index = new WorkspaceIndex([dir], WHOLE_FILE_OPTIONS, parser, silentLog);
+    await index.build(undefined, () => ['beta']);
+    const findings = index.allFindings().filter((f) => f.code === 'duplicate-file');
+    assert.equal(findings.length, 1);
+    assert.match(findings[0].file, /alpha\/src\/words\.rs$/);
+  });
+
+  it('keeps, in the CLI, the copy of the crate the workspace\'s plan file names', () => {
+    const copyOf = () => {
+      const result = run('check', dir, '--format', 'json', '--no-cache', '--severity', 'diverged-copy=off');
+      assert.equal(result.status, 1, result.stderr);
+      const findings = (JSON.parse(result.stdout) as { findings: { code: string; file: string }[] }).findings.filter((f) => f.code === 'duplicate-file');
+      assert.equal(findings.length, 1);
+      return findings[0].file;
+    };
+    assert.match(copyOf(), /beta\/src\/words\.rs$/, 'the control: without a plan, alpha keeps it by name');
+    const plan = path.join(dir, 'consolidation_plan.md');
+    fs.writeFileSync(plan, '# Plan\n\n**Strategy**: Make `beta` the authoritative source for the shared modules.\n\n- [ ] Replace the copies\n');
+    try {
+      assert.match(copyOf(), /alpha\/src\/words\.rs$/);
+    } finally {
+      fs.rmSync(plan);
+    }
   });
 
   it('is overruled by the authoritativeCrates setting', async () => {

@@ -88,15 +88,17 @@ async function check(args: string[]): Promise<number> {
   if (planFile !== undefined && !fs.existsSync(planFile)) throw new UsageError(`no such plan: ${planFile}`);
   const baseline = readBaseline(values.baseline as string | undefined);
   const started = performance.now();
-  // One walk of the tree for the plans: the authority they name, and the one whose status is printed.
-  const plans = findPlanFiles([root], options.planFiles);
-  const indexing = indexWorkspace(root, options, cacheFolder, plans);
+  // One walk of the tree for the plans (the authority they name, and the one whose status is printed), made
+  // while the workers read the workspace: once the index has handed them its files.
+  let plans: readonly string[] | undefined;
+  const findPlans = () => (plans ??= findPlanFiles([root], options.planFiles));
+  const indexing = indexWorkspace(root, options, cacheFolder, findPlans);
   let reading: ReturnType<typeof readPlan>;
   try {
     // The plan is parsed, and the grammar its evaluation reads modules with loaded, while the workers read the
     // workspace: once the index has handed them its files, which it does before anything waits on I/O.
     await new Promise((resolve) => setImmediate(resolve));
-    reading = readPlan(planFile ? path.resolve(planFile) : plans[0], cacheFolder);
+    reading = readPlan(planFile ? path.resolve(planFile) : findPlans()[0], cacheFolder);
   } catch (e) {
     // A plan that cannot be read is reported once the workers are done with the workspace.
     await indexing.catch(() => undefined);

@@ -10,7 +10,7 @@ import type { AnalysisOptions, FindingCode, Log, Severity } from '../core/model'
 import { FINDING_CODES } from '../core/model';
 import { defaultCacheFolder } from '../core/source/cache';
 import { createAnalyzer } from '../core/source/pool';
-import { readPlanTexts, readTexts, withPlanAuthority } from '../core/plan';
+import { authorityOf, findPlanFiles, readTexts } from '../core/plan';
 import { SEVERITIES, mergeOptions, readSharedSettings } from '../core/settings';
 
 export class UsageError extends Error {}
@@ -93,19 +93,24 @@ function demoWorkspace(): string {
 
 /**
  * `cacheFolder`: where facts are kept by content between runs; none, no cache.
- * `planFiles`: the workspace's plans when the caller found them already (a walk of the tree each time).
+ * `planFiles`: the workspace's plans, found by a walk of the tree, asked once the analysis threads have
+ * their files (the caller's, to walk the tree once).
  */
-export async function indexWorkspace(root: string, options: AnalysisOptions, cacheFolder?: string, planFiles?: readonly string[]): Promise<WorkspaceIndex> {
+export async function indexWorkspace(
+  root: string,
+  options: AnalysisOptions,
+  cacheFolder?: string,
+  planFiles: () => readonly string[] = () => findPlanFiles([root], options.planFiles),
+): Promise<WorkspaceIndex> {
   const log: Log = {
     info: () => {},
     warn: (message) => process.stderr.write(`rust-consolidate: ${message}\n`),
   };
   const analyzer = await createAnalyzer({ cacheFolder });
   try {
+    const index = new WorkspaceIndex([root], options, analyzer, log);
     // The crate the workspace's plans name as authoritative keeps its copies, below the --authoritative setting.
-    const texts = planFiles ? readTexts(planFiles) : readPlanTexts([root], options.planFiles);
-    const index = new WorkspaceIndex([root], withPlanAuthority(options, texts), analyzer, log);
-    await index.build();
+    await index.build(undefined, () => authorityOf(readTexts(planFiles())));
     return index;
   } finally {
     analyzer.dispose();

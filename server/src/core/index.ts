@@ -104,8 +104,13 @@ export class WorkspaceIndex implements IndexView {
     return this.graphValue;
   }
 
-  /** Reads the whole workspace from disk. Returns the files whose findings changed. */
-  async build(progress?: (p: IndexProgress) => void): Promise<string[]> {
+  /**
+   * Reads the whole workspace from disk. Returns the files whose findings changed. `authority`: the crates
+   * the workspace's plans name as authoritative (see withPlanAuthority), asked once the files are handed
+   * to the analysis threads and before any finding, so a caller can walk the tree for its plans while the
+   * threads read; they replace the options' planAuthoritativeCrates.
+   */
+  async build(progress?: (p: IndexProgress) => void, authority?: () => string[]): Promise<string[]> {
     this.manifests.clear();
     this.scopes.clear();
     this.facts.clear();
@@ -130,16 +135,16 @@ export class WorkspaceIndex implements IndexView {
     // Facts are stored in path order once all are in, not in the order worker
     // threads finish: later passes iterate them, and ties and the near-miss
     // boilerplate cut-off would otherwise depend on thread timing.
-    const results = await Promise.all(
-      pending.map(async (f) => {
-        const facts = await this.fingerprint(f);
-        done++;
-        if (done % PROGRESS_STEP === 0 || done === pending.length) {
-          progress?.({ phase: 'fingerprinting', done, total: pending.length });
-        }
-        return facts;
-      }),
-    );
+    const reading = pending.map(async (f) => {
+      const facts = await this.fingerprint(f);
+      done++;
+      if (done % PROGRESS_STEP === 0 || done === pending.length) {
+        progress?.({ phase: 'fingerprinting', done, total: pending.length });
+      }
+      return facts;
+    });
+    if (authority) this.options = { ...this.options, planAuthoritativeCrates: authority() };
+    const results = await Promise.all(reading);
     pending.forEach((f, i) => this.setFacts(f, results[i]));
     progress?.({ phase: 'analysing', done: 0, total: 1 });
     this.modules = buildModuleTree(this.graph, this.sources, (f) => this.facts.get(f));

@@ -26,10 +26,14 @@ export function planAuthority(text: string): string[] {
   return [...new Set(found.sort((a, b) => a.at - b.at).map((f) => f.name))];
 }
 
+/** The crates these plans name as authoritative, each once, in the order the plans name them. */
+export function authorityOf(planTexts: readonly string[]): string[] {
+  return [...new Set(planTexts.flatMap(planAuthority))];
+}
+
 /** The options with the crates these plans name as authoritative. */
 export function withPlanAuthority(options: AnalysisOptions, planTexts: readonly string[]): AnalysisOptions {
-  const named = [...new Set(planTexts.flatMap(planAuthority))];
-  return { ...options, planAuthoritativeCrates: named };
+  return { ...options, planAuthoritativeCrates: authorityOf(planTexts) };
 }
 
 /** The texts of the plan files these folders hold; a plan that cannot be read names no crate. */

@@ -11,7 +11,7 @@ export { DEFAULT_PLAN_GLOBS, findPlanFiles, isPlanPath } from './discover';
 export { checkboxEdit, markableEdits } from './edits';
 export { RustSyntax } from './syntax';
 export { gitHistory } from './history';
-export { planAuthority, readPlanTexts, readTexts, withPlanAuthority } from './authority';
+export { authorityOf, planAuthority, readPlanTexts, readTexts, withPlanAuthority } from './authority';
 export type { PlanHistory } from './history';
 export type { RustFileSyntax, RustItem, RustPath, RustUse } from './syntax';
 export { classifyItem } from './classify';
