@@ -328,7 +328,8 @@ export function startServer(connection: Connection = standardConnection()): void
   async function fullIndex(): Promise<void> {
     analyzer ??= await createAnalyzer({ cacheFolder });
     const previous = index ? index.filesWithFindings() : [];
-    index = new WorkspaceIndex(folders, await readOptions(), analyzer, log);
+    // The plans' authority is read while the analysis threads read the workspace (see WorkspaceIndex.build).
+    index = new WorkspaceIndex(folders, await readOptions(false), analyzer, log);
     indexing = true;
     sendStatus();
     const progress = await connection.window.createWorkDoneProgress();
@@ -345,7 +346,10 @@ export function startServer(connection: Connection = standardConnection()): void
     try {
       // Events that arrived while indexing stay queued: applyPending re-reads
       // those files after this, in case they changed after they were read.
-      const changed = await index.build(report);
+      const changed = await index.build(report, () => {
+        options = withPlanAuthority(options, readPlanTexts(folders, options.planFiles));
+        return options.planAuthoritativeCrates ?? [];
+      });
       indexing = false;
       publish([...new Set([...previous, ...changed])]);
       await plans.reload();
@@ -437,7 +441,8 @@ export function startServer(connection: Connection = standardConnection()): void
     void connection.sendNotification(statusNotification, now);
   }
 
-  async function readOptions(): Promise<AnalysisOptions> {
+  /** `withPlans`: with the crates the workspace's plans name as authoritative (a walk of the tree for the plans). */
+  async function readOptions(withPlans = true): Promise<AnalysisOptions> {
     let settings: Partial<ServerSettings> = initializationSettings;
     if (canPullConfiguration) {
       try {
@@ -450,7 +455,7 @@ export function startServer(connection: Connection = standardConnection()): void
     const shared = folders.map(readSharedSettings).flatMap((s) => (s ? [s.options] : []));
     options = mergeOptions(DEFAULT_OPTIONS, shared, editorOptions(settings));
     // The crate the workspace's plans name as authoritative keeps its copies, below the setting.
-    options = withPlanAuthority(options, readPlanTexts(folders, options.planFiles));
+    if (withPlans) options = withPlanAuthority(options, readPlanTexts(folders, options.planFiles));
     return options;
   }
 }
