@@ -2,8 +2,8 @@
 // this loader: it runs the bundle beside it (dist/cli.bundle.js, ...) with
 // V8's code cache of it, which the build wrote (scripts/bundle.mjs). Without
 // a cache V8 parses a bundle of 1.5 MB before running it, and again each
-// function when it is first called: on the demo, about 50 ms of a 0.5 s check
-// and 80 ms of its CPU.
+// function when it is first called: on the demo, about 90 ms of a 0.6 s check
+// and 130 ms of its CPU (BENCHMARKS.md).
 //
 // A cache is used only when its header holds the sha1 of the bundle it was made
 // from and the sha1 of its own bytes: V8 itself checks only the source's length,
