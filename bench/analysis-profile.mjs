@@ -10,12 +10,12 @@
 // `--rounds` times (2 by default; the first warms V8 and wasm up, and is
 // profiled too). Without `--functions`, the `--top` functions by inclusive
 // time are listed (wasm functions by their number in the module).
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT } from './lib.mjs';
+import { ROOT, rustFiles } from './lib.mjs';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '2' }, top: { type: 'string', default: '25' }, functions: { type: 'string' } } });
 const [build, ...folders] = positionals;
@@ -24,15 +24,7 @@ if (!build || folders.length === 0) {
   console.error('usage: node bench/analysis-profile.mjs [--rounds N] [--top N] [--functions f,g,...] BUILD folder...');
   process.exit(2);
 }
-const files = [];
-const walk = (dir) => {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.isDirectory()) walk(join(dir, e.name));
-    else if (e.isFile() && e.name.endsWith('.rs')) files.push(join(dir, e.name));
-  }
-};
-folders.forEach((f) => walk(resolve(f)));
-files.sort();
+const files = rustFiles(folders);
 
 const { RustParser } = createRequire(import.meta.url)(join(resolve(build), 'out/server/src/core/source/rust.js'));
 const parser = await RustParser.load(join(ROOT, 'grammars', 'tree-sitter-rust.wasm'));

@@ -11,12 +11,12 @@
 // `git worktree add .cache/base <commit>` with node_modules linked and
 // `npx tsc -b` run in it. Each build runs in a thread of its own, as the two
 // cannot share web-tree-sitter's module. Exits 1 when any file differs.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual, inspect } from 'node:util';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { ROOT } from './lib.mjs';
+import { ROOT, rustFiles } from './lib.mjs';
 
 const GRAMMAR = join(ROOT, 'grammars', 'tree-sitter-rust.wasm');
 /** Files larger than this are read as bytes only by the tool (see bytesOnly.ts): not compared. */
@@ -41,16 +41,7 @@ if (!isMainThread) {
     console.error('usage: node bench/facts.mjs BUILD_A BUILD_B folder...');
     process.exit(2);
   }
-  const files = [];
-  const walk = (dir) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) {
-        if (e.name !== 'target' && e.name !== '.git') walk(join(dir, e.name));
-      } else if (e.isFile() && e.name.endsWith('.rs')) files.push(join(dir, e.name));
-    }
-  };
-  folders.forEach((f) => walk(resolve(f)));
-  files.sort();
+  const files = rustFiles(folders);
 
   const start = (build) => {
     const worker = new Worker(new URL(import.meta.url), { workerData: resolve(build) });

@@ -14,6 +14,20 @@ export const BENCH_FILE = join(ROOT, 'BENCHMARKS.md');
 // Directories neither tool should index: build output and VCS data.
 const SKIP_DIRS = new Set(['target', '.git']);
 
+/** Every .rs file under the folders, outside target/ and .git/, as absolute paths in path order. */
+export function rustFiles(folders) {
+  const files = [];
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) walk(join(dir, e.name));
+      } else if (e.isFile() && e.name.endsWith('.rs')) files.push(join(dir, e.name));
+    }
+  };
+  folders.forEach((f) => walk(resolve(f)));
+  return files.sort();
+}
+
 /** Reads every .rs file and Cargo.toml once (the warm-up); counts .rs files and lines outside target/ and .git/. */
 export function warmUp(dir) {
   let files = 0;

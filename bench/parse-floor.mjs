@@ -6,11 +6,11 @@
 // the last thread's end, threads' start and grammar load included.
 //
 //   node bench/parse-floor.mjs [--threads N] folder...
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { ROOT } from './lib.mjs';
+import { ROOT, rustFiles } from './lib.mjs';
 
 const GRAMMAR = join(ROOT, 'grammars', 'tree-sitter-rust.wasm');
 
@@ -21,14 +21,7 @@ if (isMainThread) {
     console.error('usage: node bench/parse-floor.mjs [--threads N] folder...');
     process.exit(2);
   }
-  const files = [];
-  const walk = (dir) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory() && e.name !== 'target' && e.name !== '.git') walk(join(dir, e.name));
-      else if (e.isFile() && e.name.endsWith('.rs')) files.push({ file: join(dir, e.name), bytes: statSync(join(dir, e.name)).size });
-    }
-  };
-  positionals.forEach((f) => walk(resolve(f)));
+  const files = rustFiles(positionals).map((file) => ({ file, bytes: statSync(file).size }));
   // Largest first, each to the thread with the fewest bytes so far.
   const threads = Array.from({ length: Math.max(1, Number(values.threads)) }, () => ({ bytes: 0, files: [] }));
   files.sort((a, b) => b.bytes - a.bytes || a.file.localeCompare(b.file));

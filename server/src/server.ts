@@ -347,7 +347,7 @@ export function startServer(connection: Connection = standardConnection()): void
       // Events that arrived while indexing stay queued: applyPending re-reads
       // those files after this, in case they changed after they were read.
       const changed = await index.build(report, () => {
-        options = withPlanAuthority(options, readPlanTexts(folders, options.planFiles));
+        options = withPlansAuthority(options);
         return options.planAuthoritativeCrates ?? [];
       });
       indexing = false;
@@ -454,9 +454,13 @@ export function startServer(connection: Connection = standardConnection()): void
     // The editor's settings win over the team's in Cargo.toml: only those the user set are here.
     const shared = folders.map(readSharedSettings).flatMap((s) => (s ? [s.options] : []));
     options = mergeOptions(DEFAULT_OPTIONS, shared, editorOptions(settings));
-    // The crate the workspace's plans name as authoritative keeps its copies, below the setting.
-    if (withPlans) options = withPlanAuthority(options, readPlanTexts(folders, options.planFiles));
+    if (withPlans) options = withPlansAuthority(options);
     return options;
+  }
+
+  /** The crate the workspace's plans name as authoritative keeps its copies, below the setting (a walk of the tree for the plans). */
+  function withPlansAuthority(settings: AnalysisOptions): AnalysisOptions {
+    return withPlanAuthority(settings, readPlanTexts(folders, settings.planFiles));
   }
 }
 

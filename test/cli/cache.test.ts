@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FactCache } from '../../server/src/core/source/cache';
+import { FactCache, checkedCodec } from '../../server/src/core/source/cache';
 import { copyToTemp, removeFixture, repoRoot } from '../support/fixture';
 
 const CLI = path.join(repoRoot, 'dist', 'cli.js');
@@ -52,7 +52,7 @@ function versionOf(cache: string): string {
 function planCache(cache: string): FactCache<Record<string, unknown>> {
   const [version, ...others] = fs.readdirSync(path.join(cache, 'plans'));
   assert.equal(others.length, 0);
-  return new FactCache(path.join(cache, 'plans'), version, (value): value is Record<string, unknown> => typeof value === 'object' && value !== null);
+  return new FactCache(path.join(cache, 'plans'), version, checkedCodec((value): value is Record<string, unknown> => typeof value === 'object' && value !== null));
 }
 
 describe('the fact cache (check --cache-dir)', function () {
@@ -106,7 +106,7 @@ describe('the fact cache (check --cache-dir)', function () {
     ['bytes that are not an entry at all', () => Buffer.from('{"lines": 5}')],
     // Worker threads check an entry's header and checksum and hand on its payload; the pool deserializes it.
     ['something other than facts under a valid header and checksum', (_data, version) =>
-      new FactCache(cache, version, (value): value is object => typeof value === 'object').encode({ lines: 5 })],
+      new FactCache(cache, version, checkedCodec((value): value is object => typeof value === 'object')).encode({ lines: 5 })],
     ['a payload v8 cannot deserialize under a valid header and checksum', (_data, version) => {
       const payload = Buffer.from([0xff, 0x0f, 0x99, 0x01, 0x02]);
       const length = Buffer.alloc(4);

@@ -68,7 +68,6 @@ export function runBundle(bundle: string, parent: NodeModule): void {
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   const module = new Module(bundle, parent);
   module.filename = bundle;
-  module.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(bundle));
   if (training) train(bundle, hash, script);
   run.call(module.exports, module.exports, Module.createRequire(bundle), module, bundle, path.dirname(bundle));
   module.loaded = true;

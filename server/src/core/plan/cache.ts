@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FactCache, analysisVersion } from '../source/cache';
+import { FactCache, analysisVersion, checkedCodec } from '../source/cache';
 import type { Plan } from './model';
 import { parsePlan } from './parse';
 
@@ -25,7 +25,7 @@ function parserCode(): string[] {
 /** parsePlan, with the plans it parsed kept under `cacheFolder`/plans; without a folder, parsePlan itself. */
 export function cachedPlanParser(cacheFolder: string | undefined): (file: string, text: string) => Plan {
   if (!cacheFolder) return parsePlan;
-  const cache = new FactCache<Plan>(path.join(cacheFolder, 'plans'), analysisVersion(parserCode()), isPlan);
+  const cache = new FactCache<Plan>(path.join(cacheFolder, 'plans'), analysisVersion(parserCode()), checkedCodec(isPlan));
   cache.pruneOtherVersions();
   return (file, text) => {
     const key = `${file}\0${createHash('sha1').update(text).digest('base64')}`;

@@ -37,16 +37,22 @@ export function analysisVersion(codeFiles: string[]): string {
 const isFacts = (value: unknown): value is SourceFacts =>
   typeof value === 'object' && value !== null && typeof (value as SourceFacts).byteHash === 'string';
 
-/** How an entry is written and read back: facts with their items in columns (see packed.ts), anything else as it is. */
-interface Codec<T> {
+/** How an entry is written and read back: what v8 serializes for it, and the entry from what it deserialized (undefined if none). */
+export interface Codec<T> {
   encode(entry: T): unknown;
   decode(value: unknown): T | undefined;
 }
 
+/** A file's facts, with their items in columns (see packed.ts). */
 const factsCodec: Codec<SourceFacts> = {
   encode: packFacts,
   decode: (value) => (isFacts(value) ? unpackFacts(value as unknown as PackedFacts) : undefined),
 };
+
+/** Entries written as they are, and read back when `isEntry` accepts what was read. */
+export function checkedCodec<T>(isEntry: (value: unknown) => value is T): Codec<T> {
+  return { encode: (entry) => entry, decode: (value) => (isEntry(value) ? value : undefined) };
+}
 
 /** v8's serialization of a file's facts, as a worker thread sends them and the cache keeps them. */
 export const serializeFacts = (facts: SourceFacts): Uint8Array => serialize(packFacts(facts));
@@ -78,22 +84,20 @@ function deserializeEntry<T>(payload: Uint8Array, decode: (value: unknown) => T 
 /** A file's facts from the payload a worker thread sent (see worker.ts), checked as an entry's are. */
 export const deserializeFacts = (payload: Uint8Array): SourceFacts | undefined => deserializeEntry(payload, factsCodec.decode);
 
-/** Entries of one kind (a file's facts by default), each checked by `isEntry` once its checksum holds. */
+/** Entries of one kind (a file's facts by default), each read back by `codec` once its checksum holds. */
 export class FactCache<T = SourceFacts> {
   private readonly dir: string;
   private readonly versionBytes: Buffer;
-  private readonly codec: Codec<T>;
 
   /** `root`: the cache folder; entries go in a subfolder named after `version` (40 hex digits). */
   constructor(
     root: string,
     readonly version: string,
-    isEntry: (value: unknown) => value is T = isFacts as (value: unknown) => value is T,
+    private readonly codec: Codec<T> = factsCodec as unknown as Codec<T>,
   ) {
     this.dir = path.join(root, version);
     this.versionBytes = Buffer.from(version, 'hex');
     if (this.versionBytes.length !== 20) throw new Error(`analysis version must be a sha1 in hex, got ${version}`);
-    this.codec = isEntry === (isFacts as unknown) ? (factsCodec as unknown as Codec<T>) : { encode: (entry) => entry, decode: (value) => (isEntry(value) ? value : undefined) };
   }
 
   /** Where the entry for `key` lives: two levels, so no folder holds more than a few hundred files. */
